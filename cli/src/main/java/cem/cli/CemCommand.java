@@ -1,0 +1,26 @@
+package cem.cli;
+
+import picocli.CommandLine.Command;
+
+/** The top-level {@code cem} command. */
+@Command(
+        name = "cem",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionCommand.Provider.class,
+        description = {
+            "Declarative configuration of Symantec/Broadcom ITMS Cloud-Enabled Management:",
+            "gateways, certificates, IIS bindings, firewall rules and the CEM policy as code.",
+            ""
+        },
+        subcommands = {ValidateCommand.class, VersionCommand.class, picocli.CommandLine.HelpCommand.class},
+        footer = {"", "Run `cem COMMAND --help` for a command's options. Docs: README.md."})
+final class CemCommand implements Runnable {
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}

@@ -1,0 +1,89 @@
+package cem.cli;
+
+import cem.diag.DiagnosticsException;
+import java.util.Optional;
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.UnmatchedArgumentException;
+
+/** Builds the picocli command tree for a session, with cem's handling of bad input and failures. */
+final class Cli {
+
+    private final Session session;
+
+    Cli(Session session) {
+        this.session = session;
+    }
+
+    int execute(String... args) {
+        CommandLine cl = new CommandLine(new CemCommand(), new CommandFactory(session));
+        cl.setOut(session.out());
+        cl.setErr(session.err());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setParameterExceptionHandler(this::badUsage);
+        cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> failure(e, commandLine));
+        return cl.execute(args);
+    }
+
+    private int badUsage(ParameterException e, String[] args) {
+        CommandLine cmd = e.getCommandLine();
+        var err = session.err();
+        if (e instanceof UnmatchedArgumentException unmatched && !unmatched.getUnmatched().isEmpty()) {
+            String word = unmatched.getUnmatched().get(0);
+            boolean option = word.startsWith("-");
+            boolean command = !option && !cmd.getSubcommands().isEmpty();
+            err.println("Error: " + (option ? "Unknown option " : command ? "Unknown command " : "Unexpected argument ")
+                    + "\"" + word + "\"" + (cmd.getParent() == null ? "" : " for `" + cmd.getCommandSpec().qualifiedName() + "`"));
+        } else {
+            err.println("Error: " + e.getMessage());
+        }
+        if (e instanceof UnmatchedArgumentException unmatched) {
+            var suggestions = unmatched.getSuggestions();
+            if (!suggestions.isEmpty()) {
+                err.println("  Did you mean " + String.join(" or ", suggestions.stream().map(s -> "\"" + s + "\"").toList()) + "?");
+            }
+        }
+        err.println("  Hint: run `" + cmd.getCommandSpec().qualifiedName() + " --help` for usage.");
+        return ExitCodes.ERROR;
+    }
+
+    private int failure(Exception e, CommandLine commandLine) {
+        if (e instanceof DiagnosticsException d) {
+            new DiagnosticPrinter(session, false, null).print(d.diagnostics());
+            return ExitCodes.ERROR;
+        }
+        boolean debug = Optional.ofNullable(commandLine.getParseResult())
+                .map(p -> hasDebug(p))
+                .orElse(false);
+        session.err().println("Error: internal error in cem: " + e);
+        session.err().println("  This is a bug in cem, not in your configuration. Please report it with the command you ran.");
+        if (debug) {
+            e.printStackTrace(session.err());
+        } else {
+            session.err().println("  Hint: run again with --debug to see the stack trace.");
+        }
+        return ExitCodes.ERROR;
+    }
+
+    private static boolean hasDebug(CommandLine.ParseResult p) {
+        for (CommandLine.ParseResult r = p; r != null; r = r.subcommand()) {
+            if (r.hasMatchedOption("--debug")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Gives every command the session (picocli instantiates commands). */
+    private record CommandFactory(Session session) implements CommandLine.IFactory {
+        @Override
+        public <K> K create(Class<K> cls) throws Exception {
+            try {
+                var constructor = cls.getDeclaredConstructor(Session.class);
+                return constructor.newInstance(session);
+            } catch (NoSuchMethodException e) {
+                return CommandLine.defaultFactory().create(cls);
+            }
+        }
+    }
+}

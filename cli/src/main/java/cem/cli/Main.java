@@ -1,0 +1,33 @@
+package cem.cli;
+
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** Entry point. {@link #run} is what tests call in-process; {@code main} only exits with its code. */
+public final class Main {
+
+    private Main() {}
+
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
+        PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+        Session session = new Session(out, err, System.getenv(), Path.of("").toAbsolutePath(),
+                System.console() != null, System.in);
+        int code = run(session, args);
+        out.flush();
+        err.flush();
+        System.exit(code);
+    }
+
+    /** Runs one command line against a session (streams, environment, working directory) and returns the exit code. */
+    public static int run(Session session, String... args) {
+        return new Cli(session).execute(args);
+    }
+
+    /** Convenience for tests: no terminal, the given environment and working directory. */
+    public static int run(PrintWriter out, PrintWriter err, Map<String, String> env, Path cwd, String... args) {
+        return run(new Session(out, err, env, cwd, false, java.io.InputStream.nullInputStream()), args);
+    }
+}

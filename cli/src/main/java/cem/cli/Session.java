@@ -1,0 +1,27 @@
+package cem.cli;
+
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * What one run of the command sees of the world: its streams, environment and working directory.
+ *
+ * @param out results (plans, JSON)
+ * @param err diagnostics and progress
+ * @param env the environment variables
+ * @param cwd the working directory; relative paths start here
+ * @param terminal whether a person is at a terminal (colour, prompts)
+ * @param in standard input, for confirmations
+ */
+public record Session(PrintWriter out, PrintWriter err, Map<String, String> env, Path cwd, boolean terminal, InputStream in) {
+
+    public Session {
+        env = Map.copyOf(env);
+    }
+
+    public Path resolve(String path) {
+        return cwd.resolve(path.replace('\\', '/')).normalize();
+    }
+}

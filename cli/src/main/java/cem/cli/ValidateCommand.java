@@ -1,0 +1,80 @@
+package cem.cli;
+
+import cem.config.Configuration;
+import cem.config.SecretResolver;
+import cem.config.Validator;
+import cem.diag.Diagnostics;
+import cem.diag.Result;
+import cem.diag.Severity;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code cem validate [DIR]}: schema and semantic rules, without connecting to any host. */
+@Command(
+        name = "validate",
+        description = {
+            "Check a configuration directory without connecting to any host.",
+            "Checks YAML, schema, references, secrets, certificates and the cross-resource rules",
+            "(ports, bindings, policy targets).",
+            "Exit code 0 when valid (warnings allowed), 1 on any error."
+        })
+final class ValidateCommand implements Callable<Integer> {
+
+    private final Session session;
+
+    @Parameters(arity = "0..1", paramLabel = "DIR", description = "Configuration directory (default: the current one).")
+    String directory = ".";
+
+    @Option(names = "--json", description = "Print the result as JSON on stdout.")
+    boolean json;
+
+    @Mixin
+    CommonOptions common;
+
+    ValidateCommand(Session session) {
+        this.session = session;
+    }
+
+    @Override
+    public Integer call() {
+        Validator validator = new Validator(session.cwd(), new SecretResolver(session.env()), Clock.systemUTC(), Severity.WARNING);
+        Result<Configuration> result = validator.validate(session.resolve(directory));
+        Diagnostics diagnostics = result.diagnostics().sorted();
+        Configuration config = result.value();
+        DiagnosticPrinter printer = new DiagnosticPrinter(session, common.color(session), config == null ? null : config::lines);
+        boolean valid = !diagnostics.hasErrors();
+        if (json) {
+            ObjectNode out = JsonNodeFactory.instance.objectNode();
+            out.put("format_version", "1.0");
+            out.put("valid", valid);
+            out.put("error_count", diagnostics.errorCount());
+            out.put("warning_count", diagnostics.warningCount());
+            out.set("diagnostics", printer.json(diagnostics));
+            session.out().println(DiagnosticPrinter.write(out));
+        } else {
+            printer.print(diagnostics);
+            if (valid) {
+                session.out().println(diagnostics.isEmpty()
+                        ? "Success! The configuration is valid."
+                        : "Success! The configuration is valid, but there were some warnings.");
+            } else {
+                session.err().println(summary(diagnostics));
+            }
+        }
+        session.out().flush();
+        return valid ? ExitCodes.OK : ExitCodes.ERROR;
+    }
+
+    private static String summary(Diagnostics d) {
+        long e = d.errorCount();
+        long w = d.warningCount();
+        return "The configuration is invalid: " + e + (e == 1 ? " error" : " errors")
+                + (w > 0 ? ", " + w + (w == 1 ? " warning" : " warnings") : "") + ".";
+    }
+}

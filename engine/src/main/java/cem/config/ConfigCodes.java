@@ -1,0 +1,67 @@
+package cem.config;
+
+/**
+ * The stable codes of configuration diagnostics. Families: {@code CFG1xxx} reading files,
+ * {@code SCH2xxx} structure and types, {@code SEC21xx} secrets, {@code GRF3xxx} references and
+ * graph, {@code SEM31xx} ports, {@code CRT32xx} certificates, {@code SEM33xx} other cross-resource
+ * rules, {@code ENV9xxx} the environment. Each code has a folder under {@code examples/invalid/}.
+ */
+public final class ConfigCodes {
+
+    private ConfigCodes() {}
+
+    public static final String YAML_SYNTAX = "CFG1001";
+    public static final String DUPLICATE_KEY = "CFG1002";
+    public static final String EMPTY_FILE = "CFG1003";
+    public static final String BINARY_FILE = "CFG1004";
+    public static final String FILE_TOO_LARGE = "CFG1005";
+    public static final String ALIAS_BOMB = "CFG1007";
+    public static final String UNSUPPORTED_VERSION = "CFG1008";
+    public static final String DUPLICATE_ADDRESS = "CFG1009";
+    public static final String UNREADABLE_FILE = "CFG1010";
+    public static final String DUPLICATE_PERIMETER = "CFG1011";
+
+    public static final String UNKNOWN_KEY = "SCH2001";
+    public static final String MISSING_KEY = "SCH2002";
+    public static final String WRONG_TYPE = "SCH2003";
+    public static final String INVALID_VALUE = "SCH2004";
+    public static final String UNKNOWN_TYPE = "SCH2006";
+    public static final String CONFLICTING_KEYS = "SCH2007";
+
+    public static final String LITERAL_SECRET = "SEC2101";
+    public static final String MISSING_ENV = "SEC2102";
+    public static final String MISSING_SECRET_FILE = "SEC2103";
+
+    public static final String UNKNOWN_HOST = "GRF3001";
+    public static final String DANGLING_REFERENCE = "GRF3002";
+    public static final String CYCLE = "GRF3003";
+    public static final String WRONG_HOST_OS = "GRF3004";
+
+    public static final String PORT_POLICY_GATEWAY = "SEM3101";
+    public static final String PORT_PERIMETER = "SEM3102";
+    public static final String PERIMETER_UNDECLARED = "SEM3103";
+    public static final String PORT_BIGIP = "SEM3104";
+    public static final String BIGIP_POOL_PORT = "SEM3105";
+    public static final String BIGIP_SSL_PROFILE = "SEM3106";
+
+    public static final String CERT_UNREADABLE = "CRT3201";
+    public static final String CERT_WRONG_PASSWORD = "CRT3202";
+    public static final String CERT_EXPIRED = "CRT3203";
+    public static final String CERT_EXPIRES_SOON = "CRT3204";
+    public static final String CERT_NAME_MISMATCH = "CRT3205";
+    public static final String CERT_NO_SERVER_AUTH = "CRT3206";
+    public static final String CERT_WEAK_KEY = "CRT3207";
+    public static final String CERT_ECDSA = "CRT3208";
+    public static final String CERT_WEAK_SIGNATURE = "CRT3209";
+    public static final String CERT_NO_PRIVATE_KEY = "CRT3210";
+    public static final String CERT_INCOMPLETE_CHAIN = "CRT3211";
+    public static final String CERT_NOT_YET_VALID = "CRT3212";
+
+    public static final String BINDING_CERT_OTHER_HOST = "SEM3301";
+    public static final String POLICY_NO_TARGETS = "SEM3302";
+    public static final String SHARED_HTTPSYS_BINDING = "SEM3303";
+    public static final String BINDING_NEEDS_CERT = "SEM3304";
+
+    public static final String NO_DIRECTORY = "ENV9001";
+    public static final String NO_YAML = "ENV9002";
+}

@@ -1,0 +1,66 @@
+package cem.config;
+
+import cem.diag.SourceRange;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A configuration directory merged into one model.
+ *
+ * @param directory the directory it was read from
+ * @param documents every file read, in name order
+ * @param hosts hosts by name
+ * @param resources resources in file order
+ * @param perimeter the externally managed perimeter, or null when none is declared
+ */
+public record Configuration(
+        Path directory,
+        List<YamlDocument> documents,
+        Map<String, HostConfig> hosts,
+        List<ResourceConfig> resources,
+        Perimeter perimeter) {
+
+    public Configuration {
+        documents = List.copyOf(documents);
+        hosts = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(hosts));
+        resources = List.copyOf(resources);
+    }
+
+    public Optional<ResourceConfig> resource(String type, String name) {
+        return resources.stream().filter(r -> r.type().equals(type) && r.name().equals(name)).findFirst();
+    }
+
+    public Optional<ResourceConfig> resource(String address) {
+        return resources.stream().filter(r -> r.address().equals(address)).findFirst();
+    }
+
+    public List<ResourceConfig> ofType(String type) {
+        List<ResourceConfig> out = new ArrayList<>();
+        for (ResourceConfig r : resources) {
+            if (r.type().equals(type)) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    /** The lines of a file that was read, for diagnostic snippets. */
+    public List<String> lines(Path file) {
+        for (YamlDocument doc : documents) {
+            if (doc.file().equals(file)) {
+                return doc.lines();
+            }
+        }
+        return List.of();
+    }
+
+    /** A position for a host name, or the file start if unknown. */
+    public SourceRange hostRange(String host) {
+        HostConfig h = hosts.get(host);
+        return h == null ? SourceRange.fileStart(directory) : h.declRange();
+    }
+}

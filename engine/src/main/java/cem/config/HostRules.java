@@ -1,0 +1,50 @@
+package cem.config;
+
+import cem.diag.Diagnostic;
+import cem.diag.Diagnostics;
+import cem.diag.Severity;
+
+/**
+ * Host credentials: secret references resolve, and the scheme fits the transport. Validation
+ * does not connect, so a credential that is missing here is a warning; plan and apply, which
+ * need it, make it an error.
+ */
+final class HostRules {
+
+    private final SecretResolver secrets;
+    private final Severity missingCredential;
+
+    HostRules(SecretResolver secrets, Severity missingCredential) {
+        this.secrets = secrets;
+        this.missingCredential = missingCredential;
+    }
+
+    Diagnostics check(Configuration config) {
+        Diagnostics.Builder out = Diagnostics.builder();
+        for (HostConfig host : config.hosts().values()) {
+            for (String field : new String[] {"password", "passphrase"}) {
+                var ref = host.body().path("auth").path(field);
+                if (ref.isTextual() && SecretRef.parse(ref.asText()).isPresent()) {
+                    secrets.resolve(ref.asText(), host.doc().directory(), host.range("auth/" + field), missingCredential)
+                            .diagnostics()
+                            .forEach(out::add);
+                }
+            }
+            String scheme = host.body().path("auth").path("scheme").asText("");
+            String transport = host.body().path("transport").asText(host.os().equals("windows") ? "winrm" : "ssh");
+            boolean sshScheme = scheme.equals("publickey") || scheme.equals("agent") || scheme.equals("password");
+            boolean winrmScheme = scheme.equals("ntlm") || scheme.equals("kerberos") || scheme.equals("basic");
+            if ((transport.equals("ssh") && winrmScheme) || (transport.equals("winrm") && sshScheme)) {
+                out.add(Diagnostic.error(ConfigCodes.CONFLICTING_KEYS, "Auth scheme \"" + scheme + "\" does not work over " + transport,
+                        "WinRM authenticates with ntlm, kerberos or basic; SSH with publickey, agent or password.",
+                        "Choose a scheme of the host's transport.", host.range("auth/scheme")));
+            }
+            if (scheme.equals("basic") && host.body().path("insecureHttp").asBoolean(false)) {
+                out.add(Diagnostic.error(ConfigCodes.CONFLICTING_KEYS, "Basic authentication over plain HTTP",
+                        "Basic sends the password in clear text; over insecureHttp anyone on the network can read it.",
+                        "Use HTTPS (remove insecureHttp), or NTLM/Kerberos.", host.range("insecureHttp")));
+            }
+        }
+        return out.build();
+    }
+}

@@ -1,0 +1,106 @@
+package cem.config;
+
+import cem.diag.Diagnostic;
+import cem.diag.Diagnostics;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Rules within and between resources that the schema cannot say: IIS bindings and their
+ * certificates, HTTP.SYS bindings shared by sites, CEM policy targets, F5 pass-through, and
+ * attributes that go together.
+ */
+final class ResourceRules {
+
+    Diagnostics check(Configuration config) {
+        Diagnostics.Builder out = Diagnostics.builder();
+        bindings(config, out);
+        policies(config, out);
+        for (ResourceConfig vip : config.ofType("bigip_gateway_vip")) {
+            for (int i = 0; i < vip.body().path("profiles").size(); i++) {
+                String profile = vip.attr("profiles/" + i).asText().toLowerCase(Locale.ROOT);
+                if (profile.contains("ssl") || profile.contains("http") || profile.contains("tls")) {
+                    out.add(Diagnostic.error(ConfigCodes.BIGIP_SSL_PROFILE, "F5 profile \"" + profile + "\" would end TLS before the gateway",
+                            "Broadcom supports an F5 in front of Internet Gateways only as TCP pass-through: the TLS handshake must end on the gateway (KB 181705, KB 178549).",
+                            "Remove SSL and HTTP profiles; use a TCP profile only.", vip.range("profiles/" + i)).withAddress(vip.address()));
+                }
+            }
+        }
+        for (ResourceConfig revocation : config.ofType("cem_certificate")) {
+            if (revocation.string("computer").isEmpty() && revocation.string("thumbprint").isEmpty()) {
+                out.add(Diagnostic.error(ConfigCodes.MISSING_KEY, "Missing \"computer\" or \"thumbprint\" in cem_certificate \"" + revocation.name() + "\"",
+                        "A revocation names the agent certificate by its computer or its thumbprint.",
+                        "Add \"computer:\" or \"thumbprint:\".", revocation.declRange()).withAddress(revocation.address()));
+            }
+        }
+        return out.build();
+    }
+
+    private static void bindings(Configuration config, Diagnostics.Builder out) {
+        Map<String, List<ResourceConfig>> sharedEndpoints = new LinkedHashMap<>();
+        for (ResourceConfig b : config.ofType("iis_binding")) {
+            boolean https = b.string("protocol").orElse("https").equals("https");
+            boolean sni = b.flag("sni", false);
+            if (sni && b.string("hostHeader").orElse("").isEmpty()) {
+                out.add(Diagnostic.error(ConfigCodes.CONFLICTING_KEYS, "SNI binding without a host header",
+                        "With Server Name Indication, HTTP.SYS selects the certificate by host name; this binding has none.",
+                        "Add \"hostHeader:\" or set \"sni: false\".", b.range("sni")).withAddress(b.address()));
+            }
+            Optional<String> certName = b.string("certificate");
+            if (https && certName.isEmpty()) {
+                out.add(Diagnostic.error(ConfigCodes.BINDING_NEEDS_CERT, "HTTPS binding without a certificate",
+                        "An https binding needs a certificate; a missing or wrong IIS certificate binding is the most frequent CEM outage.",
+                        "Add \"certificate: <name of a certificate resource on host " + b.host() + ">\".", b.declRange()).withAddress(b.address()));
+                continue;
+            }
+            if (certName.isEmpty()) {
+                continue;
+            }
+            config.resource("certificate", certName.get()).ifPresent(cert -> {
+                if (cert.host() != null && b.host() != null && !cert.host().equals(b.host())) {
+                    out.add(Diagnostic.error(ConfigCodes.BINDING_CERT_OTHER_HOST, "Binding uses a certificate of another host",
+                            "Certificate \"" + cert.name() + "\" is imported on host \"" + cert.host() + "\" (" + cert.range("host").label()
+                                    + "), but this binding is on \"" + b.host() + "\". IIS binds only certificates of its own store.",
+                            "Declare a certificate resource for host \"" + b.host() + "\" (the same PFX may be imported on both hosts).",
+                            b.range("certificate")).withAddress(b.address()));
+                }
+            });
+            if (https && !sni) {
+                String endpoint = b.host() + "|" + b.string("ip").orElse("*") + ":" + b.integer("port").orElse(0);
+                sharedEndpoints.computeIfAbsent(endpoint, k -> new ArrayList<>()).add(b);
+            }
+        }
+        for (List<ResourceConfig> sharing : sharedEndpoints.values()) {
+            String firstCert = sharing.get(0).string("certificate").orElse("");
+            for (ResourceConfig b : sharing.subList(1, sharing.size())) {
+                if (!b.string("certificate").orElse("").equals(firstCert)) {
+                    out.add(Diagnostic.error(ConfigCodes.SHARED_HTTPSYS_BINDING, "Sites sharing an HTTP.SYS binding need one certificate",
+                            "Without SNI, HTTP.SYS holds one certificate per IP:port; these bindings share "
+                                    + b.string("ip").orElse("*") + ":" + b.integer("port").orElse(0) + " on host \"" + b.host() + "\": "
+                                    + sharing.stream().map(s -> s.address() + " (site \"" + s.string("site").orElse("") + "\", certificate \""
+                                            + s.string("certificate").orElse("") + "\")").toList()
+                                    + ". Changing it for one site changes it for all.",
+                            "Use the same certificate on all of them, or give each site a host header with \"sni: true\".",
+                            b.range("certificate")).withAddress(b.address()));
+                }
+            }
+        }
+    }
+
+    private static void policies(Configuration config, Diagnostics.Builder out) {
+        for (ResourceConfig policy : config.ofType("cem_policy")) {
+            boolean cloud = policy.flag("allowCloudCommunication", true);
+            boolean empty = policy.body().path("targets").isEmpty() && policy.body().path("targetGuids").isEmpty();
+            if (cloud && empty) {
+                out.add(Diagnostic.error(ConfigCodes.POLICY_NO_TARGETS, "CEM policy applies to no computers",
+                        "Cloud communication is allowed, but the policy has no targets, so no agent receives it and none switches to the gateway.",
+                        "Add \"targets:\" (resource_target resources) or \"targetGuids:\" (existing resource targets).",
+                        policy.body().has("targets") ? policy.range("targets") : policy.declRange()).withAddress(policy.address()));
+            }
+        }
+    }
+}
