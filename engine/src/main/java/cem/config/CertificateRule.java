@@ -93,6 +93,9 @@ final class CertificateRule {
             char[] password = new char[0];
             Optional<String> ref = cert.string("password");
             if (ref.isPresent()) {
+                if (cem.config.SecretRef.parse(ref.get()).isEmpty()) {
+                    return Optional.empty(); // a literal: the schema check reported it
+                }
                 Result<String> value = secrets.resolve(ref.get(), base, cert.range("password"), Severity.ERROR);
                 if (value.value() == null) {
                     value.diagnostics().forEach(d -> out.add(d.withAddress(cert.address())));

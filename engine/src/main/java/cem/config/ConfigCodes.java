@@ -19,7 +19,6 @@ public final class ConfigCodes {
     public static final String UNSUPPORTED_VERSION = "CFG1008";
     public static final String DUPLICATE_ADDRESS = "CFG1009";
     public static final String UNREADABLE_FILE = "CFG1010";
-    public static final String DUPLICATE_PERIMETER = "CFG1011";
 
     public static final String UNKNOWN_KEY = "SCH2001";
     public static final String MISSING_KEY = "SCH2002";

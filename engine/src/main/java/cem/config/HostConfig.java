@@ -27,6 +27,11 @@ public record HostConfig(String name, String os, JsonNode body, YamlDocument doc
         return address.matches("[0-9.]+|.*:.*") ? null : address;
     }
 
+    /** Whether the os is one cem knows; rules about a host with an invalid os say nothing more. */
+    public boolean knownOs() {
+        return os.equals("windows") || os.equals("linux") || os.equals("bigip");
+    }
+
     public boolean lab() {
         return body.path("lab").asBoolean(false);
     }

@@ -30,6 +30,9 @@ final class HostRules {
                             .forEach(out::add);
                 }
             }
+            if (!host.knownOs()) {
+                continue;
+            }
             String scheme = host.body().path("auth").path("scheme").asText("");
             String transport = host.body().path("transport").asText(host.os().equals("windows") ? "winrm" : "ssh");
             boolean sshScheme = scheme.equals("publickey") || scheme.equals("agent") || scheme.equals("password");

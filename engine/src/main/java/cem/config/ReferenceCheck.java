@@ -68,9 +68,9 @@ public final class ReferenceCheck {
             out.add(Diagnostic.error(ConfigCodes.UNKNOWN_HOST, "Unknown host \"" + r.host() + "\"",
                     r.address() + " names a host that is not declared under \"hosts:\" in any file.", hint,
                     r.range("host")).withAddress(r.address()));
-        } else if (!needed.equals(host.os()) && !host.os().isEmpty()) {
+        } else if (host.knownOs() && !needed.equals(host.os())) {
             out.add(Diagnostic.error(ConfigCodes.WRONG_HOST_OS,
-                    "A " + r.type() + " needs a " + needed + " host",
+                    "Resource type " + r.type() + " needs a " + needed + " host",
                     "Host \"" + r.host() + "\" is declared with os: " + host.os() + " at " + host.declRange().label() + ".",
                     "Put this resource on a " + needed + " host.", r.range("host")).withAddress(r.address()));
         }
@@ -97,39 +97,51 @@ public final class ReferenceCheck {
                 hint, ref.range()).withAddress(ref.from().address());
     }
 
-    /** Depth-first search; each cycle is reported once, at the reference that closes it. */
+    /**
+     * Depth-first search. Each cycle is reported once, at a {@code dependsOn} entry of the cycle
+     * when there is one (the reference a user is most likely to remove), else at the reference
+     * that closes it.
+     */
     private static void findCycles(Configuration config, Map<String, List<Reference>> edges, Diagnostics.Builder out) {
         Set<String> done = new HashSet<>();
+        Set<Set<String>> reported = new HashSet<>();
         for (ResourceConfig r : config.resources()) {
-            visit(r.address(), edges, new LinkedHashSet<>(), done, out);
+            visit(r.address(), edges, new ArrayList<>(), new LinkedHashSet<>(), done, reported, out);
         }
     }
 
-    private static void visit(String address, Map<String, List<Reference>> edges, LinkedHashSet<String> path,
-            Set<String> done, Diagnostics.Builder out) {
+    private static void visit(String address, Map<String, List<Reference>> edges, List<Reference> refs,
+            LinkedHashSet<String> path, Set<String> done, Set<Set<String>> reported, Diagnostics.Builder out) {
         if (done.contains(address)) {
             return;
         }
         path.add(address);
         for (Reference ref : edges.getOrDefault(address, List.of())) {
             String next = ref.targetAddress();
+            refs.add(ref);
             if (path.contains(next)) {
-                List<String> cycle = new ArrayList<>();
-                boolean in = false;
-                for (String p : path) {
-                    in |= p.equals(next);
-                    if (in) {
-                        cycle.add(p);
+                List<Reference> cycleRefs = new ArrayList<>();
+                for (Reference r : refs) {
+                    if (!cycleRefs.isEmpty() || r.from().address().equals(next)) {
+                        cycleRefs.add(r);
                     }
                 }
-                cycle.add(next);
-                out.add(Diagnostic.error(ConfigCodes.CYCLE, "Reference cycle: " + String.join(" → ", cycle),
-                        "Resources that depend on each other cannot be ordered; cem would not know which to create first.",
-                        "Remove one of these references (often a dependsOn entry that is not needed).",
-                        ref.range()).withAddress(address));
+                Set<String> members = new HashSet<>();
+                cycleRefs.forEach(r -> members.add(r.from().address()));
+                if (reported.add(members)) {
+                    List<String> names = new ArrayList<>();
+                    cycleRefs.forEach(r -> names.add(r.from().address()));
+                    names.add(next);
+                    Reference at = cycleRefs.stream().filter(r -> r.field().startsWith("dependsOn")).findFirst().orElse(ref);
+                    out.add(Diagnostic.error(ConfigCodes.CYCLE, "Reference cycle: " + String.join(" → ", names),
+                            "Resources that depend on each other cannot be ordered; cem would not know which to create first.",
+                            "Remove one of these references (often a dependsOn entry that is not needed).",
+                            at.range()).withAddress(at.from().address()));
+                }
             } else {
-                visit(next, edges, path, done, out);
+                visit(next, edges, refs, path, done, reported, out);
             }
+            refs.remove(refs.size() - 1);
         }
         path.remove(address);
         done.add(address);

@@ -125,9 +125,9 @@ public final class SchemaCheck {
     }
 
     private Diagnostic patternError(Error error, String pointer, YamlDocument doc, String where) {
-        String schemaPath = error.getEvaluationPath().toString();
+        String schemaPath = error.getSchemaLocation().toString();
         String given = error.getInstanceNode() == null ? "" : error.getInstanceNode().asText();
-        if (schemaPath.contains("secretRef") || schemaPath.endsWith("password") || schemaPath.endsWith("passphrase")) {
+        if (schemaPath.contains("secretRef")) {
             return Diagnostic.error(ConfigCodes.LITERAL_SECRET, "Secret written as a literal in " + name(pointer) + where,
                     "This field is sensitive: its value must be a reference, so that it never appears in files, plans or state.",
                     "Write ${env:NAME} to read it from an environment variable, or ${file:path} to read it from a file.",

@@ -25,6 +25,12 @@ public final class SecretResolver {
         this.environment = Map.copyOf(environment);
     }
 
+    private static String notNeededYet(Severity severity) {
+        return severity == Severity.WARNING
+                ? " Validation does not connect to hosts, so this is a warning here; plan and apply need the value."
+                : "";
+    }
+
     /**
      * @param ref the reference as written
      * @param baseDirectory where {@code ${file:…}} paths are resolved from
@@ -43,7 +49,7 @@ public final class SecretResolver {
             if (value == null) {
                 return Result.failed(new Diagnostic(severity, ConfigCodes.MISSING_ENV,
                         "Environment variable " + parsed.target() + " is not set",
-                        "The secret " + parsed + " is read from this variable.",
+                        "The secret " + parsed + " is read from this variable." + notNeededYet(severity),
                         "Set it before running cem, e.g. `export " + parsed.target() + "=…` (read it from your vault; never commit it).",
                         at, null));
             }
@@ -54,7 +60,7 @@ public final class SecretResolver {
             if (!Files.isRegularFile(file)) {
                 return Result.failed(new Diagnostic(severity, ConfigCodes.MISSING_SECRET_FILE,
                         "Secret file " + parsed.target() + " does not exist",
-                        "The secret " + parsed + " is read from " + file + ".",
+                        "The secret " + parsed + " is read from " + file + "." + notNeededYet(severity),
                         "Create the file (readable only by you), or fix the path; it is relative to the YAML file.",
                         at, null));
             }

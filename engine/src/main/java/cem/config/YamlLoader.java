@@ -165,7 +165,7 @@ public final class YamlLoader {
     private static Diagnostic yamlError(YAMLException e, Path file) {
         String message = e.getMessage() == null ? "" : e.getMessage();
         if (message.contains("aliases") || message.contains("recursive")) {
-            return aliasBomb(SourceRange.fileStart(file), message);
+            return aliasBomb(SourceRange.fileStart(file), "uses more than " + MAX_ALIASES + " aliases");
         }
         if (message.contains("code points")) {
             return Diagnostic.error(ConfigCodes.FILE_TOO_LARGE, "Configuration file is too large", message,
@@ -179,8 +179,7 @@ public final class YamlLoader {
         return Diagnostic.error(
                 ConfigCodes.ALIAS_BOMB,
                 "Too many YAML aliases",
-                "The document expands through anchors and aliases (*name) beyond what a configuration needs: "
-                        + detail,
+                "The document " + detail + " through anchors and aliases (*name); configurations never need that many.",
                 "Write the values out, or use fewer aliases; cem refuses documents that expand to more than "
                         + MAX_EXPANDED_NODES + " nodes.",
                 at);
@@ -211,6 +210,7 @@ public final class YamlLoader {
         private final Map<String, NodeSpan> spans = new HashMap<>();
         private final Set<Node> inProgress = Collections.newSetFromMap(new IdentityHashMap<>());
         private int expanded;
+        private SourceRange topLevelEntry;
 
         Converter(Path file) {
             this.file = file;
@@ -218,11 +218,17 @@ public final class YamlLoader {
 
         JsonNode convert(Node node, String pointer, SourceRange key) throws ConversionException {
             SourceRange here = range(file, node.getStartMark(), node.getEndMark());
+            if (key != null && pointer.lastIndexOf('/') == 0) {
+                topLevelEntry = key;
+            }
             if (++expanded > MAX_EXPANDED_NODES) {
-                throw new ConversionException(aliasBomb(here, "more than " + MAX_EXPANDED_NODES + " nodes"));
+                // Nodes reached through aliases carry their anchor's position; the entry being
+                // expanded is where the bomb is.
+                throw new ConversionException(aliasBomb(topLevelEntry != null ? topLevelEntry : here,
+                        "expands to more than " + MAX_EXPANDED_NODES + " nodes"));
             }
             if (!inProgress.add(node)) {
-                throw new ConversionException(aliasBomb(here, "an alias refers to a node that contains it"));
+                throw new ConversionException(aliasBomb(here, "refers to a node inside itself"));
             }
             try {
                 // Spans of nodes reached through an alias stay those of the first place they stand.
