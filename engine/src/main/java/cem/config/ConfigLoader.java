@@ -45,7 +45,8 @@ public final class ConfigLoader {
         try (Stream<Path> list = Files.list(dir)) {
             files = list.filter(p -> {
                         String n = p.getFileName().toString();
-                        return (n.endsWith(".yaml") || n.endsWith(".yml")) && !n.startsWith(".") && Files.isRegularFile(p);
+                        // Not only regular files: a dangling link or a special file named *.yaml is reported, not skipped.
+                        return (n.endsWith(".yaml") || n.endsWith(".yml")) && !n.startsWith(".") && !Files.isDirectory(p);
                     })
                     .sorted()
                     .toList();

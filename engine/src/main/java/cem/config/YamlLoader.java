@@ -61,6 +61,15 @@ public final class YamlLoader {
         SourceRange start = SourceRange.fileStart(shown);
         long size;
         byte[] bytes;
+        if (!Files.isRegularFile(file)) {
+            return Result.failed(Diagnostic.error(
+                    ConfigCodes.UNREADABLE_FILE,
+                    "Cannot read configuration file",
+                    Files.isSymbolicLink(file) ? "The file is a link to something that does not exist."
+                            : "The path is not a regular file.",
+                    "Point the link at a real file, or remove this entry from the directory.",
+                    start));
+        }
         try {
             size = Files.size(file);
             if (size > MAX_FILE_BYTES) {
