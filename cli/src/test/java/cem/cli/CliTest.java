@@ -1,0 +1,90 @@
+package cem.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The command line itself: help, version, bad usage, JSON shape, colour. */
+class CliTest {
+
+    @Test
+    void helpDescribesEverySubcommand() {
+        CliRun run = CliRun.inRepo("--help");
+        assertEquals(0, run.exitCode());
+        for (String command : new String[] {"validate", "version", "help"}) {
+            assertTrue(run.out().matches("(?s).*\\n  " + command + " +\\S.*"), "help describes " + command + ":\n" + run.out());
+        }
+    }
+
+    @Test
+    void versionPrintsTheVersion() {
+        CliRun run = CliRun.inRepo("--version");
+        assertEquals(0, run.exitCode());
+        assertTrue(run.out().startsWith("cem "), run.out());
+        assertEquals(run.out(), CliRun.inRepo("version").out());
+    }
+
+    @Test
+    void anUnknownCommandGetsADidYouMean() {
+        CliRun run = CliRun.inRepo("valdiate");
+        assertEquals(1, run.exitCode());
+        assertTrue(run.err().contains("Unknown command \"valdiate\""), run.err());
+        assertTrue(run.err().contains("Did you mean \"validate\"?"), run.err());
+    }
+
+    @Test
+    void anUnknownFlagGetsADidYouMean() {
+        CliRun run = CliRun.inRepo("validate", "--jsno", "examples/single-site");
+        assertEquals(1, run.exitCode());
+        assertTrue(run.err().contains("Unknown option \"--jsno\""), run.err());
+        assertTrue(run.err().contains("\"--json\""), run.err());
+    }
+
+    @Test
+    void jsonOutputHasTheDocumentedShape() {
+        CliRun run = CliRun.inRepo("validate", "--json", "examples/invalid/SEM3101-port-policy-gateway");
+        assertEquals(1, run.exitCode());
+        assertEquals("", run.err());
+        JsonNode json = run.json();
+        assertFalse(json.get("valid").asBoolean());
+        assertEquals(1, json.get("error_count").asInt());
+        JsonNode d = json.get("diagnostics").get(0);
+        assertEquals("error", d.get("severity").asText());
+        assertEquals("SEM3101", d.get("code").asText());
+        assertEquals("internet_gateway.ig1", d.get("address").asText());
+        assertEquals("examples/invalid/SEM3101-port-policy-gateway/estate.yaml", d.at("/range/filename").asText());
+        assertEquals(24, d.at("/range/start/line").asInt());
+        assertEquals(19, d.at("/range/start/column").asInt());
+        assertEquals("    listenerPort: 8443  # ERROR SEM3101", d.at("/snippet/code").asText());
+    }
+
+    @Test
+    void noColourWithoutATerminal() {
+        CliRun run = CliRun.inRepo("validate", "examples/invalid/SEM3101-port-policy-gateway");
+        assertFalse(run.err().contains("\u001b["), run.err());
+    }
+
+    @Test
+    void colourOnATerminalUnlessDisabled() {
+        var session = (java.util.function.Function<String[], String>) args -> {
+            var err = new java.io.StringWriter();
+            Main.run(new Session(new java.io.PrintWriter(new java.io.StringWriter()), new java.io.PrintWriter(err, true),
+                    Map.of(), CliRun.REPO, true, java.io.InputStream.nullInputStream()), args);
+            return err.toString();
+        };
+        assertTrue(session.apply(new String[] {"validate", "examples/invalid/SEM3101-port-policy-gateway"}).contains("\u001b["));
+        assertFalse(session.apply(new String[] {"validate", "--no-color", "examples/invalid/SEM3101-port-policy-gateway"})
+                .contains("\u001b["));
+    }
+
+    @Test
+    void backslashPathsWork() {
+        CliRun run = CliRun.run(Map.of("CEM_NS_PASSWORD", "x", "CEM_IG_PASSWORD", "y"), CliRun.REPO,
+                "validate", "examples\\single-site");
+        assertEquals(0, run.exitCode(), run.err());
+    }
+}
