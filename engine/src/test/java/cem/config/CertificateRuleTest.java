@@ -115,6 +115,13 @@ class CertificateRuleTest {
     }
 
     @Test
+    void noExtendedKeyUsageExtensionAtAllIsMissingServerAuth() throws IOException {
+        Path file = pfx(CA.issue("CN=gw.example.com").dns("gw.example.com").eku().build(), true);
+        assertEquals(List.of(ConfigCodes.CERT_NO_SERVER_AUTH),
+                codes("pfx: " + file.getFileName() + "\npassword: ${file:pass}", "gw.example.com"));
+    }
+
+    @Test
     void bothOrNeitherFileIsAnError() throws IOException {
         assertEquals(List.of(ConfigCodes.MISSING_KEY), codes("friendlyName: x", "gw.example.com"));
         Path file = pfx(CA.issue("CN=gw.example.com").dns("gw.example.com").build(), true);
