@@ -17,7 +17,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Certificate rules on certificates made for each case, with a fixed clock. */
+/** Certificate rules on certificates made for each case (testkit), with a fixed clock. */
 class CertificateRuleTest {
 
     private static final Instant NOW = Instant.parse("2026-06-01T00:00:00Z");
