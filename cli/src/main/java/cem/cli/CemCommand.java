@@ -12,7 +12,9 @@ import picocli.CommandLine.Command;
             "gateways, certificates, IIS bindings, firewall rules and the CEM policy as code.",
             ""
         },
-        subcommands = {ValidateCommand.class, VersionCommand.class, picocli.CommandLine.HelpCommand.class},
+        subcommands = {ValidateCommand.class, PlanCommand.class, ApplyCommand.class, DestroyCommand.class, ShowCommand.class,
+            StateCommand.class, ImportCommand.class, ForceUnlockCommand.class, GraphCommand.class, VersionCommand.class,
+            picocli.CommandLine.HelpCommand.class},
         footer = {"", "Run `cem COMMAND --help` for a command's options. Docs: README.md."})
 final class CemCommand implements Runnable {
 

@@ -102,6 +102,8 @@ public final class ConfigLoader {
         List<ResourceConfig> resources = new ArrayList<>();
         Map<String, ResourceConfig> byAddress = new HashMap<>();
         Perimeter perimeter = null;
+        List<Configuration.Moved> moved = new ArrayList<>();
+        List<Configuration.Removed> removed = new ArrayList<>();
         for (YamlDocument doc : docs) {
             JsonNode root = doc.root();
             if (!root.isObject()) {
@@ -131,6 +133,21 @@ public final class ConfigLoader {
                     resources.add(r);
                 }
             }
+            JsonNode moves = root.path("moved");
+            for (int i = 0; i < moves.size(); i++) {
+                JsonNode m = moves.get(i);
+                if (m.path("from").isTextual() && m.path("to").isTextual()) {
+                    moved.add(new Configuration.Moved(m.get("from").asText(), m.get("to").asText(),
+                            doc.valueRange("/moved/" + i)));
+                }
+            }
+            JsonNode removals = root.path("removed");
+            for (int i = 0; i < removals.size(); i++) {
+                JsonNode r = removals.get(i);
+                if (r.path("from").isTextual()) {
+                    removed.add(new Configuration.Removed(r.get("from").asText(), doc.valueRange("/removed/" + i)));
+                }
+            }
             if (root.has("perimeter") && root.get("perimeter").isObject()) {
                 JsonNode p = root.get("perimeter");
                 List<Integer> ports = new ArrayList<>();
@@ -143,7 +160,7 @@ public final class ConfigLoader {
                 }
             }
         }
-        return new Configuration(dir, docs, hosts, resources, perimeter);
+        return new Configuration(dir, docs, hosts, resources, perimeter, moved, removed);
     }
 
     private static Diagnostic duplicate(String what, SourceRange second, SourceRange first) {

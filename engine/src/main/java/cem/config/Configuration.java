@@ -16,18 +16,30 @@ import java.util.Optional;
  * @param hosts hosts by name
  * @param resources resources in file order
  * @param perimeter the externally managed perimeter, or null when none is declared
+ * @param moved renames of resources ({@code moved:} entries)
+ * @param removed resources to forget ({@code removed:} entries)
  */
 public record Configuration(
         Path directory,
         List<YamlDocument> documents,
         Map<String, HostConfig> hosts,
         List<ResourceConfig> resources,
-        Perimeter perimeter) {
+        Perimeter perimeter,
+        List<Moved> moved,
+        List<Removed> removed) {
+
+    /** A {@code moved} entry. */
+    public record Moved(String from, String to, cem.diag.SourceRange range) {}
+
+    /** A {@code removed} entry. */
+    public record Removed(String from, cem.diag.SourceRange range) {}
 
     public Configuration {
         documents = List.copyOf(documents);
         hosts = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(hosts));
         resources = List.copyOf(resources);
+        moved = List.copyOf(moved);
+        removed = List.copyOf(removed);
     }
 
     public Optional<ResourceConfig> resource(String type, String name) {

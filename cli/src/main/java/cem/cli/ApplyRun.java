@@ -1,0 +1,64 @@
+package cem.cli;
+
+import cem.engine.Applier;
+import cem.engine.DesiredResource;
+import cem.engine.Hosts;
+import cem.engine.StateRecorder;
+import cem.plan.Plan;
+import cem.state.State;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/** Runs an apply with progress, and with Ctrl-C finishing the batches in flight and saving the state. */
+final class ApplyRun {
+
+    private ApplyRun() {}
+
+    static Applier.Outcome run(Workspace ws, Plan plan, State start, Map<String, DesiredResource> desired, int parallelism) {
+        StateRecorder recorder = new StateRecorder(ws.store, start, VersionCommand.version());
+        Applier applier = new Applier(ws.registry, new Hosts(ws.config, ws.secrets), ws.secrets, recorder,
+                new ApplyProgress(ws.session.err()), parallelism);
+        CountDownLatch done = new CountDownLatch(1);
+        Thread onInterrupt = new Thread(() -> {
+            ws.session.err().println("\nInterrupt received: finishing the changes in flight, then saving the state...");
+            ws.session.err().flush();
+            applier.cancel();
+            try {
+                done.await(5, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "cem-interrupt");
+        boolean hooked = registerHook(onInterrupt);
+        try {
+            return applier.apply(plan, desired);
+        } finally {
+            done.countDown();
+            if (hooked) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(onInterrupt);
+                } catch (IllegalStateException e) {
+                    // shutting down: the hook is running and returns now that we are done
+                }
+            }
+        }
+    }
+
+    private static boolean registerHook(Thread hook) {
+        try {
+            Runtime.getRuntime().addShutdownHook(hook);
+            return true;
+        } catch (IllegalStateException e) {
+            return false;
+        }
+    }
+
+    static String summary(Plan plan, Applier.Outcome outcome) {
+        return (outcome.failed() + outcome.skipped() > 0 || outcome.cancelled() ? "Apply incomplete! " : "Apply complete! ")
+                + "Resources: " + plan.toAdd() + " added, " + plan.toChange() + " changed, " + plan.toDestroy() + " destroyed"
+                + (plan.toForget() > 0 ? ", " + plan.toForget() + " forgotten" : "")
+                + (outcome.failed() > 0 ? "; " + outcome.failed() + " failed" : "")
+                + (outcome.skipped() > 0 ? "; " + outcome.skipped() + " skipped" : "") + ".";
+    }
+}

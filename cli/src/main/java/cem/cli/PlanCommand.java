@@ -1,0 +1,86 @@
+package cem.cli;
+
+import cem.engine.Planner;
+import cem.plan.Plan;
+import cem.plan.PlanJson;
+import cem.plan.PlanMode;
+import cem.state.StateStore;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code cem plan [DIR]}: what apply would change, after reading every host once. */
+@Command(name = "plan", description = {
+    "Show what apply would change.",
+    "Reads each host once, compares it with the configuration and the state, and prints the",
+    "changes. Changes nothing. Exit code with --detailed-exitcode: 0 no changes, 1 error, 2 changes."})
+final class PlanCommand implements Callable<Integer> {
+
+    private final Session session;
+
+    @Parameters(arity = "0..1", paramLabel = "DIR", description = "Configuration directory (default: the current one).")
+    String directory = ".";
+
+    @Option(names = {"-out", "--out"}, paramLabel = "FILE", description = "Save the plan to FILE for `cem apply FILE`.")
+    String out;
+
+    @Option(names = "--detailed-exitcode", description = "Exit 2 when there are changes.")
+    boolean detailedExitcode;
+
+    @Option(names = "--destroy", description = "Plan to destroy everything cem manages here.")
+    boolean destroy;
+
+    @Option(names = "--json", description = "Print the plan as JSON (schemas/plan.schema.json).")
+    boolean json;
+
+    @Option(names = "--markdown", description = "Print the plan as Markdown, for a pull-request comment.")
+    boolean markdown;
+
+    @Option(names = "--max-chars", paramLabel = "N", defaultValue = "65000", description = "Markdown size limit (default: ${DEFAULT-VALUE}).")
+    int maxChars;
+
+    @Mixin
+    PlanOptionsMixin planOptions;
+
+    @Mixin
+    CommonOptions common;
+
+    PlanCommand(Session session) {
+        this.session = session;
+    }
+
+    @Override
+    public Integer call() {
+        try (Workspace ws = Workspace.open(session, directory, common.debug)) {
+            Planner.Planned planned;
+            try (StateStore.Lock lock = ws.lock("plan", planOptions.lockTimeout())) {
+                planned = PlanRun.plan(ws, ws.readState(), planOptions.options(destroy ? PlanMode.DESTROY : PlanMode.NORMAL));
+            }
+            Plan plan = planned.plan();
+            boolean color = common.color(session);
+            PlanRun.diagnostics(ws, plan.diagnostics(), color);
+            if (json) {
+                var node = PlanJson.write(plan, VersionCommand.version(), false);
+                node.set("diagnostics", new DiagnosticPrinter(session, false, ws.config::lines).json(plan.diagnostics()));
+                session.out().println(node.toPrettyString());
+            } else if (markdown) {
+                session.out().print(new PlanMarkdown(maxChars).render(plan));
+            } else {
+                session.out().print(new PlanText(color).render(plan));
+            }
+            if (out != null && plan.applyable()) {
+                PlanRun.writePlanFile(session, plan, out);
+                if (!json && !markdown) {
+                    session.out().println("\nSaved the plan to: " + out + "\nTo perform exactly these actions, run: cem apply " + out);
+                }
+            }
+            session.out().flush();
+            if (!plan.applyable()) {
+                return ExitCodes.ERROR;
+            }
+            return detailedExitcode && plan.hasChanges() ? ExitCodes.CHANGES : ExitCodes.OK;
+        }
+    }
+}

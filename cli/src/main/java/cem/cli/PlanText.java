@@ -1,0 +1,214 @@
+package cem.cli;
+
+import cem.plan.Action;
+import cem.plan.Plan;
+import cem.plan.PlanMode;
+import cem.plan.ResourceChange;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** A plan as text in Terraform's shape: drift first, then the actions, then the summary line. */
+final class PlanText {
+
+    private static final String GREEN = "\u001b[32m";
+    private static final String YELLOW = "\u001b[33m";
+    private static final String RED = "\u001b[31m";
+    private static final String BOLD = "\u001b[1m";
+    private static final String RESET = "\u001b[0m";
+
+    private final boolean color;
+
+    PlanText(boolean color) {
+        this.color = color;
+    }
+
+    String render(Plan plan) {
+        StringBuilder out = new StringBuilder();
+        if (!plan.drift().isEmpty()) {
+            out.append(paint(BOLD, "Note: Objects have changed outside of cem")).append("\n\n");
+            out.append("cem detected the following changes made outside of cem since the last \"cem apply\":\n\n");
+            for (ResourceChange c : plan.drift()) {
+                resource(c, true, out);
+            }
+            if (plan.mode() != PlanMode.REFRESH_ONLY) {
+                out.append("Unless you have made equivalent changes to your configuration, the actions below undo them.\n\n");
+            }
+        }
+        if (!plan.unknownHosts().isEmpty()) {
+            out.append(paint(BOLD + YELLOW, "Warning: the plan is incomplete")).append("\n\n");
+            out.append("cem could not read host(s) ").append(String.join(", ", plan.unknownHosts()))
+                    .append("; the state of their resources is unknown and nothing is planned for them:\n");
+            plan.changes().stream().filter(c -> "host_unreadable".equals(c.reason()))
+                    .forEach(c -> out.append("  ? ").append(c.address()).append('\n'));
+            out.append('\n');
+        }
+        List<ResourceChange> actions = plan.changes().stream()
+                .filter(c -> c.action() != Action.NO_OP || c.previousAddress() != null).toList();
+        if (plan.mode() == PlanMode.REFRESH_ONLY) {
+            out.append(plan.drift().isEmpty() ? "No changes. The state matches what is live.\n"
+                    : "This is a refresh-only plan: applying it updates the cem state to match the objects above, and changes nothing on any host.\n");
+            return out.toString();
+        }
+        if (actions.isEmpty()) {
+            out.append("No changes. Your infrastructure matches the configuration.\n");
+            return out.toString();
+        }
+        out.append("cem will perform the following actions:\n\n");
+        for (ResourceChange c : actions) {
+            resource(c, false, out);
+        }
+        out.append(paint(BOLD, "Plan:")).append(' ')
+                .append(plan.toAdd()).append(" to add, ")
+                .append(plan.toChange()).append(" to change, ")
+                .append(plan.toDestroy()).append(" to destroy")
+                .append(plan.toForget() > 0 ? ", " + plan.toForget() + " to forget" : "")
+                .append(".\n");
+        return out.toString();
+    }
+
+    private void resource(ResourceChange c, boolean drift, StringBuilder out) {
+        out.append("  ").append(paint(BOLD, "# " + c.address())).append(' ').append(headline(c, drift)).append('\n');
+        if (c.previousAddress() != null) {
+            out.append("  # (moved from ").append(c.previousAddress()).append(")\n");
+        }
+        if (c.action() == Action.FORGET || (c.action() == Action.NO_OP && !drift)) {
+            out.append('\n');
+            return;
+        }
+        String symbol = drift && c.action() == Action.UPDATE ? "~" : c.action().symbol();
+        out.append(pad(symbol)).append(paint(colorOf(c.action()), symbol)).append(" resource \"").append(c.type()).append("\" \"")
+                .append(c.name()).append("\" {\n");
+        Set<String> names = new TreeSet<>();
+        if (c.before() != null) {
+            c.before().fieldNames().forEachRemaining(names::add);
+        }
+        if (c.after() != null) {
+            c.after().fieldNames().forEachRemaining(names::add);
+        }
+        names.addAll(c.afterUnknown());
+        int width = names.stream().mapToInt(String::length).max().orElse(0);
+        int hidden = 0;
+        for (String name : names) {
+            String line = attribute(c, name, width);
+            if (line == null) {
+                hidden++;
+            } else {
+                out.append(line).append('\n');
+            }
+        }
+        if (hidden > 0) {
+            out.append("        # (").append(hidden).append(" unchanged attribute").append(hidden == 1 ? "" : "s").append(" hidden)\n");
+        }
+        out.append("    }\n\n");
+    }
+
+    private String attribute(ResourceChange c, String name, int width) {
+        String key = name + " ".repeat(width - name.length());
+        boolean sensitive = c.sensitive().contains(name);
+        JsonNode before = c.before() == null ? null : c.before().get(name);
+        JsonNode after = c.after() == null ? null : c.after().get(name);
+        boolean unknown = c.afterUnknown().contains(name);
+        String afterText = unknown ? "(known after apply)" : value(after, sensitive);
+        switch (c.action()) {
+            case CREATE:
+                return "      " + paint(GREEN, "+") + " " + key + " = " + afterText;
+            case DELETE:
+                return before == null ? null : "      " + paint(RED, "-") + " " + key + " = " + value(before, sensitive) + " -> null";
+            default:
+                boolean changed = unknown || !same(before, after, sensitive);
+                if (!changed) {
+                    return null;
+                }
+                String suffix = c.replacePaths().contains(name) ? paint(RED, " # forces replacement") : "";
+                if (before == null) {
+                    return "      " + paint(GREEN, "+") + " " + key + " = " + afterText + suffix;
+                }
+                if (after == null && !unknown) {
+                    return "      " + paint(RED, "-") + " " + key + " = " + value(before, sensitive) + " -> null" + suffix;
+                }
+                return "      " + paint(YELLOW, "~") + " " + key + " = " + value(before, sensitive) + " -> " + afterText + suffix;
+        }
+    }
+
+    private static boolean same(JsonNode before, JsonNode after, boolean sensitive) {
+        if (sensitive) {
+            // A sensitive value changed when the recorded digest is missing, or after is a new reference.
+            return before != null && after != null && (after.equals(before) || !after.asText().startsWith("${"));
+        }
+        return before == null ? after == null : before.equals(after);
+    }
+
+    private static String value(JsonNode v, boolean sensitive) {
+        if (v == null || v.isNull()) {
+            return "null";
+        }
+        if (sensitive) {
+            return "(sensitive value)";
+        }
+        if (v.isContainerNode()) {
+            StringBuilder b = new StringBuilder(v.isArray() ? "[" : "{");
+            Iterator<JsonNode> it = v.elements();
+            Iterator<String> names = v.fieldNames();
+            boolean first = true;
+            while (it.hasNext()) {
+                JsonNode item = it.next();
+                b.append(first ? "" : ", ");
+                if (v.isObject()) {
+                    b.append(names.next()).append(" = ");
+                }
+                b.append(value(item, false));
+                first = false;
+            }
+            return b.append(v.isArray() ? "]" : "}").toString();
+        }
+        return v.isTextual() ? "\"" + v.asText().replace("\\", "\\\\").replace("\"", "\\\"") + "\"" : v.toString();
+    }
+
+    private static String headline(ResourceChange c, boolean drift) {
+        if (drift) {
+            return c.action() == Action.DELETE ? "has been deleted" : "has changed";
+        }
+        return switch (c.action()) {
+            case CREATE -> "will be created";
+            case UPDATE -> "will be updated in-place";
+            case DELETE -> "will be destroyed";
+            case DELETE_THEN_CREATE -> "must be replaced";
+            case CREATE_THEN_DELETE -> "must be replaced (the new one is created first)";
+            case FORGET -> "will be removed from the cem state but will not be destroyed";
+            case NO_OP -> c.previousAddress() != null ? "has moved from " + c.previousAddress() : "has no changes";
+            case READ -> "will be read";
+        } + reasonText(c);
+    }
+
+    private static String reasonText(ResourceChange c) {
+        if (c.reason() == null) {
+            return "";
+        }
+        return switch (c.reason()) {
+            case "deleted_outside_cem" -> c.action() == Action.DELETE ? "" : " (it was deleted outside cem)";
+            case "not_in_configuration" -> " (it is no longer in the configuration)";
+            case "replace_by_request" -> " (--replace)";
+            default -> "";
+        };
+    }
+
+    private static String pad(String symbol) {
+        return " ".repeat(Math.max(0, 3 - symbol.length()));
+    }
+
+    private static String colorOf(Action a) {
+        return switch (a) {
+            case CREATE -> GREEN;
+            case DELETE -> RED;
+            case UPDATE -> YELLOW;
+            default -> YELLOW;
+        };
+    }
+
+    private String paint(String code, String text) {
+        return color ? code + text + RESET : text;
+    }
+}

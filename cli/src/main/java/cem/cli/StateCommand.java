@@ -1,0 +1,165 @@
+package cem.cli;
+
+import cem.diag.Diagnostic;
+import cem.diag.DiagnosticsException;
+import cem.diag.Severity;
+import cem.state.LocalStateStore;
+import cem.state.ResourceState;
+import cem.state.State;
+import cem.state.StateException;
+import cem.state.StateStore;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code cem state list|show|rm|mv}: read and edit what cem manages, without touching hosts. */
+@Command(name = "state", description = "Inspect and edit the state (what cem manages). Touches no host.",
+        subcommands = {StateCommand.ListCmd.class, StateCommand.ShowCmd.class, StateCommand.RmCmd.class, StateCommand.MvCmd.class})
+final class StateCommand implements Runnable {
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Options every state subcommand takes. */
+    static final class Dir {
+        @Option(names = {"-d", "--dir"}, paramLabel = "DIR", defaultValue = ".", description = "Configuration directory (default: the current one).")
+        String dir;
+
+        @Option(names = "--lock-timeout", paramLabel = "DURATION", defaultValue = "0s", description = "Wait this long for the state lock.")
+        String lockTimeout;
+
+        StateStore store(Session session) {
+            return new LocalStateStore(session.resolve(dir).resolve(".cem"), Workspace.jobUrl(session));
+        }
+
+        State read(Session session) {
+            try {
+                return store(session).read().orElseThrow(() -> new DiagnosticsException(new Diagnostic(Severity.ERROR, "ENV9021",
+                        "No state in " + dir, "cem has not applied this configuration yet.", "Run `cem apply " + dir + "` first.", null, null)));
+            } catch (StateException e) {
+                throw Workspace.stateError(e);
+            }
+        }
+
+        /** Runs an edit of the state under its lock, writing the result as the next serial. */
+        void edit(Session session, String operation, java.util.function.UnaryOperator<State> change) {
+            StateStore store = store(session);
+            try (StateStore.Lock lock = store.lock(operation, PlanOptionsMixin.parseDuration(lockTimeout))) {
+                State state = read(session);
+                store.write(change.apply(state).nextSerial(VersionCommand.version()));
+            } catch (StateException e) {
+                throw Workspace.stateError(e);
+            }
+        }
+    }
+
+    @Command(name = "list", description = "List the addresses cem manages.")
+    static final class ListCmd implements Callable<Integer> {
+        private final Session session;
+        @Mixin Dir dir;
+
+        ListCmd(Session session) {
+            this.session = session;
+        }
+
+        @Override
+        public Integer call() {
+            dir.read(session).all().forEach(r -> session.out().println(r.address()));
+            session.out().flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "show", description = "Show one managed resource's recorded attributes.")
+    static final class ShowCmd implements Callable<Integer> {
+        private final Session session;
+        @Mixin Dir dir;
+        @Parameters(paramLabel = "ADDR") String address;
+
+        ShowCmd(Session session) {
+            this.session = session;
+        }
+
+        @Override
+        public Integer call() {
+            ResourceState r = find(dir.read(session), address);
+            session.out().print(ShowCommand.stateText(List.of(r)));
+            session.out().flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "rm", description = "Forget resources: remove them from the state, leave them on their hosts.")
+    static final class RmCmd implements Callable<Integer> {
+        private final Session session;
+        @Mixin Dir dir;
+        @Parameters(arity = "1..*", paramLabel = "ADDR") List<String> addresses;
+
+        RmCmd(Session session) {
+            this.session = session;
+        }
+
+        @Override
+        public Integer call() {
+            dir.edit(session, "state rm", state -> {
+                State next = state;
+                for (String a : addresses) {
+                    find(state, a);
+                    next = next.without(a);
+                }
+                return next;
+            });
+            addresses.forEach(a -> session.out().println("Removed " + a + " from the state (it is still on its host)."));
+            session.out().flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "mv", description = "Rename a resource in the state (prefer a moved: entry in the configuration).")
+    static final class MvCmd implements Callable<Integer> {
+        private final Session session;
+        @Mixin Dir dir;
+        @Parameters(index = "0", paramLabel = "SOURCE") String from;
+        @Parameters(index = "1", paramLabel = "DESTINATION") String to;
+
+        MvCmd(Session session) {
+            this.session = session;
+        }
+
+        @Override
+        public Integer call() {
+            dir.edit(session, "state mv", state -> {
+                ResourceState r = find(state, from);
+                if (state.resource(to).isPresent()) {
+                    throw new DiagnosticsException(new Diagnostic(Severity.ERROR, "ENV9022", "The state already has " + to, "",
+                            "Remove it first with `cem state rm " + to + "`, or choose another name.", null, null));
+                }
+                if (!from.substring(0, from.indexOf('.')).equals(to.substring(0, Math.max(0, to.indexOf('.'))))) {
+                    throw new DiagnosticsException(new Diagnostic(Severity.ERROR, "ENV9022", "A move cannot change the resource type",
+                            "", "Move between names of one type: " + r.type() + ".NAME.", null, null));
+                }
+                return state.without(from).with(r.withAddress(to));
+            });
+            session.out().println("Moved " + from + " to " + to + ".");
+            session.out().flush();
+            return 0;
+        }
+    }
+
+    static ResourceState find(State state, String address) {
+        return state.resource(address).orElseThrow(() -> new DiagnosticsException(new Diagnostic(Severity.ERROR, "ENV9023",
+                "No resource " + address + " in the state", "",
+                cem.diag.Suggestions.closest(address, state.resources().keySet()).map(s -> "Did you mean " + s + "?")
+                        .orElse("Run `cem state list` to see what cem manages."), null, null)));
+    }
+
+}

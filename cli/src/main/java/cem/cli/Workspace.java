@@ -1,0 +1,135 @@
+package cem.cli;
+
+import cem.config.Configuration;
+import cem.config.ResourceConfig;
+import cem.config.SecretResolver;
+import cem.config.Validator;
+import cem.config.YamlDocument;
+import cem.diag.Diagnostic;
+import cem.diag.Diagnostics;
+import cem.diag.DiagnosticsException;
+import cem.diag.Result;
+import cem.diag.Severity;
+import cem.engine.ProviderRegistry;
+import cem.spi.ProviderContext;
+import cem.state.LocalStateStore;
+import cem.state.State;
+import cem.state.StateException;
+import cem.state.StateStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.TreeSet;
+
+/**
+ * The composition root of the commands that touch state and hosts: a validated configuration,
+ * its state store, the providers, and the digest a saved plan is bound to.
+ */
+final class Workspace implements AutoCloseable {
+
+    final Session session;
+    final Configuration config;
+    final Diagnostics warnings;
+    final StateStore store;
+    final ProviderRegistry registry;
+    final SecretResolver secrets;
+    final String digest;
+
+    private Workspace(Session session, Configuration config, Diagnostics warnings, StateStore store, ProviderRegistry registry,
+            SecretResolver secrets, String digest) {
+        this.session = session;
+        this.config = config;
+        this.warnings = warnings;
+        this.store = store;
+        this.registry = registry;
+        this.secrets = secrets;
+        this.digest = digest;
+    }
+
+    /** Loads and validates a configuration directory; any error stops the command with its diagnostics. */
+    static Workspace open(Session session, String directory, boolean debug) {
+        SecretResolver secrets = new SecretResolver(session.env());
+        Validator validator = new Validator(session.cwd(), secrets, Clock.systemUTC(), Severity.ERROR);
+        Result<Configuration> result = validator.validate(session.resolve(directory));
+        if (result.value() == null || result.hasErrors()) {
+            throw new DiagnosticsException(result.diagnostics());
+        }
+        Configuration config = result.value();
+        ProviderRegistry registry;
+        try {
+            registry = ProviderRegistry.load(new ProviderContext(session.env(), config.directory(), debug));
+        } catch (IllegalStateException e) {
+            throw new DiagnosticsException(new Diagnostic(Severity.ERROR, "ENV9010", "Providers conflict", e.getMessage(),
+                    "Install only one provider module for each resource type.", null, null));
+        }
+        StateStore store = new LocalStateStore(config.directory().resolve(".cem"), jobUrl(session));
+        return new Workspace(session, config, result.diagnostics(), store, registry, secrets, digest(config));
+    }
+
+    State readState() {
+        try {
+            return store.read().orElseGet(() -> State.empty(VersionCommand.version()));
+        } catch (StateException e) {
+            throw stateError(e);
+        }
+    }
+
+    StateStore.Lock lock(String operation, Duration timeout) {
+        try {
+            return store.lock(operation, timeout);
+        } catch (StateException e) {
+            throw stateError(e);
+        }
+    }
+
+    static DiagnosticsException stateError(StateException e) {
+        return new DiagnosticsException(new Diagnostic(Severity.ERROR, "ENV9020", e.getMessage(), "", e.hint(), null, null));
+    }
+
+    /** The CI job URL when the environment names one (GitHub Actions, GitLab CI). */
+    static String jobUrl(Session session) {
+        var env = session.env();
+        if (env.containsKey("GITHUB_RUN_ID") && env.containsKey("GITHUB_SERVER_URL") && env.containsKey("GITHUB_REPOSITORY")) {
+            return env.get("GITHUB_SERVER_URL") + "/" + env.get("GITHUB_REPOSITORY") + "/actions/runs/" + env.get("GITHUB_RUN_ID");
+        }
+        return env.get("CI_JOB_URL");
+    }
+
+    /**
+     * A digest of everything a plan was made from: the YAML files and the certificate files they
+     * name. A saved plan applies only while it is unchanged.
+     */
+    static String digest(Configuration config) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            for (YamlDocument doc : config.documents()) {
+                md.update(doc.file().getFileName().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                md.update(String.join("\n", doc.lines()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            TreeSet<Path> files = new TreeSet<>();
+            for (ResourceConfig r : config.resources()) {
+                for (String field : new String[] {"pfx", "pem", "trustedCaFile"}) {
+                    r.string(field).ifPresent(f -> files.add(r.doc().directory().resolve(f).normalize()));
+                }
+            }
+            for (Path f : files) {
+                if (Files.isRegularFile(f)) {
+                    md.update(Files.readAllBytes(f));
+                }
+            }
+            return "sha256:" + HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException | IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        registry.close();
+    }
+}

@@ -1,0 +1,16 @@
+package cem.engine;
+
+import cem.plan.Action;
+import java.time.Duration;
+
+/** Progress of an apply, for the command line's display. Called from many threads. */
+public interface ApplyHook {
+
+    /** A batch of changes on a host starts. */
+    default void started(String host, java.util.List<String> addresses) {}
+
+    /** One resource finished; {@code error} is null on success. */
+    default void finished(String address, Action action, Duration elapsed, String error) {}
+
+    ApplyHook NONE = new ApplyHook() {};
+}

@@ -1,0 +1,62 @@
+package cem.engine;
+
+import cem.config.Configuration;
+import cem.config.Reference;
+import cem.config.ResourceConfig;
+import cem.diag.Diagnostic;
+import cem.diag.Diagnostics;
+import cem.spi.ResourceSchema;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Turns a validated configuration into the desired resources the planner compares with live state. */
+public final class DesiredState {
+
+    private DesiredState() {}
+
+    /** Desired resources by address; a type no provider manages is a diagnostic. */
+    public static Map<String, DesiredResource> of(Configuration config, ProviderRegistry registry, Diagnostics.Builder diags) {
+        Map<String, DesiredResource> out = new LinkedHashMap<>();
+        for (ResourceConfig r : config.resources()) {
+            ResourceSchema schema = registry.schema(r.type()).orElse(null);
+            if (schema == null) {
+                diags.add(Diagnostic.error(EngineCodes.NO_PROVIDER, "No provider manages " + r.type() + " resources",
+                        "This cem has no provider module for the resource type " + r.type() + ", so it cannot read or change it.",
+                        "Remove the resource, or use a cem release that includes the provider for " + r.type() + ".",
+                        r.declRange()).withAddress(r.address()));
+                continue;
+            }
+            ObjectNode attributes = ((ObjectNode) r.body()).deepCopy();
+            DesiredResource.META_KEYS.forEach(attributes::remove);
+            schema.defaults().forEach((k, v) -> {
+                if (!attributes.has(k)) {
+                    attributes.set(k, toJson(v));
+                }
+            });
+            List<String> deps = new ArrayList<>();
+            for (Reference ref : Reference.of(r)) {
+                if (!deps.contains(ref.targetAddress())) {
+                    deps.add(ref.targetAddress());
+                }
+            }
+            JsonNode lifecycle = r.body().path("lifecycle");
+            Set<String> ignore = new HashSet<>();
+            lifecycle.path("ignoreChanges").forEach(n -> ignore.add(n.asText()));
+            out.put(r.address(), new DesiredResource(r.address(), r.type(), r.host(), attributes, deps,
+                    lifecycle.path("preventDestroy").asBoolean(false), ignore, r.doc().directory()));
+        }
+        return out;
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    private static JsonNode toJson(Object value) {
+        return JSON.valueToTree(value);
+    }
+}

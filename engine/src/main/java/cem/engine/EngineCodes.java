@@ -1,0 +1,21 @@
+package cem.engine;
+
+/** Stable codes of planning and apply diagnostics: {@code PRV4xxx} providers, {@code APL5xxx} plan/apply. */
+public final class EngineCodes {
+
+    private EngineCodes() {}
+
+    public static final String NO_PROVIDER = "PRV4001";
+    public static final String HOST_UNREADABLE = "PRV4002";
+    public static final String READ_FAILED = "PRV4003";
+    public static final String APPLY_FAILED = "PRV4004";
+    public static final String PROVIDER_BUG = "PRV4005";
+
+    public static final String PREVENT_DESTROY = "APL5001";
+    public static final String MOVE_CONFLICT = "APL5002";
+    public static final String UNKNOWN_TARGET = "APL5003";
+    public static final String STALE_PLAN = "APL5004";
+    public static final String SKIPPED = "APL5005";
+    public static final String HOST_NOT_CONFIGURED = "APL5006";
+    public static final String SECRET_UNAVAILABLE = "APL5007";
+}

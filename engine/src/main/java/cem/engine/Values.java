@@ -1,0 +1,131 @@
+package cem.engine;
+
+import cem.spi.AttributeSchema;
+import cem.spi.ResourceSchema;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Attribute values: normalisation (so equal values never show as changes) and salted digests of
+ * secrets (so state and plans can tell a secret changed without holding it).
+ */
+public final class Values {
+
+    private static final JsonNodeFactory F = JsonNodeFactory.instance;
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String DIGEST_PREFIX = "sha256:";
+
+    private Values() {}
+
+    /** The canonical form of a value of the given kind. */
+    public static JsonNode normalize(AttributeSchema.Kind kind, JsonNode value) {
+        return canonical(byKind(kind, value));
+    }
+
+    /** Numbers in one representation at any depth, so 443 read from YAML equals 443 read from JSON. */
+    static JsonNode canonical(JsonNode value) {
+        if (value.isIntegralNumber()) {
+            return value.canConvertToLong() ? F.numberNode(value.asLong()) : F.numberNode(value.bigIntegerValue());
+        }
+        if (value.isFloatingPointNumber()) {
+            double d = value.asDouble();
+            return d == Math.rint(d) && Math.abs(d) < 1e15 ? F.numberNode((long) d) : F.numberNode(d);
+        }
+        if (value.isArray()) {
+            ArrayNode out = F.arrayNode();
+            value.forEach(v -> out.add(canonical(v)));
+            return out;
+        }
+        if (value.isObject()) {
+            com.fasterxml.jackson.databind.node.ObjectNode out = F.objectNode();
+            value.fields().forEachRemaining(e -> out.set(e.getKey(), canonical(e.getValue())));
+            return out;
+        }
+        return value;
+    }
+
+    private static JsonNode byKind(AttributeSchema.Kind kind, JsonNode value) {
+        if (value == null || value.isNull() || value.isMissingNode()) {
+            return F.nullNode();
+        }
+        switch (kind) {
+            case NUMBER:
+                if (value.isTextual() && value.asText().trim().matches("-?\\d+")) {
+                    return F.numberNode(Long.parseLong(value.asText().trim()));
+                }
+                return value.isNumber() ? F.numberNode(value.asLong()) : value;
+            case BOOLEAN:
+                if (value.isTextual() && value.asText().matches("(?i)true|false")) {
+                    return F.booleanNode(Boolean.parseBoolean(value.asText().toLowerCase(Locale.ROOT)));
+                }
+                return value;
+            case CASE_INSENSITIVE:
+                return value.isTextual() ? F.textNode(value.asText().trim().toLowerCase(Locale.ROOT)) : value;
+            case IP_WILDCARD: {
+                String s = value.asText().trim();
+                return F.textNode(s.isEmpty() || s.equals("0.0.0.0") || s.equals("*") ? "*" : s.toLowerCase(Locale.ROOT));
+            }
+            case SET: {
+                if (!value.isArray()) {
+                    return value;
+                }
+                List<JsonNode> items = new ArrayList<>();
+                value.forEach(items::add);
+                items.sort((a, b) -> a.toString().compareTo(b.toString()));
+                ArrayNode sorted = F.arrayNode();
+                items.forEach(sorted::add);
+                return sorted;
+            }
+            default:
+                return value;
+        }
+    }
+
+    public static boolean equal(ResourceSchema schema, String attribute, JsonNode a, JsonNode b) {
+        AttributeSchema.Kind kind = schema == null ? AttributeSchema.Kind.OBJECT : schema.kind(attribute);
+        return normalize(kind, a).equals(normalize(kind, b));
+    }
+
+    /** A new salted digest of a secret value. */
+    public static String digest(String secret) {
+        byte[] salt = new byte[16];
+        RANDOM.nextBytes(salt);
+        return digest(secret, salt);
+    }
+
+    /** Whether {@code digest} is a digest of {@code secret}. */
+    public static boolean matches(String digest, String secret) {
+        if (digest == null || !digest.startsWith(DIGEST_PREFIX)) {
+            return false;
+        }
+        String[] parts = digest.substring(DIGEST_PREFIX.length()).split(":");
+        if (parts.length != 2) {
+            return false;
+        }
+        return digest(secret, HexFormat.of().parseHex(parts[0])).equals(digest);
+    }
+
+    public static boolean isDigest(JsonNode value) {
+        return value != null && value.isTextual() && value.asText().startsWith(DIGEST_PREFIX);
+    }
+
+    private static String digest(String secret, byte[] salt) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            md.update(salt);
+            md.update(secret.getBytes(StandardCharsets.UTF_8));
+            return DIGEST_PREFIX + HexFormat.of().formatHex(salt) + ":" + HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,8 @@
+package cem.plan;
+
+/** What a plan was asked for. */
+public enum PlanMode {
+    NORMAL,
+    DESTROY,
+    REFRESH_ONLY
+}

@@ -1,0 +1,48 @@
+package cem.spi;
+
+/**
+ * One attribute of a resource type.
+ *
+ * @param name the attribute's key as written in YAML
+ * @param kind how values compare (normalisation)
+ * @param computed set by the provider, not by the configuration (e.g. a thumbprint)
+ * @param sensitive never printed, stored only as a salted digest
+ * @param requiresReplace a change to it replaces the resource rather than updating it
+ */
+public record AttributeSchema(String name, Kind kind, boolean computed, boolean sensitive, boolean requiresReplace) {
+
+    /** How two values of an attribute are compared, so that equal values never show as changes. */
+    public enum Kind {
+        /** Compared as written. */
+        STRING,
+        /** Compared ignoring case (thumbprints, host names, Windows names). */
+        CASE_INSENSITIVE,
+        /** A number, also when written as a string ("443" == 443). */
+        NUMBER,
+        BOOLEAN,
+        /** An IP address where "*", "" and "0.0.0.0" all mean every address. */
+        IP_WILDCARD,
+        /** An ordered list. */
+        LIST,
+        /** A list whose order does not matter. */
+        SET,
+        /** Any structure, compared as JSON. */
+        OBJECT
+    }
+
+    public static AttributeSchema of(String name, Kind kind) {
+        return new AttributeSchema(name, kind, false, false, false);
+    }
+
+    public AttributeSchema asComputed() {
+        return new AttributeSchema(name, kind, true, sensitive, requiresReplace);
+    }
+
+    public AttributeSchema asSensitive() {
+        return new AttributeSchema(name, kind, computed, true, requiresReplace);
+    }
+
+    public AttributeSchema forcingReplacement() {
+        return new AttributeSchema(name, kind, computed, sensitive, true);
+    }
+}

@@ -1,0 +1,51 @@
+package cem.spi;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What a provider says about one resource type.
+ *
+ * @param type the type name, e.g. {@code iis_binding}
+ * @param attributes attribute schemas by name; attributes not listed compare as {@link AttributeSchema.Kind#OBJECT}
+ * @param createBeforeDestroy on replacement, create the new object before deleting the old one
+ *     (a new certificate is imported before the old one is unbound)
+ * @param defaults values the provider assumes when the configuration leaves an attribute out
+ */
+public record ResourceSchema(String type, Map<String, AttributeSchema> attributes, boolean createBeforeDestroy,
+        Map<String, Object> defaults) {
+
+    public ResourceSchema {
+        attributes = Map.copyOf(attributes);
+        defaults = Map.copyOf(defaults);
+    }
+
+    public static ResourceSchema of(String type, boolean createBeforeDestroy, Map<String, Object> defaults,
+            List<AttributeSchema> attributes) {
+        Map<String, AttributeSchema> byName = new LinkedHashMap<>();
+        attributes.forEach(a -> byName.put(a.name(), a));
+        return new ResourceSchema(type, byName, createBeforeDestroy, defaults);
+    }
+
+    public Optional<AttributeSchema> attribute(String name) {
+        return Optional.ofNullable(attributes.get(name));
+    }
+
+    public boolean isSensitive(String name) {
+        return attribute(name).map(AttributeSchema::sensitive).orElse(false);
+    }
+
+    public boolean isComputed(String name) {
+        return attribute(name).map(AttributeSchema::computed).orElse(false);
+    }
+
+    public boolean requiresReplace(String name) {
+        return attribute(name).map(AttributeSchema::requiresReplace).orElse(false);
+    }
+
+    public AttributeSchema.Kind kind(String name) {
+        return attribute(name).map(AttributeSchema::kind).orElse(AttributeSchema.Kind.OBJECT);
+    }
+}

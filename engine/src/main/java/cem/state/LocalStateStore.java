@@ -1,0 +1,281 @@
+package cem.state;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * State in a local directory (by default {@code <config>/.cem/}): {@code state.json}, the previous
+ * version as {@code state.json.backup}, and {@code state.lock} while a command holds the lock.
+ * Writes go to a temporary file that is synced and then renamed over the state, so a crash at any
+ * point leaves either the old or the new state, never a torn one.
+ */
+public final class LocalStateStore implements StateStore {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path dir;
+    private final Path stateFile;
+    private final Path backupFile;
+    private final Path lockFile;
+    private final String jobUrl;
+
+    /**
+     * @param dir the state directory
+     * @param jobUrl the CI job URL for lock records, or null
+     */
+    public LocalStateStore(Path dir, String jobUrl) {
+        this.dir = dir;
+        this.stateFile = dir.resolve("state.json");
+        this.backupFile = dir.resolve("state.json.backup");
+        this.lockFile = dir.resolve("state.lock");
+        this.jobUrl = jobUrl;
+    }
+
+    public Path stateFile() {
+        return stateFile;
+    }
+
+    @Override
+    public Optional<State> read() throws StateException {
+        String text;
+        try {
+            text = Files.readString(stateFile, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new StateException("Cannot read state file " + stateFile + ": " + e.getMessage(),
+                    "Check that the file is readable by you.");
+        }
+        try {
+            return Optional.of(StateCodec.read(text));
+        } catch (StateCodec.CorruptStateException e) {
+            throw new StateException("State file " + stateFile + " is corrupt: " + e.getMessage(),
+                    "The previous version is in " + backupFile + "; inspect both, and restore the right one by copying it over "
+                            + stateFile.getFileName() + ".");
+        }
+    }
+
+    @Override
+    public void write(State state) throws StateException {
+        Path temp = dir.resolve("state.json.tmp-" + ProcessHandle.current().pid());
+        try {
+            ensureDirectory();
+            writeSynced(temp, StateCodec.write(state));
+            if (Files.exists(stateFile)) {
+                Path backupTemp = dir.resolve("state.json.backup.tmp-" + ProcessHandle.current().pid());
+                Files.copy(stateFile, backupTemp, StandardCopyOption.REPLACE_EXISTING);
+                Files.move(backupTemp, backupFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            }
+            Files.move(temp, stateFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            syncDirectory();
+        } catch (IOException e) {
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException ignored) {
+                // the write already failed; the old state is untouched
+            }
+            throw new StateException("Cannot write state file " + stateFile + ": " + describe(e)
+                    + ". The previous state is intact.",
+                    "Free disk space or make the directory writable, then run the command again: cem re-reads what is live.");
+        }
+    }
+
+    @Override
+    public Lock lock(String operation, Duration timeout) throws StateException {
+        LockInfo info = new LockInfo(UUID.randomUUID().toString(), operation, System.getProperty("user.name", "unknown"),
+                hostname(), ProcessHandle.current().pid(), Instant.now(), jobUrl);
+        Instant deadline = Instant.now().plus(timeout);
+        while (true) {
+            try {
+                ensureDirectory();
+                writeNew(lockFile, lockJson(info));
+                return new FileLock(info);
+            } catch (FileAlreadyExistsException e) {
+                Optional<LockInfo> holder = currentLock();
+                if (Instant.now().isAfter(deadline)) {
+                    throw held(holder.orElse(null), timeout);
+                }
+                sleep(Duration.ofMillis(200));
+            } catch (IOException e) {
+                throw new StateException("Cannot create the state lock " + lockFile + ": " + describe(e),
+                        "Make the state directory writable.");
+            }
+        }
+    }
+
+    @Override
+    public void forceUnlock(String id) throws StateException {
+        Optional<LockInfo> holder = currentLock();
+        if (holder.isEmpty()) {
+            throw new StateException("The state is not locked", "Nothing to unlock.");
+        }
+        if (!holder.get().id().equals(id)) {
+            throw new StateException("Lock ID " + id + " does not match the lock held: " + holder.get().describe(),
+                    "Run `cem force-unlock " + holder.get().id() + "` if that holder is gone.");
+        }
+        try {
+            Files.deleteIfExists(lockFile);
+        } catch (IOException e) {
+            throw new StateException("Cannot remove " + lockFile + ": " + describe(e), "Remove the file by hand.");
+        }
+    }
+
+    @Override
+    public Optional<LockInfo> currentLock() throws StateException {
+        try {
+            JsonNode n = JSON.readTree(Files.readString(lockFile));
+            return Optional.of(new LockInfo(n.path("id").asText(), n.path("operation").asText(), n.path("user").asText(),
+                    n.path("hostname").asText(), n.path("pid").asLong(), Instant.parse(n.path("created").asText()),
+                    n.hasNonNull("job_url") ? n.get("job_url").asText() : null));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            // A lock file cut short by a crash: still a lock, whose holder cannot be told.
+            return Optional.of(new LockInfo("unreadable", "unknown", "unknown", "unknown", -1, Instant.EPOCH, null));
+        }
+    }
+
+    private StateException held(LockInfo holder, Duration waited) {
+        if (holder == null) {
+            return new StateException("The state lock was released while waiting; try again", "Run the command again.");
+        }
+        boolean dead = holder.hostname().equals(hostname()) && holder.pid() > 0
+                && ProcessHandle.of(holder.pid()).map(p -> !p.isAlive()).orElse(true);
+        String message = "State is locked: " + holder.describe()
+                + (waited.isZero() ? "" : " (waited " + waited.toSeconds() + "s)");
+        if (dead || holder.id().equals("unreadable")) {
+            return new StateException(message + ". The process that holds it is no longer running.",
+                    "Check that no cem is running on this state, then break the lock with `cem force-unlock "
+                            + (holder.id().equals("unreadable") ? "unreadable" : holder.id()) + "`.");
+        }
+        return new StateException(message, "Wait for it to finish, or pass --lock-timeout=5m to wait longer.");
+    }
+
+    private final class FileLock implements Lock {
+        private final LockInfo info;
+
+        FileLock(LockInfo info) {
+            this.info = info;
+        }
+
+        @Override
+        public LockInfo info() {
+            return info;
+        }
+
+        @Override
+        public void close() {
+            try {
+                Optional<LockInfo> now = currentLock();
+                if (now.isPresent() && now.get().id().equals(info.id())) {
+                    Files.deleteIfExists(lockFile);
+                }
+            } catch (IOException | StateException e) {
+                // a lock we cannot remove is reported by the next command, with how to break it
+            }
+        }
+    }
+
+    private void ensureDirectory() throws IOException {
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir);
+            Path ignore = dir.resolve(".gitignore");
+            if (!Files.exists(ignore)) {
+                Files.writeString(ignore, "# cem's state, locks and lab data: never commit them.\n*\n");
+            }
+        }
+    }
+
+    private static void writeSynced(Path file, String text) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            restrict(file);
+            ch.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
+            ch.force(true);
+        }
+    }
+
+    private static void writeNew(Path file, String text) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            restrict(file);
+            ch.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
+            ch.force(true);
+        }
+    }
+
+    /** Owner-only permissions where the file system has POSIX permissions. */
+    private static void restrict(Path file) {
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException | IOException e) {
+            // not a POSIX file system (Windows: the user's profile ACLs apply)
+        }
+    }
+
+    private void syncDirectory() {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException e) {
+            // some file systems cannot sync a directory; the rename is still atomic
+        }
+    }
+
+    private String lockJson(LockInfo info) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("id", info.id());
+        n.put("operation", info.operation());
+        n.put("user", info.user());
+        n.put("hostname", info.hostname());
+        n.put("pid", info.pid());
+        n.put("created", info.created().toString());
+        if (info.jobUrl() != null) {
+            n.put("job_url", info.jobUrl());
+        }
+        return n.toString();
+    }
+
+    private static String hostname() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "localhost";
+        }
+    }
+
+    private static String describe(IOException e) {
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof FileSystemException fs && fs.getReason() != null) {
+            return fs.getReason();
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    private static void sleep(Duration d) throws StateException {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StateException("Interrupted while waiting for the state lock", "Run the command again.");
+        }
+    }
+}

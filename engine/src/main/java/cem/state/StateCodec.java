@@ -1,0 +1,115 @@
+package cem.state;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads and writes the state file format. Reading sniffs the format version first and upgrades
+ * older formats step by step ({@link #UPGRADERS}), so a newer cem always reads an older state.
+ */
+public final class StateCodec {
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** Upgraders from format N to N+1, indexed by N. Format 1 is the first: none yet. */
+    private static final Map<Integer, java.util.function.UnaryOperator<ObjectNode>> UPGRADERS = Map.of();
+
+    private StateCodec() {}
+
+    /** Why a state document was refused. */
+    public static final class CorruptStateException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        public CorruptStateException(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    public static String write(State state) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("version", state.formatVersion());
+        root.put("lineage", state.lineage());
+        root.put("serial", state.serial());
+        root.put("cem_version", state.cemVersion());
+        ArrayNode resources = root.putArray("resources");
+        for (ResourceState r : state.all()) {
+            ObjectNode n = resources.addObject();
+            n.put("address", r.address());
+            n.put("type", r.type());
+            n.put("host", r.host());
+            if (r.identity() != null) {
+                n.put("identity", r.identity());
+            }
+            n.set("attributes", r.attributes());
+            ArrayNode deps = n.putArray("dependencies");
+            r.dependencies().forEach(deps::add);
+            if (r.preventDestroy()) {
+                n.put("prevent_destroy", true);
+            }
+        }
+        try {
+            return JSON.writeValueAsString(root) + "\n";
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static State read(String text) throws CorruptStateException {
+        JsonNode parsed;
+        try {
+            parsed = JSON.readTree(text);
+        } catch (IOException e) {
+            throw new CorruptStateException("not valid JSON (" + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()) + ")");
+        }
+        if (parsed == null || !parsed.isObject()) {
+            throw new CorruptStateException("not a JSON object");
+        }
+        ObjectNode root = (ObjectNode) parsed;
+        int version = root.path("version").asInt(-1);
+        if (version < 1) {
+            throw new CorruptStateException("no format version");
+        }
+        if (version > State.FORMAT_VERSION) {
+            throw new CorruptStateException("format version " + version + " is newer than this cem reads ("
+                    + State.FORMAT_VERSION + "); upgrade cem");
+        }
+        while (version < State.FORMAT_VERSION) {
+            root = UPGRADERS.get(version).apply(root);
+            version++;
+        }
+        String lineage = text(root, "lineage");
+        long serial = root.path("serial").asLong(-1);
+        if (serial < 0) {
+            throw new CorruptStateException("no serial");
+        }
+        Map<String, ResourceState> resources = new LinkedHashMap<>();
+        for (JsonNode n : root.path("resources")) {
+            List<String> deps = new ArrayList<>();
+            n.path("dependencies").forEach(d -> deps.add(d.asText()));
+            ResourceState r = new ResourceState(text(n, "address"), text(n, "type"), text(n, "host"),
+                    n.hasNonNull("identity") ? n.get("identity").asText() : null,
+                    n.path("attributes").isObject() ? n.get("attributes") : JSON.createObjectNode(), deps,
+                    n.path("prevent_destroy").asBoolean(false));
+            if (resources.put(r.address(), r) != null) {
+                throw new CorruptStateException("resource " + r.address() + " appears twice");
+            }
+        }
+        return new State(State.FORMAT_VERSION, lineage, serial, root.path("cem_version").asText("unknown"), resources);
+    }
+
+    private static String text(JsonNode node, String field) throws CorruptStateException {
+        JsonNode v = node.get(field);
+        if (v == null || !v.isTextual() || v.asText().isEmpty()) {
+            throw new CorruptStateException("missing \"" + field + "\"");
+        }
+        return v.asText();
+    }
+}
