@@ -39,8 +39,10 @@ final class Cli {
         }
         if (e instanceof UnmatchedArgumentException unmatched) {
             var suggestions = unmatched.getSuggestions();
+            String word = unmatched.getUnmatched().isEmpty() ? "" : unmatched.getUnmatched().get(0);
             if (!suggestions.isEmpty()) {
-                err.println("  Did you mean " + String.join(" or ", suggestions.stream().map(s -> "\"" + s + "\"").toList()) + "?");
+                String best = cem.diag.Suggestions.closest(word, suggestions).orElse(suggestions.get(0));
+                err.println("  Did you mean \"" + best + "\"?");
             }
         }
         err.println("  Hint: run `" + cmd.getCommandSpec().qualifiedName() + " --help` for usage.");
