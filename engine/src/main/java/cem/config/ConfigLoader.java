@@ -119,7 +119,7 @@ public final class ConfigLoader {
             });
             JsonNode items = root.path("resources");
             for (int i = 0; i < items.size(); i++) {
-                JsonNode item = items.get(i);
+                JsonNode item = items.path(i);
                 if (!item.path("type").isTextual() || !item.path("name").isTextual()) {
                     continue; // the schema reported it
                 }
@@ -135,7 +135,7 @@ public final class ConfigLoader {
             }
             JsonNode moves = root.path("moved");
             for (int i = 0; i < moves.size(); i++) {
-                JsonNode m = moves.get(i);
+                JsonNode m = moves.path(i);
                 if (m.path("from").isTextual() && m.path("to").isTextual()) {
                     moved.add(new Configuration.Moved(m.get("from").asText(), m.get("to").asText(),
                             doc.valueRange("/moved/" + i)));
@@ -143,7 +143,7 @@ public final class ConfigLoader {
             }
             JsonNode removals = root.path("removed");
             for (int i = 0; i < removals.size(); i++) {
-                JsonNode r = removals.get(i);
+                JsonNode r = removals.path(i);
                 if (r.path("from").isTextual()) {
                     removed.add(new Configuration.Removed(r.get("from").asText(), doc.valueRange("/removed/" + i)));
                 }

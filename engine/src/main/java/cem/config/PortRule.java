@@ -47,7 +47,7 @@ final class PortRule {
         for (ResourceConfig policy : config.ofType("cem_policy")) {
             var gateways = policy.body().path("gateways");
             for (int i = 0; i < gateways.size(); i++) {
-                var entry = gateways.get(i);
+                var entry = gateways.path(i);
                 if (entry.path("gateway").asText().equals(gatewayName) && entry.path("port").isIntegralNumber()) {
                     ports.putIfAbsent(entry.get("port").asInt(), new AgentPort(entry.get("port").asInt(), policy, "gateways/" + i + "/port"));
                 }

@@ -46,8 +46,8 @@ public record Reference(ResourceConfig from, String targetAddress, String field,
         });
         var deps = r.body().path("dependsOn");
         for (int i = 0; i < deps.size(); i++) {
-            if (deps.get(i).isTextual()) {
-                out.add(new Reference(r, deps.get(i).asText(), "dependsOn/" + i, r.range("dependsOn/" + i)));
+            if (deps.path(i).isTextual()) {
+                out.add(new Reference(r, deps.path(i).asText(), "dependsOn/" + i, r.range("dependsOn/" + i)));
             }
         }
         return out;
