@@ -103,6 +103,10 @@ final class ApplyCommand implements Callable<Integer> {
         try (Workspace ws = Workspace.open(session, plan.configDirectory(), common.debug)) {
             try (StateStore.Lock lock = ws.lock("apply", planOptions.lockTimeout())) {
                 State state = ws.readState();
+                if (state.serial() == 0 && !state.lineage().equals(plan.lineage())) {
+                    // No state yet: the first state takes the lineage the plan was made with.
+                    state = new State(State.FORMAT_VERSION, plan.lineage(), 0, state.cemVersion(), state.resources());
+                }
                 String stale = null;
                 if (!ws.digest.equals(plan.configDigest())) {
                     stale = "the configuration (or a certificate file it names) changed since the plan was made";

@@ -138,7 +138,7 @@ final class PlanText {
             // A sensitive value changed when the recorded digest is missing, or after is a new reference.
             return before != null && after != null && (after.equals(before) || !after.asText().startsWith("${"));
         }
-        return before == null ? after == null : before.equals(after);
+        return cem.engine.Values.same(before, after);
     }
 
     private static String value(JsonNode v, boolean sensitive) {
@@ -191,6 +191,7 @@ final class PlanText {
             case "deleted_outside_cem" -> c.action() == Action.DELETE ? "" : " (it was deleted outside cem)";
             case "not_in_configuration" -> " (it is no longer in the configuration)";
             case "replace_by_request" -> " (--replace)";
+            case "not_in_state" -> " (it exists on the host but not in the state: cem adopts it)";
             default -> "";
         };
     }

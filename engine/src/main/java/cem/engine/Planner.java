@@ -218,7 +218,7 @@ public final class Planner {
                 replacePaths.add(a);
             }
         });
-        if (changed.isEmpty() && !forceReplace) {
+        if (changed.isEmpty() && !forceReplace && s != null) {
             return new ResourceChange(address, null, type, host, provider, Action.NO_OP, before, maskAfter(after, before, sensitive),
                     Set.of(), sensitive, Set.of(), null, identity, d.dependencies());
         }

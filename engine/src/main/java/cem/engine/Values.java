@@ -90,6 +90,14 @@ public final class Values {
         }
     }
 
+    /** Whether two values are the same once numbers are in one representation. */
+    public static boolean same(JsonNode a, JsonNode b) {
+        if (a == null || b == null) {
+            return a == b;
+        }
+        return canonical(a).equals(canonical(b));
+    }
+
     public static boolean equal(ResourceSchema schema, String attribute, JsonNode a, JsonNode b) {
         AttributeSchema.Kind kind = schema == null ? AttributeSchema.Kind.OBJECT : schema.kind(attribute);
         return normalize(kind, a).equals(normalize(kind, b));

@@ -39,7 +39,7 @@ public record Plan(
     }
 
     public boolean hasChanges() {
-        return changes.stream().anyMatch(c -> c.action() != Action.NO_OP)
+        return changes.stream().anyMatch(c -> c.action() != Action.NO_OP || c.previousAddress() != null)
                 || (mode == PlanMode.REFRESH_ONLY && !drift.isEmpty());
     }
 

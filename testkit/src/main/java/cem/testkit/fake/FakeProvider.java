@@ -48,7 +48,7 @@ public final class FakeProvider implements Provider {
         ObjectNode objects = world.host(host);
         Map<String, LiveResource> out = new HashMap<>();
         for (ResourceInstance r : request.resources()) {
-            JsonNode o = objects.get(r.address());
+            JsonNode o = objects.get(key(r));
             out.put(r.address(), o == null ? LiveResource.absent(r.address())
                     : new LiveResource(r.address(), true, o.path("identity").asText(), o.get("attributes")));
         }
@@ -75,7 +75,7 @@ public final class FakeProvider implements Provider {
                 continue;
             }
             if (change.operation() == ApplyRequest.Operation.DELETE) {
-                objects.remove(r.address());
+                objects.remove(key(r));
                 results.put(r.address(), LiveResource.absent(r.address()));
                 continue;
             }
@@ -85,20 +85,29 @@ public final class FakeProvider implements Provider {
                     attributes.remove(a.name());
                 }
             });
-            JsonNode previous = objects.path(r.address()).path("attributes");
+            JsonNode previous = objects.path(key(r)).path("attributes");
             attributes.put("id", previous.hasNonNull("id") && change.operation() == ApplyRequest.Operation.UPDATE
                     ? previous.get("id").asText() : UUID.randomUUID().toString());
             if (r.type().equals("certificate")) {
                 attributes.put("thumbprint", Integer.toHexString(attributes.path("pfx").asText().hashCode()).toUpperCase());
             }
-            String identity = r.type().equals("certificate") ? attributes.get("thumbprint").asText() : r.address();
-            ObjectNode object = objects.putObject(r.address());
+            String identity = r.type().equals("certificate") ? attributes.get("thumbprint").asText()
+                    : r.identity() != null ? r.identity() : r.address();
+            if (change.operation() == ApplyRequest.Operation.UPDATE && r.identity() != null && !r.identity().equals(identity)) {
+                objects.remove(r.identity());
+            }
+            ObjectNode object = objects.putObject(identity);
             object.put("identity", identity);
             object.set("attributes", attributes);
             results.put(r.address(), new LiveResource(r.address(), true, identity, attributes));
         }
         world.save(host, objects);
         return new ApplyResponse(results, diags.build(), 1);
+    }
+
+    /** Objects are kept under their identity (a certificate's thumbprint, else the address they were created at). */
+    private static String key(ResourceInstance r) {
+        return r.identity() != null ? r.identity() : r.address();
     }
 
     private static Diagnostic unreachable(String host) {
