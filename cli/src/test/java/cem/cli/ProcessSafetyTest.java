@@ -81,7 +81,7 @@ class ProcessSafetyTest {
             p.waitFor(30, TimeUnit.SECONDS);
             Path state = estate.config.resolve(".cem/state.json");
             if (Files.exists(state)) {
-                StateCodec.read(Files.readString(state)); // throws when torn
+                new cem.state.LocalStateStore(estate.config.resolve(".cem"), null).read(); // throws when torn
             }
             CliRun blocked = estate.cem("plan", "site");
             if (blocked.exitCode() == 1 && blocked.err().contains("State is locked")) {

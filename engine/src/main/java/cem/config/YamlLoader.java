@@ -45,7 +45,7 @@ public final class YamlLoader {
     /** Configuration files are small; anything larger is a mistake (a wrong file, a log, a dump). */
     public static final long MAX_FILE_BYTES = 4L * 1024 * 1024;
 
-    /** Nodes a document may expand to through aliases before it is treated as an alias bomb. */
+    /** Nodes a document may add through aliases (each time an anchored node is used again) before it is an alias bomb. */
     static final int MAX_EXPANDED_NODES = 100_000;
 
     private static final int MAX_ALIASES = 100;
@@ -188,7 +188,7 @@ public final class YamlLoader {
         return Diagnostic.error(
                 ConfigCodes.ALIAS_BOMB,
                 "Too many YAML aliases",
-                "The document " + detail + " through anchors and aliases (*name); configurations never need that many.",
+                "The document " + detail + " (anchors &name used again as *name); configurations never need that many.",
                 "Write the values out, or use fewer aliases; cem refuses documents that expand to more than "
                         + MAX_EXPANDED_NODES + " nodes.",
                 at);
@@ -218,6 +218,7 @@ public final class YamlLoader {
         private final Path file;
         private final Map<String, NodeSpan> spans = new HashMap<>();
         private final Set<Node> inProgress = Collections.newSetFromMap(new IdentityHashMap<>());
+        private final Set<Node> converted = Collections.newSetFromMap(new IdentityHashMap<>());
         private int expanded;
         private SourceRange topLevelEntry;
 
@@ -230,11 +231,11 @@ public final class YamlLoader {
             if (key != null && pointer.lastIndexOf('/') == 0) {
                 topLevelEntry = key;
             }
-            if (++expanded > MAX_EXPANDED_NODES) {
+            if (!converted.add(node) && ++expanded > MAX_EXPANDED_NODES) {
                 // Nodes reached through aliases carry their anchor's position; the entry being
                 // expanded is where the bomb is.
                 throw new ConversionException(aliasBomb(topLevelEntry != null ? topLevelEntry : here,
-                        "expands to more than " + MAX_EXPANDED_NODES + " nodes"));
+                        "expands through aliases to more than " + MAX_EXPANDED_NODES + " extra nodes"));
             }
             if (!inProgress.add(node)) {
                 throw new ConversionException(aliasBomb(here, "refers to a node inside itself"));

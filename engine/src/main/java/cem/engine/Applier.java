@@ -121,6 +121,7 @@ public final class Applier {
         runPhase(deletes, true, desired, failed, skipped, ok, trips, diags);
         runPhase(main, false, desired, failed, skipped, ok, trips, diags);
         runPhase(deposed, true, desired, failed, skipped, ok, trips, diags);
+        recorder.persistAll();
         if (recorder.failure() != null) {
             diags.add(new Diagnostic(Severity.ERROR, "APL5008", "The state could not be saved", recorder.failure().getMessage(),
                     recorder.failure().hint(), null, null));

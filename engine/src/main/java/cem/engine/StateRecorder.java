@@ -15,6 +15,7 @@ public final class StateRecorder {
     private final String cemVersion;
     private State state;
     private StateException failure;
+    private final java.util.Set<String> dirty = new java.util.TreeSet<>();
 
     public StateRecorder(StateStore store, State start, String cemVersion) {
         this.store = store;
@@ -24,18 +25,36 @@ public final class StateRecorder {
 
     public synchronized void put(ResourceState r) {
         state = state.with(r);
+        dirty.add(r.address());
     }
 
     public synchronized void remove(String address) {
         state = state.without(address);
+        dirty.add(address);
     }
 
-    /** Writes the current state as the next serial. A failed write is remembered and reported at the end. */
+    /**
+     * Saves what changed since the last save, as the next serial (a journal entry where the
+     * backend keeps one). A failed write is remembered and reported at the end.
+     */
     public synchronized void persist() {
+        State next = state.nextSerial(cemVersion);
+        try {
+            store.writeChanges(next, dirty);
+            state = next;
+            dirty.clear();
+        } catch (StateException e) {
+            failure = e;
+        }
+    }
+
+    /** Writes the whole state (folding any journal into it). */
+    public synchronized void persistAll() {
         State next = state.nextSerial(cemVersion);
         try {
             store.write(next);
             state = next;
+            dirty.clear();
         } catch (StateException e) {
             failure = e;
         }

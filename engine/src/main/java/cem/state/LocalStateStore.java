@@ -18,6 +18,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -25,7 +26,10 @@ import java.util.UUID;
  * State in a local directory (by default {@code <config>/.cem/}): {@code state.json}, the previous
  * version as {@code state.json.backup}, and {@code state.lock} while a command holds the lock.
  * Writes go to a temporary file that is synced and then renamed over the state, so a crash at any
- * point leaves either the old or the new state, never a torn one.
+ * point leaves either the old or the new state, never a torn one. During an apply, each finished
+ * batch is appended to {@code state.journal} (one synced JSON line: the serial and the resources
+ * that changed), and the journal is folded into {@code state.json} every {@value #COMPACT_EVERY}
+ * entries and at the end; reading replays it. A torn last line (a crash while appending) is ignored.
  */
 public final class LocalStateStore implements StateStore {
 
@@ -35,7 +39,12 @@ public final class LocalStateStore implements StateStore {
     private final Path stateFile;
     private final Path backupFile;
     private final Path lockFile;
+    private final Path journalFile;
     private final String jobUrl;
+    private int journalEntries;
+
+    /** Journal entries after which the journal is folded into the state file. */
+    static final int COMPACT_EVERY = 64;
 
     /**
      * @param dir the state directory
@@ -46,6 +55,7 @@ public final class LocalStateStore implements StateStore {
         this.stateFile = dir.resolve("state.json");
         this.backupFile = dir.resolve("state.json.backup");
         this.lockFile = dir.resolve("state.lock");
+        this.journalFile = dir.resolve("state.journal");
         this.jobUrl = jobUrl;
     }
 
@@ -65,7 +75,7 @@ public final class LocalStateStore implements StateStore {
                     "Check that the file is readable by you.");
         }
         try {
-            return Optional.of(StateCodec.read(text));
+            return Optional.of(replayJournal(StateCodec.read(text)));
         } catch (StateCodec.CorruptStateException e) {
             throw new StateException("State file " + stateFile + " is corrupt: " + e.getMessage(),
                     "The previous version is in " + backupFile + "; inspect both, and restore the right one by copying it over "
@@ -74,7 +84,75 @@ public final class LocalStateStore implements StateStore {
     }
 
     @Override
-    public void write(State state) throws StateException {
+    public synchronized void writeChanges(State state, java.util.Set<String> changed) throws StateException {
+        if (!Files.exists(stateFile) || journalEntries >= COMPACT_EVERY) {
+            write(state);
+            return;
+        }
+        ObjectNode entry = JSON.createObjectNode();
+        entry.put("serial", state.serial());
+        var put = entry.putArray("put");
+        var remove = entry.putArray("remove");
+        for (String address : changed) {
+            Optional<ResourceState> r = state.resource(address);
+            if (r.isPresent()) {
+                put.add(StateCodec.resourceJson(r.get()));
+            } else {
+                remove.add(address);
+            }
+        }
+        try (FileChannel ch = FileChannel.open(journalFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND)) {
+            restrict(journalFile);
+            ch.write(ByteBuffer.wrap((entry.toString() + "\n").getBytes(StandardCharsets.UTF_8)));
+            ch.force(true);
+            journalEntries++;
+        } catch (IOException e) {
+            throw new StateException("Cannot append to the state journal " + journalFile + ": " + describe(e)
+                    + ". The state written before is intact.",
+                    "Free disk space or make the directory writable, then run the command again: cem re-reads what is live.");
+        }
+    }
+
+    /** The state with the journal's complete entries applied; entries at or below its serial are old. */
+    private State replayJournal(State base) throws StateException {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(journalFile, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            return base;
+        } catch (IOException e) {
+            throw new StateException("Cannot read the state journal " + journalFile + ": " + describe(e), "Check its permissions.");
+        }
+        State state = base;
+        for (String line : lines) {
+            JsonNode entry;
+            try {
+                entry = JSON.readTree(line);
+            } catch (IOException e) {
+                break; // a line cut short by a crash: nothing after it was written either
+            }
+            long serial = entry.path("serial").asLong(-1);
+            if (serial <= state.serial()) {
+                continue;
+            }
+            try {
+                for (JsonNode r : entry.path("put")) {
+                    state = state.with(StateCodec.resource(r));
+                }
+            } catch (StateCodec.CorruptStateException e) {
+                break;
+            }
+            for (JsonNode a : entry.path("remove")) {
+                state = state.without(a.asText());
+            }
+            state = new State(state.formatVersion(), state.lineage(), serial, state.cemVersion(), state.resources());
+        }
+        return state;
+    }
+
+    @Override
+    public synchronized void write(State state) throws StateException {
         Path temp = dir.resolve("state.json.tmp-" + ProcessHandle.current().pid());
         try {
             ensureDirectory();
@@ -86,6 +164,9 @@ public final class LocalStateStore implements StateStore {
             }
             Files.move(temp, stateFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             syncDirectory();
+            // The full state now holds everything the journal had (its entries are at or below this serial).
+            Files.deleteIfExists(journalFile);
+            journalEntries = 0;
         } catch (IOException e) {
             try {
                 Files.deleteIfExists(temp);

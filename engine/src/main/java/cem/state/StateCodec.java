@@ -41,7 +41,19 @@ public final class StateCodec {
         root.put("cem_version", state.cemVersion());
         ArrayNode resources = root.putArray("resources");
         for (ResourceState r : state.all()) {
-            ObjectNode n = resources.addObject();
+            resources.add(resourceJson(r));
+        }
+        try {
+            return JSON.writeValueAsString(root) + "\n";
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** One resource's JSON, as in the state file (and the journal). */
+    public static ObjectNode resourceJson(ResourceState r) {
+        {
+            ObjectNode n = JSON.createObjectNode();
             n.put("address", r.address());
             n.put("type", r.type());
             n.put("host", r.host());
@@ -54,11 +66,7 @@ public final class StateCodec {
             if (r.preventDestroy()) {
                 n.put("prevent_destroy", true);
             }
-        }
-        try {
-            return JSON.writeValueAsString(root) + "\n";
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
+            return n;
         }
     }
 
@@ -92,17 +100,22 @@ public final class StateCodec {
         }
         Map<String, ResourceState> resources = new LinkedHashMap<>();
         for (JsonNode n : root.path("resources")) {
-            List<String> deps = new ArrayList<>();
-            n.path("dependencies").forEach(d -> deps.add(d.asText()));
-            ResourceState r = new ResourceState(text(n, "address"), text(n, "type"), text(n, "host"),
-                    n.hasNonNull("identity") ? n.get("identity").asText() : null,
-                    n.path("attributes").isObject() ? n.get("attributes") : JSON.createObjectNode(), deps,
-                    n.path("prevent_destroy").asBoolean(false));
+            ResourceState r = resource(n);
             if (resources.put(r.address(), r) != null) {
                 throw new CorruptStateException("resource " + r.address() + " appears twice");
             }
         }
         return new State(State.FORMAT_VERSION, lineage, serial, root.path("cem_version").asText("unknown"), resources);
+    }
+
+    /** One resource from its JSON. */
+    public static ResourceState resource(JsonNode n) throws CorruptStateException {
+        List<String> deps = new ArrayList<>();
+        n.path("dependencies").forEach(d -> deps.add(d.asText()));
+        return new ResourceState(text(n, "address"), text(n, "type"), text(n, "host"),
+                n.hasNonNull("identity") ? n.get("identity").asText() : null,
+                n.path("attributes").isObject() ? n.get("attributes") : JSON.createObjectNode(), deps,
+                n.path("prevent_destroy").asBoolean(false));
     }
 
     private static String text(JsonNode node, String field) throws CorruptStateException {

@@ -16,6 +16,15 @@ public interface StateStore {
     void write(State state) throws StateException;
 
     /**
+     * Records a state that differs from the last one written only in {@code changed} addresses
+     * (added, updated or removed). A backend may journal just those, so that saving after every
+     * finished resource stays cheap for large states; {@link #read()} always returns the whole.
+     */
+    default void writeChanges(State state, java.util.Set<String> changed) throws StateException {
+        write(state);
+    }
+
+    /**
      * Takes the lock, waiting up to {@code timeout} while another holder has it.
      *
      * @throws StateException naming the holder when it cannot be had in time
