@@ -276,12 +276,10 @@ public final class LocalStateStore implements StateStore {
     }
 
     private void ensureDirectory() throws IOException {
-        if (!Files.isDirectory(dir)) {
-            Files.createDirectories(dir);
-            Path ignore = dir.resolve(".gitignore");
-            if (!Files.exists(ignore)) {
-                Files.writeString(ignore, "# cem's state, locks and lab data: never commit them.\n*\n");
-            }
+        Files.createDirectories(dir);
+        Path ignore = dir.resolve(".gitignore");
+        if (!Files.exists(ignore)) {
+            Files.writeString(ignore, "# cem's state, locks and lab data: never commit them.\n*\n");
         }
     }
 
