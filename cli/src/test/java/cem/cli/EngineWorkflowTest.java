@@ -19,6 +19,16 @@ class EngineWorkflowTest {
 
     Estate estate;
 
+    /** The firewall rule of {@link Estate#BASE}, as written there. */
+    private static final String FIREWALL_RULE = """
+              - type: windows_firewall_rule
+                name: agents-in
+                host: ns1
+                direction: inbound
+                action: allow
+                localPorts: [4726]
+            """;
+
     @BeforeEach
     void setUp() {
         estate = new Estate(tmp);
@@ -89,14 +99,7 @@ class EngineWorkflowTest {
         var objects = estate.world.host("ns1");
         objects.putObject("windows_firewall_rule.someone-elses").putObject("attributes").put("enabled", true);
         estate.world.save("ns1", objects);
-        estate.edit("""
-                  - type: windows_firewall_rule
-                    name: agents-in
-                    host: ns1
-                    direction: inbound
-                    action: allow
-                    localPorts: [4726]
-                """, "");
+        estate.edit(FIREWALL_RULE, "");
         CliRun run = plan();
         assertTrue(has(run.out(), "# windows_firewall_rule.agents-in will be destroyed (it is no longer in the configuration)"), run.out());
         assertTrue(has(run.out(), "Plan: 0 to add, 0 to change, 1 to destroy."), run.out());
@@ -169,14 +172,7 @@ class EngineWorkflowTest {
     @Test
     void removedForgetsWithoutDestroying() {
         applied();
-        estate.edit("""
-                  - type: windows_firewall_rule
-                    name: agents-in
-                    host: ns1
-                    direction: inbound
-                    action: allow
-                    localPorts: [4726]
-                """, "");
+        estate.edit(FIREWALL_RULE, "");
         estate.write(read() + "removed:\n  - from: windows_firewall_rule.agents-in\n");
         CliRun run = plan();
         assertTrue(has(run.out(), "will be removed from the cem state but will not be destroyed"), run.out());
