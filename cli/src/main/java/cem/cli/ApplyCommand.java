@@ -131,7 +131,7 @@ final class ApplyCommand implements Callable<Integer> {
 
     private int finish(Workspace ws, Plan plan, Applier.Outcome outcome, boolean color) {
         if (!outcome.diagnostics().isEmpty()) {
-            new DiagnosticPrinter(session, color, ws.config::lines).print(outcome.diagnostics().sorted());
+            new DiagnosticPrinter(session, color, ws.config::lines).print(ws.config.attach(outcome.diagnostics()).sorted());
         }
         session.out().println();
         session.out().println(ApplyRun.summary(plan, outcome));

@@ -133,11 +133,8 @@ final class PlanText {
         }
     }
 
+    /** Whether an attribute is unchanged; the planner shows an unchanged secret with the same reference on both sides. */
     private static boolean same(JsonNode before, JsonNode after, boolean sensitive) {
-        if (sensitive) {
-            // A sensitive value changed when the recorded digest is missing, or after is a new reference.
-            return before != null && after != null && (after.equals(before) || !after.asText().startsWith("${"));
-        }
         return cem.engine.Values.same(before, after);
     }
 

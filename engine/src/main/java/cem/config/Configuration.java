@@ -60,6 +60,22 @@ public record Configuration(
         return out;
     }
 
+    /**
+     * Diagnostics that name a resource but no place (from providers and transports), attached to
+     * the resource's declaration, so users see which block failed.
+     */
+    public cem.diag.Diagnostics attach(cem.diag.Diagnostics diagnostics) {
+        cem.diag.Diagnostics.Builder out = cem.diag.Diagnostics.builder();
+        for (cem.diag.Diagnostic d : diagnostics) {
+            if (d.subject() == null && d.address() != null) {
+                out.add(resource(d.address()).map(r -> d.withSubject(r.declRange())).orElse(d));
+            } else {
+                out.add(d);
+            }
+        }
+        return out.build();
+    }
+
     /** The lines of a file that was read, for diagnostic snippets. */
     public List<String> lines(Path file) {
         for (YamlDocument doc : documents) {

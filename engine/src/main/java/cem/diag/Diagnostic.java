@@ -41,6 +41,11 @@ public record Diagnostic(
         return severity == Severity.ERROR;
     }
 
+    /** This diagnostic, pointing at {@code range}. */
+    public Diagnostic withSubject(SourceRange range) {
+        return new Diagnostic(severity, code, summary, detail, hint, range, address);
+    }
+
     /** This diagnostic, attached to a resource address. */
     public Diagnostic withAddress(String resourceAddress) {
         return new Diagnostic(severity, code, summary, detail, hint, subject, resourceAddress);

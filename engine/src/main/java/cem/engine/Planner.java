@@ -128,7 +128,7 @@ public final class Planner {
         }
         changes = target(changes, desired, state, options);
         Plan plan = new Plan(options.mode(), changes, drift, prior.lineage(), prior.serial(), configDigest,
-                config.directory().toString(), new ArrayList<>(read.unknownHosts()), diags.build().sorted());
+                config.directory().toString(), new ArrayList<>(read.unknownHosts()), config.attach(diags.build()).sorted());
         return new Planned(plan, state, desired, read.roundTrips());
     }
 
@@ -204,6 +204,12 @@ public final class Planner {
                     : Values.equal(schema, attr, d.attributes().get(attr), live.attributes().get(attr));
             if (!same) {
                 changed.add(attr);
+            }
+        }
+        // An unchanged secret shows its reference on both sides, so no view marks it as changed.
+        for (String attr : sensitive) {
+            if (!changed.contains(attr) && d.attributes().has(attr) && before instanceof ObjectNode b) {
+                b.set(attr, d.attributes().get(attr));
             }
         }
         ObjectNode after = ((ObjectNode) live.attributes()).deepCopy();

@@ -105,6 +105,9 @@ public final class Refresh {
                     live.put(r.address(), found);
                 } else {
                     unknown.add(host);
+                    diags.add(new Diagnostic(cem.diag.Severity.ERROR, EngineCodes.READ_FAILED, "Cannot read " + r.address(),
+                            "Its host \"" + host + "\" could not be read, so its live state is unknown; the plan says nothing about it.",
+                            "Fix the problem reported for host \"" + host + "\" and plan again.", null, r.address()));
                 }
             }
         }

@@ -91,6 +91,8 @@ public final class FakeProvider implements Provider {
             if (r.type().equals("certificate")) {
                 attributes.put("thumbprint", Integer.toHexString(attributes.path("pfx").asText().hashCode()).toUpperCase());
             }
+            // control.json "mangle": {address: {attr: value}} makes this fake a buggy provider.
+            world.control().path("mangle").path(r.address()).fields().forEachRemaining(e -> attributes.set(e.getKey(), e.getValue()));
             String identity = r.type().equals("certificate") ? attributes.get("thumbprint").asText()
                     : r.identity() != null ? r.identity() : r.address();
             if (change.operation() == ApplyRequest.Operation.UPDATE && r.identity() != null && !r.identity().equals(identity)) {
