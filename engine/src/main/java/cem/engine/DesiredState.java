@@ -34,7 +34,7 @@ public final class DesiredState {
             }
             ObjectNode attributes = ((ObjectNode) r.body()).deepCopy();
             DesiredResource.META_KEYS.forEach(attributes::remove);
-            schema.defaults().forEach((k, v) -> {
+            new java.util.TreeMap<>(schema.defaults()).forEach((k, v) -> {
                 if (!attributes.has(k)) {
                     attributes.set(k, toJson(v));
                 }
