@@ -39,9 +39,10 @@ public record ResourceChange(
         List<String> dependencies) {
 
     public ResourceChange {
-        afterUnknown = Set.copyOf(afterUnknown);
-        sensitive = Set.copyOf(sensitive);
-        replacePaths = Set.copyOf(replacePaths);
+        // Sorted, so that plans print the same way every time.
+        afterUnknown = java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(afterUnknown));
+        sensitive = java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(sensitive));
+        replacePaths = java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(replacePaths));
         dependencies = List.copyOf(dependencies);
     }
 
