@@ -17,8 +17,8 @@ final class ApplyRun {
 
     static Applier.Outcome run(Workspace ws, Plan plan, State start, Map<String, DesiredResource> desired, int parallelism) {
         StateRecorder recorder = new StateRecorder(ws.store, start, VersionCommand.version());
-        Applier applier = new Applier(ws.registry, new Hosts(ws.config, ws.secrets), ws.secrets, recorder,
-                new ApplyProgress(ws.session.err()), parallelism);
+        ApplyProgress progress = new ApplyProgress(ws.session.err(), ws.session.terminal());
+        Applier applier = new Applier(ws.registry, new Hosts(ws.config, ws.secrets), ws.secrets, recorder, progress, parallelism);
         CountDownLatch done = new CountDownLatch(1);
         Thread onInterrupt = new Thread(() -> {
             ws.session.err().println("\nInterrupt received: finishing the changes in flight, then saving the state...");
@@ -34,6 +34,7 @@ final class ApplyRun {
         try {
             return applier.apply(plan, desired);
         } finally {
+            progress.close();
             done.countDown();
             if (hooked) {
                 try {

@@ -332,6 +332,19 @@ class EngineWorkflowTest {
     }
 
     @Test
+    void onATerminalApplyShowsTheHostsBeingWorkedOn() {
+        estate.world.setControl("{\"latencyMs\": 700}");
+        var out = new java.io.StringWriter();
+        var err = new java.io.StringWriter();
+        Session terminal = new Session(new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true), estate.env(), tmp, true,
+                java.io.InputStream.nullInputStream());
+        assertEquals(0, Main.run(terminal, "apply", "--auto-approve", "--no-color", "site"), err.toString());
+        assertTrue(err.toString().contains("  working on: "), err.toString());
+        assertTrue(err.toString().contains("ns1 (2 changes, 0s)"), err.toString());
+        assertTrue(err.toString().contains("iis_binding.ns-https: Creation complete after"), err.toString());
+    }
+
+    @Test
     void importAdoptsAnExistingObject() {
         applied();
         assertEquals(0, estate.cem("state", "rm", "-d", "site", "windows_firewall_rule.agents-in").exitCode());

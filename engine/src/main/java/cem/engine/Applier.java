@@ -212,6 +212,7 @@ public final class Applier {
                         failed, diags, start);
             }
             target.diagnostics().forEach(diags::add);
+            hook.hostDone(host);
             return;
         }
         Map<Provider, List<Step>> byProvider = new LinkedHashMap<>();
@@ -263,6 +264,7 @@ public final class Applier {
             }
             recorder.persist();
         }
+        hook.hostDone(host);
     }
 
     /** Marks a step failed; {@code diags} null when the provider's own diagnostic already says why. */
