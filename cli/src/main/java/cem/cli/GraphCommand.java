@@ -21,7 +21,8 @@ final class GraphCommand implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "DIR", description = "Configuration directory (default: the current one).")
     String directory = ".";
 
-    @Option(names = "--type", defaultValue = "plan", description = "plan (the configuration) or destroy (the state); default ${DEFAULT-VALUE}.")
+    @Option(names = "--type", defaultValue = "plan",
+            description = "plan (the configuration), apply (what a plan would change; reads the hosts) or destroy (the state); default ${DEFAULT-VALUE}.")
     String type;
 
     @Mixin
@@ -44,7 +45,19 @@ final class GraphCommand implements Callable<Integer> {
                 r.dependencies().forEach(d -> graph.addEdge(r.address(), d));
                 labels.put(r.address(), "destroy " + r.address());
             }
-        } else if (type.equals("plan") || type.equals("apply")) {
+        } else if (type.equals("apply")) {
+            try (Workspace ws = Workspace.open(session, directory, common.debug);
+                    var lock = ws.lock("graph", java.time.Duration.ZERO)) {
+                var plan = PlanRun.plan(ws, ws.readState(), cem.engine.PlanOptions.defaults()).plan();
+                for (var c : plan.changes()) {
+                    if (c.action() != cem.plan.Action.NO_OP) {
+                        graph.addNode(c.address());
+                        labels.put(c.address(), c.action().symbol() + " " + c.address());
+                    }
+                }
+                plan.changes().forEach(c -> c.dependencies().forEach(d -> graph.addEdge(c.address(), d)));
+            }
+        } else if (type.equals("plan")) {
             try (Workspace ws = Workspace.open(session, directory, common.debug)) {
                 ws.config.resources().forEach(r -> graph.addNode(r.address()));
                 for (ResourceConfig r : ws.config.resources()) {
@@ -53,7 +66,7 @@ final class GraphCommand implements Callable<Integer> {
             }
         } else {
             throw new cem.diag.DiagnosticsException(new cem.diag.Diagnostic(cem.diag.Severity.ERROR, "ENV9006",
-                    "Unknown graph type \"" + type + "\"", "", "Use --type plan or --type destroy.", null, null));
+                    "Unknown graph type \"" + type + "\"", "", "Use --type plan, apply or destroy.", null, null));
         }
         session.out().print(graph.toDot(labels));
         session.out().flush();

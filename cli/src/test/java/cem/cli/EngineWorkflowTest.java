@@ -345,6 +345,19 @@ class EngineWorkflowTest {
     }
 
     @Test
+    void graphsOfTheConfigurationThePlanAndTheState() {
+        CliRun plan = estate.cem("graph", "site");
+        assertTrue(plan.out().contains("\"iis_binding.ns-https\" -> \"certificate.ns-cert\";"), plan.out());
+        applied();
+        estate.edit("localPorts: [4726]", "localPorts: [4727]");
+        CliRun apply = estate.cem("graph", "--type", "apply", "site");
+        assertTrue(apply.out().contains("\"windows_firewall_rule.agents-in\" [label = \"~ windows_firewall_rule.agents-in\"];"), apply.out());
+        assertFalse(apply.out().contains("iis_binding"), apply.out());
+        CliRun destroy = estate.cem("graph", "--type", "destroy", "site");
+        assertTrue(destroy.out().contains("\"internet_gateway.ig1\" -> \"certificate.gateway-cert\";"), destroy.out());
+    }
+
+    @Test
     void importAdoptsAnExistingObject() {
         applied();
         assertEquals(0, estate.cem("state", "rm", "-d", "site", "windows_firewall_rule.agents-in").exitCode());
