@@ -7,8 +7,6 @@ import cem.engine.StateRecorder;
 import cem.plan.Plan;
 import cem.state.State;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /** Runs an apply with progress, and with Ctrl-C finishing the batches in flight and saving the state. */
 final class ApplyRun {
@@ -19,23 +17,16 @@ final class ApplyRun {
         StateRecorder recorder = new StateRecorder(ws.store, start, VersionCommand.version());
         ApplyProgress progress = new ApplyProgress(ws.session.err(), ws.session.terminal());
         Applier applier = new Applier(ws.registry, new Hosts(ws.config, ws.secrets), ws.secrets, recorder, progress, parallelism);
-        CountDownLatch done = new CountDownLatch(1);
         Thread onInterrupt = new Thread(() -> {
             ws.session.err().println("\nInterrupt received: finishing the changes in flight, then saving the state...");
             ws.session.err().flush();
             applier.cancel();
-            try {
-                done.await(5, TimeUnit.MINUTES);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
         }, "cem-interrupt");
         boolean hooked = registerHook(onInterrupt);
         try {
             return applier.apply(plan, desired);
         } finally {
             progress.close();
-            done.countDown();
             if (hooked) {
                 try {
                     Runtime.getRuntime().removeShutdownHook(onInterrupt);

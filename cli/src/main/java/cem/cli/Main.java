@@ -15,9 +15,25 @@ public final class Main {
         PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
         Session session = new Session(out, err, System.getenv(), Path.of("").toAbsolutePath(),
                 System.console() != null, System.in);
-        int code = run(session, args);
-        out.flush();
-        err.flush();
+        // On Ctrl-C or SIGTERM the JVM runs its shutdown hooks and then exits (130 / 143). This one
+        // holds the exit until the command has finished its in-flight work, saved the state and
+        // released the lock (apply cancels itself through its own hook).
+        java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                finished.await(5, java.util.concurrent.TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "cem-exit"));
+        int code;
+        try {
+            code = run(session, args);
+        } finally {
+            out.flush();
+            err.flush();
+            finished.countDown();
+        }
         System.exit(code);
     }
 

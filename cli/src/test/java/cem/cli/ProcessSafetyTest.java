@@ -101,6 +101,32 @@ class ProcessSafetyTest {
 
     @Test
     @Timeout(120)
+    void ctrlCFinishesTheBatchesInFlightSavesTheStateAndReleasesTheLock() throws Exception {
+        Estate estate = bigEstate();
+        estate.world.setControl("{\"latencyMs\": 400}");
+        Process p = start(estate, "apply", "--auto-approve", "site");
+        Path lock = estate.config.resolve(".cem/state.lock");
+        for (int i = 0; i < 100 && !Files.exists(lock); i++) {
+            Thread.sleep(100);
+        }
+        Thread.sleep(900); // into the first levels of the apply
+        new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        String out = output(p, tmp);
+        assertEquals(130, p.exitValue(), out);
+        assertTrue(out.contains("Interrupt received"), out);
+        assertTrue(Files.notExists(lock), "the lock is released");
+        var state = new cem.state.LocalStateStore(estate.config.resolve(".cem"), null).read().orElseThrow();
+        assertTrue(state.resources().size() > 0 && state.resources().size() < 30, "partly applied: " + state.resources().size());
+        estate.world.setControl("{}");
+        CliRun rest = estate.cem("plan", "site");
+        assertTrue(rest.out().contains((30 - state.resources().size()) + " to add"), rest.out());
+        assertEquals(0, estate.cem("apply", "--auto-approve", "site").exitCode());
+        assertEquals(0, estate.cem("plan", "--detailed-exitcode", "site").exitCode());
+    }
+
+    @Test
+    @Timeout(120)
     void aSecondApplyWaitsForTheLockThenNamesTheHolder() throws Exception {
         Estate estate = bigEstate();
         estate.world.setControl("{\"latencyMs\": 300}");
