@@ -1,0 +1,31 @@
+package cem.spi;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * How to reach one host.
+ *
+ * @param host the host's name in the configuration (for messages)
+ * @param address where to connect
+ * @param port the port (the transport's default when 0)
+ * @param settings the host's mapping: auth (scheme, username, keyFile), tls, ssh, insecureHttp
+ * @param secrets resolved secrets by path ({@code auth/password}, {@code auth/passphrase}); never logged
+ * @param baseDirectory where relative paths in the settings start
+ * @param acceptNewHostKeys record the key of an SSH host seen for the first time (OpenSSH's accept-new)
+ * @param connectTimeout how long connecting may take
+ */
+public record ConnectionSpec(String host, String address, int port, JsonNode settings, Map<String, String> secrets,
+        Path baseDirectory, boolean acceptNewHostKeys, Duration connectTimeout) {
+
+    public ConnectionSpec {
+        secrets = Map.copyOf(secrets);
+    }
+
+    @Override
+    public String toString() {
+        return "ConnectionSpec[" + host + " " + address + ":" + port + "]"; // never the secrets
+    }
+}

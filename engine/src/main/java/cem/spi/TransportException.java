@@ -1,0 +1,38 @@
+package cem.spi;
+
+/**
+ * A remote command could not be run or finished. The message names the host and never contains
+ * a credential; the hint says what to do.
+ */
+public final class TransportException extends Exception {
+
+    private static final long serialVersionUID = 1L;
+
+    private final FailureKind kind;
+    private final String host;
+    private final String hint;
+
+    public TransportException(FailureKind kind, String host, String message, String hint, Throwable cause) {
+        super(message, cause);
+        this.kind = kind;
+        this.host = host;
+        this.hint = hint;
+    }
+
+    public FailureKind kind() {
+        return kind;
+    }
+
+    public String host() {
+        return host;
+    }
+
+    public String hint() {
+        return hint;
+    }
+
+    /** Whether nothing can have run on the host, so trying again is safe. */
+    public boolean safeToRetry() {
+        return kind == FailureKind.UNREACHABLE;
+    }
+}

@@ -1,0 +1,64 @@
+package cem.lab;
+
+/**
+ * Faults a lab host injects, changeable while it runs: per-command latency, a connection reset
+ * after a number of commands, refused authentication.
+ */
+public final class Faults {
+
+    private volatile long latencyMillis;
+    private volatile int resetAfter = -1;
+    private volatile boolean rejectAuth;
+
+    public long latencyMillis() {
+        return latencyMillis;
+    }
+
+    public Faults latencyMillis(long ms) {
+        latencyMillis = ms;
+        return this;
+    }
+
+    /** Drop the connection instead of answering the N-th command from now (1 = the next one); -1 for never. */
+    public int resetAfter() {
+        return resetAfter;
+    }
+
+    public Faults resetAfter(int commands) {
+        resetAfter = commands;
+        return this;
+    }
+
+    public boolean rejectAuth() {
+        return rejectAuth;
+    }
+
+    public Faults rejectAuth(boolean reject) {
+        rejectAuth = reject;
+        return this;
+    }
+
+    /** Counts one command; true when this one must be dropped. */
+    synchronized boolean dropThisCommand() {
+        if (resetAfter < 0) {
+            return false;
+        }
+        resetAfter--;
+        if (resetAfter == 0) {
+            resetAfter = -1;
+            return true;
+        }
+        return false;
+    }
+
+    void pause() {
+        long ms = latencyMillis;
+        if (ms > 0) {
+            try {
+                Thread.sleep(ms);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,343 @@
+package cem.transport;
+
+import cem.spi.CommandResult;
+import cem.spi.ConnectionSpec;
+import cem.spi.FailureKind;
+import cem.spi.RemoteCommand;
+import cem.spi.Transport;
+import cem.spi.TransportException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.jcraft.jsch.ChannelExec;
+import com.jcraft.jsch.HostKey;
+import com.jcraft.jsch.HostKeyRepository;
+import com.jcraft.jsch.JSch;
+import com.jcraft.jsch.JSchChangedHostKeyException;
+import com.jcraft.jsch.JSchException;
+import com.jcraft.jsch.JSchUnknownHostKeyException;
+import com.jcraft.jsch.Session;
+import com.jcraft.jsch.UserInfo;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Commands over SSH (jsch, the maintained fork): one session per host for the whole run, one exec
+ * channel per command, standard input for scripts of any size. Host keys are checked strictly
+ * against known_hosts; with accept-new, a host seen for the first time is recorded, and a changed
+ * key still fails.
+ */
+public final class SshTransport implements Transport {
+
+    private final ConnectionSpec spec;
+    private Session session;
+    private int commands;
+
+    private SshTransport(ConnectionSpec spec, Session session) {
+        this.spec = spec;
+        this.session = session;
+    }
+
+    /** Connects, retrying connection-level failures (nothing ran yet) with backoff. */
+    public static SshTransport open(ConnectionSpec spec) throws TransportException {
+        TransportException last = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            try {
+                return new SshTransport(spec, connect(spec));
+            } catch (TransportException e) {
+                if (!e.safeToRetry()) {
+                    throw e;
+                }
+                last = e;
+                sleep(Duration.ofMillis(200L << attempt));
+            }
+        }
+        throw last;
+    }
+
+    private static Session connect(ConnectionSpec spec) throws TransportException {
+        JsonNode auth = spec.settings().path("auth");
+        String user = auth.path("username").asText(System.getProperty("user.name"));
+        int port = spec.port() > 0 ? spec.port() : 22;
+        JSch jsch = new JSch();
+        Path knownHosts = knownHosts(spec);
+        try {
+            if (Files.exists(knownHosts)) {
+                jsch.setKnownHosts(knownHosts.toString());
+            } else {
+                Files.createDirectories(knownHosts.toAbsolutePath().getParent());
+                Files.createFile(knownHosts);
+                jsch.setKnownHosts(knownHosts.toString());
+            }
+            jsch.setHostKeyRepository(new AcceptNew(jsch.getHostKeyRepository(), spec.acceptNewHostKeys()));
+            String scheme = auth.path("scheme").asText(auth.has("keyFile") ? "publickey" : "password");
+            if (scheme.equals("publickey")) {
+                Path key = spec.baseDirectory().resolve(expandHome(auth.path("keyFile").asText()));
+                String passphrase = spec.secrets().get("auth/passphrase");
+                jsch.addIdentity(key.toString(), passphrase == null ? null : passphrase.getBytes(StandardCharsets.UTF_8));
+            }
+            Session session = jsch.getSession(user, spec.address(), port);
+            session.setConfig("StrictHostKeyChecking", "yes");
+            session.setConfig("PreferredAuthentications", scheme.equals("password") ? "password,keyboard-interactive" : "publickey");
+            String password = spec.secrets().get("auth/password");
+            if (password != null) {
+                session.setPassword(password);
+            }
+            session.setUserInfo(new NoPrompts());
+            session.setServerAliveInterval(15_000);
+            session.connect((int) spec.connectTimeout().toMillis());
+            return session;
+        } catch (JSchChangedHostKeyException e) {
+            throw new TransportException(FailureKind.TRUST, spec.host(), "The SSH host key of " + spec.host() + " (" + spec.address()
+                    + ":" + port + ") has CHANGED since it was recorded in " + knownHosts + ".",
+                    "Someone may be intercepting the connection, or the host was rebuilt. Check the new key with its administrator; "
+                            + "if it is right, remove the old line from " + knownHosts + " and run `cem trust " + spec.host() + "`.", null);
+        } catch (JSchUnknownHostKeyException e) {
+            throw new TransportException(FailureKind.TRUST, spec.host(), "The SSH host key of " + spec.host() + " (" + spec.address()
+                    + ":" + port + ") is not in " + knownHosts + ".",
+                    "Verify its fingerprint and record it with `cem trust " + spec.host() + "`, or pass --accept-new-host-keys "
+                            + "to record keys of hosts seen for the first time.", null);
+        } catch (JSchException e) {
+            throw classify(spec, port, e);
+        } catch (IOException e) {
+            throw new TransportException(FailureKind.UNREACHABLE, spec.host(), "Cannot use " + knownHosts + ": " + e.getMessage(),
+                    "Check the ssh.knownHosts path of host " + spec.host() + ".", null);
+        }
+    }
+
+    private static TransportException classify(ConnectionSpec spec, int port, JSchException e) {
+        String m = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
+        String where = spec.host() + " (" + spec.address() + ":" + port + ")";
+        if (m.contains("auth fail") || m.contains("too many authentication")) {
+            return new TransportException(FailureKind.AUTH, spec.host(), "SSH authentication to " + where + " was refused.",
+                    "Check the user name, key file or password of host " + spec.host() + " (the secret's value is not shown).", null);
+        }
+        if (m.contains("timeout") || m.contains("timed out")) {
+            return new TransportException(FailureKind.UNREACHABLE, spec.host(), "SSH connection to " + where + " timed out.",
+                    "Check that the host is up and that a firewall lets " + port + "/tcp through.", null);
+        }
+        if (m.contains("privatekey") || m.contains("invalid privatekey")) {
+            return new TransportException(FailureKind.AUTH, spec.host(), "The SSH key file of host " + spec.host() + " cannot be used: "
+                    + e.getMessage(), "Check auth.keyFile and its passphrase.", null);
+        }
+        if (e.getCause() instanceof IOException || m.contains("connection refused") || m.contains("unknownhost")) {
+            return new TransportException(FailureKind.UNREACHABLE, spec.host(), "Cannot connect to " + where + ": " + e.getMessage(),
+                    "Check the address and port of host " + spec.host() + ", and that sshd runs there.", null);
+        }
+        return new TransportException(FailureKind.UNREACHABLE, spec.host(), "SSH to " + where + " failed: " + e.getMessage(),
+                "Check the host's SSH server.", null);
+    }
+
+    /**
+     * Runs a command. A command that may have started is never run again, unless the caller marks
+     * it idempotent: then a dropped connection is re-established and the command sent once more.
+     */
+    @Override
+    public CommandResult exec(RemoteCommand command) throws TransportException {
+        int attempts = command.idempotent() ? 3 : 1;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                if (!session.isConnected()) {
+                    session = connect(spec);
+                }
+                return execOnce(command);
+            } catch (TransportException e) {
+                boolean retry = attempt < attempts
+                        && (e.kind() == FailureKind.CONNECTION_LOST || e.kind() == FailureKind.UNREACHABLE);
+                if (!retry) {
+                    throw e;
+                }
+                session.disconnect();
+                sleep(Duration.ofMillis(200L << (attempt - 1)));
+            }
+        }
+    }
+
+    private CommandResult execOnce(RemoteCommand command) throws TransportException {
+        Instant start = Instant.now();
+        ChannelExec channel;
+        try {
+            channel = (ChannelExec) session.openChannel("exec");
+        } catch (JSchException e) {
+            throw lost(e);
+        }
+        try {
+            channel.setCommand(command.commandLine());
+            InputStream stdout = channel.getInputStream();
+            InputStream stderr = channel.getExtInputStream();
+            OutputStream stdin = channel.getOutputStream();
+            channel.connect((int) spec.connectTimeout().toMillis());
+            commands++;
+            stdin.write(command.stdin());
+            stdin.flush();
+            stdin.close();
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            Instant deadline = start.plus(command.timeout());
+            byte[] buffer = new byte[8192];
+            while (true) {
+                boolean progressed = drain(stdout, out, buffer) | drain(stderr, err, buffer);
+                if (channel.isClosed() && stdout.available() == 0 && stderr.available() == 0) {
+                    break;
+                }
+                if (Instant.now().isAfter(deadline)) {
+                    throw new TransportException(FailureKind.TIMEOUT, spec.host(), "A command on " + spec.host() + " did not finish within "
+                            + command.timeout().toSeconds() + "s.", "The host may be overloaded; it may still be running the command.", null);
+                }
+                if (!progressed) {
+                    if (!session.isConnected()) {
+                        throw new TransportException(FailureKind.CONNECTION_LOST, spec.host(), "The SSH connection to " + spec.host()
+                                + " dropped while a command ran.", "Run again; cem re-reads what is live before changing anything.", null);
+                    }
+                    Thread.sleep(5);
+                }
+            }
+            if (channel.getExitStatus() == -1) {
+                // The channel closed without an exit status: the connection broke under the command.
+                throw new TransportException(FailureKind.CONNECTION_LOST, spec.host(), "The SSH connection to " + spec.host()
+                        + " dropped before the command reported its exit status.",
+                        "Run again; cem re-reads what is live before changing anything.", null);
+            }
+            return new CommandResult(channel.getExitStatus(), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8),
+                    Duration.between(start, Instant.now()));
+        } catch (JSchException | IOException e) {
+            throw lost(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TransportException(FailureKind.CONNECTION_LOST, spec.host(), "Interrupted", "Run again.", e);
+        } finally {
+            channel.disconnect();
+        }
+    }
+
+    private TransportException lost(Exception e) {
+        return new TransportException(FailureKind.CONNECTION_LOST, spec.host(), "The SSH connection to " + spec.host() + " failed: "
+                + e.getMessage(), "Run again; cem re-reads what is live before changing anything.", e);
+    }
+
+    private static boolean drain(InputStream in, ByteArrayOutputStream to, byte[] buffer) throws IOException {
+        boolean any = false;
+        while (in.available() > 0) {
+            int n = in.read(buffer, 0, Math.min(buffer.length, in.available()));
+            if (n <= 0) {
+                break;
+            }
+            to.write(buffer, 0, n);
+            any = true;
+        }
+        return any;
+    }
+
+    @Override
+    public int commands() {
+        return commands;
+    }
+
+    @Override
+    public void close() {
+        session.disconnect();
+    }
+
+    static Path knownHosts(ConnectionSpec spec) {
+        String configured = spec.settings().path("ssh").path("knownHosts").asText("");
+        return configured.isEmpty() ? Path.of(System.getProperty("user.home"), ".ssh", "known_hosts")
+                : spec.baseDirectory().resolve(expandHome(configured));
+    }
+
+    private static String expandHome(String path) {
+        return path.startsWith("~/") ? System.getProperty("user.home") + path.substring(1) : path;
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Known hosts as OpenSSH's accept-new: record unknown hosts when asked to; a changed key is always refused. */
+    private record AcceptNew(HostKeyRepository known, boolean acceptNew) implements HostKeyRepository {
+        @Override
+        public int check(String host, byte[] key) {
+            int result = known.check(host, key);
+            if (result == NOT_INCLUDED && acceptNew) {
+                try {
+                    known.add(new HostKey(host, HostKey.GUESS, key), null);
+                    return OK;
+                } catch (JSchException e) {
+                    return NOT_INCLUDED;
+                }
+            }
+            return result;
+        }
+
+        @Override
+        public void add(HostKey hostkey, UserInfo ui) {
+            known.add(hostkey, ui);
+        }
+
+        @Override
+        public void remove(String host, String type) {
+            known.remove(host, type);
+        }
+
+        @Override
+        public void remove(String host, String type, byte[] key) {
+            known.remove(host, type, key);
+        }
+
+        @Override
+        public String getKnownHostsRepositoryID() {
+            return known.getKnownHostsRepositoryID();
+        }
+
+        @Override
+        public HostKey[] getHostKey() {
+            return known.getHostKey();
+        }
+
+        @Override
+        public HostKey[] getHostKey(String host, String type) {
+            return known.getHostKey(host, type);
+        }
+    }
+
+    /** Never prompts: cem runs unattended. */
+    private static final class NoPrompts implements UserInfo {
+        @Override
+        public String getPassphrase() {
+            return null;
+        }
+
+        @Override
+        public String getPassword() {
+            return null;
+        }
+
+        @Override
+        public boolean promptPassword(String message) {
+            return false;
+        }
+
+        @Override
+        public boolean promptPassphrase(String message) {
+            return false;
+        }
+
+        @Override
+        public boolean promptYesNo(String message) {
+            return false;
+        }
+
+        @Override
+        public void showMessage(String message) {
+            // nothing to show: diagnostics say what happened
+        }
+    }
+}
