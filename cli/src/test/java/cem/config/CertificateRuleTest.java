@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import cem.diag.Diagnostic;
 import cem.diag.Severity;
-import cem.testkit.TestCertificates;
+import cem.lab.Certificates;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CertificateRuleTest {
 
     private static final Instant NOW = Instant.parse("2026-06-01T00:00:00Z");
-    private static final TestCertificates.Issued CA = TestCertificates.rootCa("CN=Test Root");
+    private static final Certificates.Issued CA = Certificates.rootCa("CN=Test Root");
 
     @TempDir
     Path dir;
@@ -51,7 +51,7 @@ class CertificateRuleTest {
         return result.diagnostics().list().stream().map(Diagnostic::code).toList();
     }
 
-    private Path pfx(TestCertificates.Issued cert, boolean chain) {
+    private Path pfx(Certificates.Issued cert, boolean chain) {
         Path file = dir.resolve("c" + System.nanoTime() + ".pfx");
         cert.writePfx(file, "pw", chain);
         return file;
@@ -101,14 +101,14 @@ class CertificateRuleTest {
 
     @Test
     void anIntermediateInTheFileCompletesTheChain() throws IOException {
-        TestCertificates.Issued intermediate = CA.issue("CN=Test Intermediate").ca().eku().build();
+        Certificates.Issued intermediate = CA.issue("CN=Test Intermediate").ca().eku().build();
         Path file = pfx(intermediate.issue("CN=gw.example.com").dns("gw.example.com").build(), true);
         assertEquals(List.of(), codes("pfx: " + file.getFileName() + "\npassword: ${file:pass}", "gw.example.com"));
     }
 
     @Test
     void pemWithKeyPassesAndEcdsaNeedsOptIn() throws IOException {
-        TestCertificates.Issued ec = CA.issue("CN=gw.example.com").dns("gw.example.com").ecdsa().build();
+        Certificates.Issued ec = CA.issue("CN=gw.example.com").dns("gw.example.com").ecdsa().build();
         ec.writePem(dir.resolve("ec.pem"), true, true);
         assertEquals(List.of(ConfigCodes.CERT_ECDSA), codes("pem: ec.pem", "gw.example.com"));
         assertEquals(List.of(), codes("pem: ec.pem\nallowEcdsa: true", "gw.example.com"));

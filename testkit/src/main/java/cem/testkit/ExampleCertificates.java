@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import cem.lab.Certificates;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 
 /**
@@ -28,7 +29,7 @@ public final class ExampleCertificates {
 
     public static void write(Path dir) throws IOException {
         Files.createDirectories(dir);
-        var root = TestCertificates.rootCa("CN=cem Example Root CA (example only),O=cem examples");
+        var root = Certificates.rootCa("CN=cem Example Root CA (example only),O=cem examples");
         Files.writeString(dir.resolve("example-root-ca.pem"), root.certificatePem(), StandardCharsets.US_ASCII);
         Files.writeString(dir.resolve("example.pass"), PASSWORD + "\n", StandardCharsets.US_ASCII);
         Files.writeString(dir.resolve("wrong.pass"), "not-the-password\n", StandardCharsets.US_ASCII);
@@ -47,7 +48,7 @@ public final class ExampleCertificates {
                 .validity(Instant.parse("2019-01-01T00:00:00Z"), Instant.parse("2021-01-01T00:00:00Z")).build()
                 .writePfx(dir.resolve("expired.pfx"), PASSWORD, true);
         root.issue("CN=gateway.example.com").dns("gateway.example.com")
-                .validity(Instant.parse("9000-01-01T00:00:00Z"), TestCertificates.FAR_FUTURE).build()
+                .validity(Instant.parse("9000-01-01T00:00:00Z"), Certificates.FAR_FUTURE).build()
                 .writePfx(dir.resolve("not-yet-valid.pfx"), PASSWORD, true);
         root.issue("CN=gateway.example.com").dns("gateway.example.com").signature("SHA1withRSA").build()
                 .writePfx(dir.resolve("sha1.pfx"), PASSWORD, true);

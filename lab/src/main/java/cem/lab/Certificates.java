@@ -1,4 +1,4 @@
-package cem.testkit;
+package cem.lab;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -36,11 +36,11 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * Real certificates for tests and examples, made with BouncyCastle: a CA, and server
+ * Real certificates for the lab, tests and examples, made with BouncyCastle: a CA, and server
  * certificates with any names, usages, key, signature algorithm and validity — good ones and each
  * kind of bad one.
  */
-public final class TestCertificates {
+public final class Certificates {
 
     /** Far beyond the project's life: example certificates must not expire. */
     public static final Instant FAR_FUTURE = Instant.parse("9999-12-31T23:59:59Z");
@@ -48,7 +48,7 @@ public final class TestCertificates {
 
     private static final AtomicLong SERIAL = new AtomicLong(System.nanoTime() & 0xffffffffL);
 
-    private TestCertificates() {}
+    private Certificates() {}
 
     /** A certificate with its key and the chain above it (issuer first, root last). */
     public record Issued(X509Certificate certificate, KeyPair keys, List<X509Certificate> chain) {
