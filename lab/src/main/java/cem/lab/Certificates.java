@@ -102,6 +102,26 @@ public final class Certificates {
             return w.toString();
         }
 
+        /** An SSL context that presents this certificate (and its chain), for a test or lab server. */
+        public javax.net.ssl.SSLContext serverContext() {
+            try {
+                KeyStore store = KeyStore.getInstance("PKCS12");
+                store.load(null, null);
+                List<Certificate> all = new ArrayList<>();
+                all.add(certificate);
+                all.addAll(chain);
+                store.setKeyEntry("server", keys.getPrivate(), new char[0], all.toArray(new Certificate[0]));
+                javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(
+                        javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+                kmf.init(store, new char[0]);
+                javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+                context.init(kmf.getKeyManagers(), null, null);
+                return context;
+            } catch (IOException | GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
         /** Starts a certificate issued by this one. */
         public Builder issue(String subject) {
             return new Builder(subject, this);
@@ -123,6 +143,7 @@ public final class Certificates {
         private final String subject;
         private final Issued issuer;
         private final List<String> dnsNames = new ArrayList<>();
+        private final List<String> ipAddresses = new ArrayList<>();
         private List<KeyPurposeId> eku = List.of(KeyPurposeId.id_kp_serverAuth);
         private String keyAlgorithm = "RSA";
         private int keyBits = 2048;
@@ -138,6 +159,11 @@ public final class Certificates {
 
         public Builder dns(String... names) {
             dnsNames.addAll(List.of(names));
+            return this;
+        }
+
+        public Builder ip(String... addresses) {
+            ipAddresses.addAll(List.of(addresses));
             return this;
         }
 
@@ -191,8 +217,11 @@ public final class Certificates {
                 if (!ca && !eku.isEmpty()) {
                     b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(eku.toArray(new KeyPurposeId[0])));
                 }
-                if (!dnsNames.isEmpty()) {
-                    GeneralName[] names = dnsNames.stream().map(n -> new GeneralName(GeneralName.dNSName, n)).toArray(GeneralName[]::new);
+                if (!dnsNames.isEmpty() || !ipAddresses.isEmpty()) {
+                    List<GeneralName> all = new ArrayList<>();
+                    dnsNames.forEach(n -> all.add(new GeneralName(GeneralName.dNSName, n)));
+                    ipAddresses.forEach(n -> all.add(new GeneralName(GeneralName.iPAddress, n)));
+                    GeneralName[] names = all.toArray(GeneralName[]::new);
                     b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
                 }
                 KeyPair signer = issuer == null ? keys : issuer.keys();

@@ -51,7 +51,7 @@ public class WindowsHost implements HostExecutor {
     }
 
     /** Runs one of cem's scripts. */
-    protected Execution powershell(String script) {
+    public Execution powershell(String script) {
         if (script.startsWith(SELF_TEST)) {
             return Execution.ok(sha256(script.getBytes(StandardCharsets.UTF_8)) + "\r\n");
         }

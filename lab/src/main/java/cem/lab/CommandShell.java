@@ -1,0 +1,94 @@
+package cem.lab;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * A WinRM shell on a simulated host, doing what cmd.exe does with the command lines cem sends:
+ * appending an upload chunk to a file in %TEMP% ({@code >>%TEMP%\cem-ID.b64 echo CHUNK}), and
+ * running the PowerShell bootstrap ({@code powershell … -EncodedCommand …}) that decodes the
+ * uploaded script, checks its SHA-256 and runs it, removing the file whatever happens. Any other
+ * command line goes to the host as it is.
+ */
+public final class CommandShell {
+
+    private static final Pattern CHUNK = Pattern.compile("^>>%TEMP%\\\\cem-([0-9a-f]{32})\\.b64 echo ([A-Za-z0-9+/=]+)$");
+    private static final Pattern ENCODED = Pattern.compile(
+            "^powershell -NoProfile -NonInteractive -ExecutionPolicy Bypass -EncodedCommand ([A-Za-z0-9+/=]+)$");
+    /** What the lab reads from cem's bootstrap: the upload's id and the script's expected SHA-256. */
+    private static final Pattern BOOTSTRAP = Pattern.compile(
+            "\\$id = '([0-9a-f]{32})'; \\$expected = '([0-9a-f]{64})';");
+
+    /** Opens a shell on a host (the host's %TEMP% is shared by its shells). */
+    public interface Factory {
+        CommandShell open();
+    }
+
+    private final WindowsHost host;
+    private final Map<String, StringBuilder> temp;
+
+    public CommandShell(WindowsHost host, Map<String, StringBuilder> temp) {
+        this.host = host;
+        this.temp = temp;
+    }
+
+    /** A factory whose shells share one %TEMP% for the host. */
+    public static Factory on(WindowsHost host) {
+        Map<String, StringBuilder> temp = new ConcurrentHashMap<>();
+        return () -> new CommandShell(host, temp);
+    }
+
+    /** Files in the host's %TEMP% now (uploads not yet run or removed). */
+    public int tempFiles() {
+        return temp.size();
+    }
+
+    public Execution run(String user, String commandLine) {
+        Matcher chunk = CHUNK.matcher(commandLine);
+        if (chunk.matches()) {
+            temp.computeIfAbsent(chunk.group(1), k -> new StringBuilder()).append(chunk.group(2)).append("\r\n");
+            return Execution.ok("");
+        }
+        Matcher encoded = ENCODED.matcher(commandLine);
+        if (encoded.matches()) {
+            String bootstrap = new String(Base64.getDecoder().decode(encoded.group(1)), StandardCharsets.UTF_16LE);
+            Matcher b = BOOTSTRAP.matcher(bootstrap);
+            if (!b.find()) {
+                return host.powershell(bootstrap);
+            }
+            StringBuilder file = temp.remove(b.group(1));
+            if (file == null) {
+                return Execution.error(1, "cem: the uploaded script is missing from %TEMP%\r\n");
+            }
+            String script;
+            try {
+                byte[] gz = Base64.getDecoder().decode(file.toString().replace("\r\n", ""));
+                script = new String(gunzip(gz), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException | IOException e) {
+                return Execution.error(1, "cem: the uploaded script cannot be decoded\r\n");
+            }
+            if (!WindowsHost.sha256(script.getBytes(StandardCharsets.UTF_8)).equals(b.group(2))) {
+                return Execution.error(1, "cem: the uploaded script's SHA-256 does not match; it was not run\r\n");
+            }
+            return host.powershell(script);
+        }
+        return host.run(user, commandLine, new byte[0]);
+    }
+
+    private static byte[] gunzip(byte[] gz) throws IOException {
+        try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(gz))) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            in.transferTo(out);
+            return out.toByteArray();
+        }
+    }
+
+}
