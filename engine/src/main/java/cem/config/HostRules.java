@@ -42,7 +42,9 @@ final class HostRules {
                         "WinRM authenticates with ntlm, kerberos or basic; SSH with publickey, agent or password.",
                         "Choose a scheme of the host's transport.", host.range("auth/scheme")));
             }
-            if (scheme.equals("basic") && host.body().path("insecureHttp").asBoolean(false)) {
+            String address = host.address();
+            boolean loopback = address.equals("localhost") || address.startsWith("127.") || address.equals("::1") || host.lab();
+            if (scheme.equals("basic") && host.body().path("insecureHttp").asBoolean(false) && !loopback) {
                 out.add(Diagnostic.error(ConfigCodes.CONFLICTING_KEYS, "Basic authentication over plain HTTP",
                         "Basic sends the password in clear text; over insecureHttp anyone on the network can read it.",
                         "Use HTTPS (remove insecureHttp), or NTLM/Kerberos.", host.range("insecureHttp")));

@@ -44,6 +44,7 @@ public final class LabWinRmServer implements AutoCloseable {
     private final Map<String, CommandShell> open = new ConcurrentHashMap<>();
     private final Map<String, Output> outputs = new ConcurrentHashMap<>();
     private final AtomicInteger commands = new AtomicInteger();
+    private final Map<String, String> lastCommand = new ConcurrentHashMap<>();
 
     private record Output(int exitCode, byte[] stdout, byte[] stderr) {}
 
@@ -188,6 +189,7 @@ public final class LabWinRmServer implements AutoCloseable {
         Execution result = shell.run(user, line.toString());
         outputs.put(commandId, new Output(result.exitCode(), result.stdout().getBytes(StandardCharsets.UTF_8),
                 result.stderr().getBytes(StandardCharsets.UTF_8)));
+        lastCommand.put(shellId, commandId);
         return reply(messageId, SHELL + "/CommandResponse", "<rsp:CommandResponse><rsp:CommandId>" + commandId
                 + "</rsp:CommandId></rsp:CommandResponse>");
     }
@@ -203,8 +205,12 @@ public final class LabWinRmServer implements AutoCloseable {
         if (!open.containsKey(shellId == null ? "" : shellId)) {
             return unknownShell(messageId);
         }
-        Element desired = (Element) request.getElementsByTagNameNS(SHELL, "DesiredStream").item(0);
+        Element desired = (Element) request.getElementsByTagNameNS("*", "DesiredStream").item(0);
         String commandId = desired == null ? "" : desired.getAttribute("CommandId");
+        if (commandId.isEmpty()) {
+            // Some clients put the command id elsewhere; a shell runs one command at a time.
+            commandId = lastCommand.getOrDefault(shellId, "");
+        }
         Output out = outputs.remove(commandId);
         if (out == null) {
             return fault("s:Sender", "w:InvalidSelectors", "The command " + commandId + " is unknown or its output was already received.",

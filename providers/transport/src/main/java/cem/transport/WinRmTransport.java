@@ -1,0 +1,223 @@
+package cem.transport;
+
+import cem.spi.CommandResult;
+import cem.spi.ConnectionSpec;
+import cem.spi.FailureKind;
+import cem.spi.RemoteCommand;
+import cem.spi.Transport;
+import cem.spi.TransportException;
+import io.cloudsoft.winrm4j.client.ShellCommand;
+import io.cloudsoft.winrm4j.client.WinRmClient;
+import io.cloudsoft.winrm4j.client.WinRmClientBuilder;
+import io.cloudsoft.winrm4j.client.WinRmClientContext;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * Commands over WinRM (winrm4j): HTTPS with the server certificate verified by default, plain HTTP
+ * only when the host says {@code insecureHttp: true}; NTLM (default), Kerberos or Basic (Basic
+ * only over HTTPS). One shell per host for the whole run. A PowerShell script of any size is
+ * uploaded in chunks to %TEMP% and run by a small bootstrap that checks its SHA-256 first and
+ * removes the file whatever happens: a command line is capped near 8 KB and winrm4j has no stdin.
+ */
+public final class WinRmTransport implements Transport {
+
+    /** Characters of base64 per upload command, well under cmd.exe's 8,191-character line. */
+    static final int CHUNK = 2000;
+
+    private final ConnectionSpec spec;
+    private final WinRmClientContext context;
+    private final WinRmClient client;
+    private final ShellCommand shell;
+    private int commands;
+    private int uploadChunks;
+
+    static {
+        // CXF logs through java.util.logging; users see cem's diagnostics, never CXF's noise.
+        Logger.getLogger("org.apache.cxf").setLevel(Level.OFF);
+        Logger.getLogger("io.cloudsoft").setLevel(Level.OFF);
+    }
+
+    private WinRmTransport(ConnectionSpec spec, WinRmClientContext context, WinRmClient client, ShellCommand shell) {
+        this.spec = spec;
+        this.context = context;
+        this.client = client;
+        this.shell = shell;
+    }
+
+    public static WinRmTransport open(ConnectionSpec spec) throws TransportException {
+        var settings = spec.settings();
+        boolean http = settings.path("insecureHttp").asBoolean(false);
+        int port = spec.port() > 0 ? spec.port() : http ? 5985 : 5986;
+        String scheme = settings.path("auth").path("scheme").asText("ntlm").toLowerCase(Locale.ROOT);
+        if (scheme.equals("basic") && http && !loopback(spec.address())) {
+            throw new TransportException(FailureKind.TRUST, spec.host(), "Basic authentication over plain HTTP would send the password of host "
+                    + spec.host() + " in clear text.", "Use HTTPS (remove insecureHttp), or NTLM/Kerberos.", null);
+        }
+        String url = (http ? "http" : "https") + "://" + spec.address() + ":" + port + "/wsman";
+        WinRmClientBuilder builder = WinRmClient.builder(url)
+                .authenticationScheme(switch (scheme) {
+                    case "basic" -> "Basic";
+                    case "kerberos" -> "Kerberos";
+                    default -> "NTLM";
+                })
+                .connectionTimeout(spec.connectTimeout().toMillis())
+                .retriesForConnectionFailures(1);
+        String user = settings.path("auth").path("username").asText("");
+        String domain = null;
+        if (user.contains("\\")) {
+            domain = user.substring(0, user.indexOf('\\'));
+            user = user.substring(user.indexOf('\\') + 1);
+        }
+        String password = spec.secrets().getOrDefault("auth/password", "");
+        builder = domain == null ? builder.credentials(user, password) : builder.credentials(domain, user, password);
+        if (!http) {
+            TlsTrust trust = TlsTrust.of(spec);
+            trust.verify(spec, spec.address(), port); // before any credential leaves this machine
+            builder.sslContext(trust.context()).hostnameVerifier(trust.hostnameVerifier());
+            JvmTrustStore.add(trust.anchors()); // winrm4j's conduit ignores the two lines above
+        }
+        WinRmClientContext context = WinRmClientContext.newInstance();
+        builder.context(context);
+        try {
+            WinRmClient client = builder.build();
+            ShellCommand shell = client.createShell();
+            return new WinRmTransport(spec, context, client, shell);
+        } catch (RuntimeException e) {
+            context.shutdown();
+            throw classify(spec, url, e);
+        }
+    }
+
+    /** Loopback traffic never leaves the machine (the lab): Basic over HTTP is harmless there. */
+    static boolean loopback(String address) {
+        return address.equals("localhost") || address.startsWith("127.") || address.equals("::1") || address.equals("[::1]");
+    }
+
+    static TransportException classify(ConnectionSpec spec, String url, RuntimeException e) {
+        String chain = messages(e).toLowerCase(Locale.ROOT);
+        if (chain.contains("401") || chain.contains("unauthorized") || chain.contains("authorization")) {
+            return new TransportException(FailureKind.AUTH, spec.host(), "WinRM authentication to " + spec.host() + " (" + url + ") was refused.",
+                    "Check the user name and password of host " + spec.host() + " (the secret's value is not shown), and the auth scheme.", e);
+        }
+        if (chain.contains("pkix") || chain.contains("certificate") || chain.contains("ssl")) {
+            return new TransportException(FailureKind.TRUST, spec.host(), "The TLS certificate of " + spec.host() + " is not trusted.",
+                    "Name its CA with tls.caFile, or pin it with tls.pinnedSha256.", e);
+        }
+        if (chain.contains("quotalimit") || chain.contains("maximum number")) {
+            return new TransportException(FailureKind.REMOTE_ERROR, spec.host(), "WinRM on " + spec.host() + " refused a new shell: "
+                    + "the user's shell quota is used up.", "Close other sessions, lower maxSessions, or raise MaxShellsPerUser.", e);
+        }
+        return new TransportException(FailureKind.UNREACHABLE, spec.host(), "Cannot reach WinRM on " + spec.host() + " (" + url + "): "
+                + e.getMessage(), "Check the address and port, and that the WinRM service listens there.", e);
+    }
+
+    private static String messages(Throwable e) {
+        StringBuilder b = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            b.append(t.getClass().getSimpleName()).append(": ").append(t.getMessage()).append(" | ");
+        }
+        return b.toString();
+    }
+
+    @Override
+    public CommandResult exec(RemoteCommand command) throws TransportException {
+        if (command.stdin().length > 0) {
+            throw new TransportException(FailureKind.REMOTE_ERROR, spec.host(), "WinRM has no standard input for commands.",
+                    "Send scripts with powershell(), which uploads them.", null);
+        }
+        return run(command.commandLine());
+    }
+
+    private CommandResult run(String commandLine) throws TransportException {
+        Instant start = Instant.now();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        try {
+            int code = shell.execute(commandLine, out, err);
+            commands++;
+            return new CommandResult(code, out.toString(), Clixml.clean(err.toString()), Duration.between(start, Instant.now()));
+        } catch (RuntimeException e) {
+            TransportException t = classify(spec, "WinRM", e);
+            throw new TransportException(t.kind() == FailureKind.UNREACHABLE ? FailureKind.CONNECTION_LOST : t.kind(), spec.host(),
+                    "A WinRM command on " + spec.host() + " failed: " + e.getMessage(), t.hint(), e);
+        }
+    }
+
+    @Override
+    public CommandResult powershell(String script, Duration timeout) throws TransportException {
+        byte[] bytes = script.getBytes(StandardCharsets.UTF_8);
+        String id = UUID.randomUUID().toString().replace("-", "");
+        String encoded = Base64.getEncoder().encodeToString(gzip(bytes));
+        for (int i = 0; i < encoded.length(); i += CHUNK) {
+            String chunk = encoded.substring(i, Math.min(encoded.length(), i + CHUNK));
+            CommandResult r = run(">>%TEMP%\\cem-" + id + ".b64 echo " + chunk);
+            commands--;
+            uploadChunks++;
+            if (r.exitCode() != 0) {
+                throw new TransportException(FailureKind.REMOTE_ERROR, spec.host(), "Uploading a script to %TEMP% on " + spec.host()
+                        + " failed: " + r.stderr().trim(), "Check the free space and permissions of the user's TEMP folder.", null);
+            }
+        }
+        String bootstrap = Bootstrap.script(id, sha256(bytes));
+        String command = "powershell -NoProfile -NonInteractive -ExecutionPolicy Bypass -EncodedCommand "
+                + Base64.getEncoder().encodeToString(bootstrap.getBytes(StandardCharsets.UTF_16LE));
+        return run(command);
+    }
+
+    @Override
+    public int commands() {
+        return commands;
+    }
+
+    /** Upload commands sent so far (counted apart from commands). */
+    public int uploadChunks() {
+        return uploadChunks;
+    }
+
+    @Override
+    public void close() {
+        try {
+            shell.close();
+        } catch (RuntimeException e) {
+            // the shell may be gone already; the server reaps it
+        }
+        try {
+            client.close();
+        } catch (RuntimeException e) {
+            // nothing to do
+        }
+        context.shutdown();
+    }
+
+    private static byte[] gzip(byte[] bytes) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+            gz.write(bytes);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return out.toByteArray();
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

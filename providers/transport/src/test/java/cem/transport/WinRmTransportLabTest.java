@@ -1,0 +1,146 @@
+package cem.transport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import cem.lab.Certificates;
+import cem.lab.CommandShell;
+import cem.lab.Faults;
+import cem.lab.LabWinRmServer;
+import cem.lab.WindowsHost;
+import cem.spi.CommandResult;
+import cem.spi.ConnectionSpec;
+import cem.spi.FailureKind;
+import cem.spi.RemoteCommand;
+import cem.spi.TransportException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Our WinRM transport (winrm4j) against the lab's WinRM endpoint, over HTTP and verified HTTPS. */
+class WinRmTransportLabTest {
+
+    private static final String PASSWORD = "lab-Secret-17";
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    private static final Certificates.Issued CA = Certificates.rootCa("CN=cem lab CA");
+    private static final Certificates.Issued SERVER = CA.issue("CN=127.0.0.1").ip("127.0.0.1").dns("localhost").build();
+
+    @TempDir
+    Path tmp;
+
+    private ConnectionSpec spec(int port, boolean http, String password, ObjectNode tls) {
+        ObjectNode settings = new ObjectMapper().createObjectNode();
+        settings.putObject("auth").put("scheme", "basic").put("username", "IG1\\cem");
+        settings.put("insecureHttp", http);
+        if (tls != null) {
+            settings.set("tls", tls);
+        }
+        return new ConnectionSpec("ig1", "127.0.0.1", port, settings, Map.of("auth/password", password), tmp, false, Duration.ofSeconds(10));
+    }
+
+    private ObjectNode caFile() throws Exception {
+        Files.writeString(tmp.resolve("lab-ca.pem"), CA.certificatePem());
+        return new ObjectMapper().createObjectNode().put("caFile", "lab-ca.pem");
+    }
+
+    private static String bigScript() {
+        StringBuilder script = new StringBuilder(WindowsHost.SELF_TEST + "\n");
+        Random random = new Random(2);
+        while (script.length() < 200 * 1024) {
+            script.append("# ").append(Long.toHexString(random.nextLong())).append(" é ü 中\n");
+        }
+        return script.append("exit 0\n").toString();
+    }
+
+    @Test
+    @Timeout(120)
+    void overHttpOnLoopbackCommandsAndA200KbScriptWithItsChecksum() throws Exception {
+        CommandShell.Factory shells = CommandShell.on(new WindowsHost("ig1"));
+        try (LabWinRmServer lab = new LabWinRmServer(shells, new Faults(), "cem", PASSWORD, null, 30).start();
+                WinRmTransport t = WinRmTransport.open(spec(lab.port(), true, PASSWORD, null))) {
+            assertEquals("IG1\r\n", t.exec(RemoteCommand.of("hostname", TIMEOUT)).stdout());
+            assertEquals("ig1\\cem\r\n", t.exec(RemoteCommand.of("whoami", TIMEOUT)).stdout());
+            String script = bigScript();
+            CommandResult r = t.powershell(script, TIMEOUT);
+            assertEquals(0, r.exitCode(), r.stderr());
+            assertEquals(WindowsHost.sha256(script.getBytes(StandardCharsets.UTF_8)), r.stdout().trim());
+            assertEquals(3, t.commands(), "hostname, whoami and one bootstrap");
+            assertTrue(t.uploadChunks() > 10, "uploaded in chunks: " + t.uploadChunks());
+            assertEquals(1, lab.openShells(), "one shell for the whole run");
+        }
+    }
+
+    @Test
+    @Timeout(120)
+    void overHttpsWithTheLabCa() throws Exception {
+        try (LabWinRmServer lab = new LabWinRmServer(CommandShell.on(new WindowsHost("ig1")), new Faults(), "cem", PASSWORD,
+                SERVER.serverContext(), 30).start();
+                WinRmTransport t = WinRmTransport.open(spec(lab.port(), false, PASSWORD, caFile()))) {
+            assertEquals("IG1\r\n", t.exec(RemoteCommand.of("hostname", TIMEOUT)).stdout());
+            CommandResult r = t.powershell(WindowsHost.SELF_TEST + "\nexit 0\n", TIMEOUT);
+            assertEquals(0, r.exitCode(), r.stderr());
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void anUnknownCaFailsClosedBeforeAnyCredentialIsSent() throws Exception {
+        try (LabWinRmServer lab = new LabWinRmServer(CommandShell.on(new WindowsHost("ig1")), new Faults(), "cem", PASSWORD,
+                SERVER.serverContext(), 30).start()) {
+            TransportException e = assertThrows(TransportException.class, () -> WinRmTransport.open(spec(lab.port(), false, PASSWORD, null)));
+            assertEquals(FailureKind.TRUST, e.kind());
+            assertTrue(e.getMessage().contains("ig1 (127.0.0.1:" + lab.port() + ")"), e.getMessage());
+            assertTrue(e.hint().contains("tls.caFile"), e.hint());
+            assertEquals(0, lab.commands());
+            ObjectNode wrongPin = new ObjectMapper().createObjectNode().put("pinnedSha256", "00".repeat(32));
+            assertEquals(FailureKind.TRUST,
+                    assertThrows(TransportException.class, () -> WinRmTransport.open(spec(lab.port(), false, PASSWORD, wrongPin))).kind());
+            String pin = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(SERVER.certificate().getEncoded()));
+            ObjectNode rightPin = new ObjectMapper().createObjectNode().put("pinnedSha256", pin);
+            try (WinRmTransport t = WinRmTransport.open(spec(lab.port(), false, PASSWORD, rightPin))) {
+                assertEquals("IG1\r\n", t.exec(RemoteCommand.of("hostname", TIMEOUT)).stdout());
+            }
+            // Trusting this server for one host must not make it trusted where no trust was configured.
+            assertEquals(FailureKind.TRUST,
+                    assertThrows(TransportException.class, () -> WinRmTransport.open(spec(lab.port(), false, PASSWORD, null))).kind());
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void aWrongPasswordFailsClosedNamingTheHostNotTheSecret() throws Exception {
+        try (LabWinRmServer lab = new LabWinRmServer(CommandShell.on(new WindowsHost("ig1")), new Faults(), "cem", PASSWORD, null, 30)
+                .start()) {
+            TransportException e = assertThrows(TransportException.class,
+                    () -> WinRmTransport.open(spec(lab.port(), true, "wrong-Pass-55", null)));
+            assertEquals(FailureKind.AUTH, e.kind(), e.getMessage());
+            assertTrue(e.getMessage().contains("ig1"), e.getMessage());
+            assertFalse(e.getMessage().contains("wrong-Pass-55") || e.hint().contains("wrong-Pass-55"));
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void theShellQuotaIsReportedAsSuch() throws Exception {
+        try (LabWinRmServer lab = new LabWinRmServer(CommandShell.on(new WindowsHost("ig1")), new Faults(), "cem", PASSWORD, null, 1)
+                .start();
+                WinRmTransport first = WinRmTransport.open(spec(lab.port(), true, PASSWORD, null))) {
+            TransportException e = assertThrows(TransportException.class, () -> WinRmTransport.open(spec(lab.port(), true, PASSWORD, null)));
+            assertEquals(FailureKind.REMOTE_ERROR, e.kind(), e.getMessage());
+            assertTrue(e.hint().contains("maxSessions"), e.hint());
+            assertEquals("IG1\r\n", first.exec(RemoteCommand.of("hostname", TIMEOUT)).stdout());
+        }
+    }
+}
