@@ -11,6 +11,7 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        quietLibraries(java.util.Arrays.asList(args).contains("--debug"));
         PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
         Session session = new Session(out, err, System.getenv(), Path.of("").toAbsolutePath(),
@@ -35,6 +36,19 @@ public final class Main {
             finished.countDown();
         }
         System.exit(code);
+    }
+
+    /**
+     * Libraries (CXF, SAAJ, MINA) log through java.util.logging; users see cem's diagnostics only,
+     * and the libraries' warnings with --debug.
+     */
+    static void quietLibraries(boolean debug) {
+        java.util.logging.LogManager.getLogManager().reset();
+        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+        root.setLevel(debug ? java.util.logging.Level.WARNING : java.util.logging.Level.OFF);
+        if (debug) {
+            root.addHandler(new java.util.logging.ConsoleHandler());
+        }
     }
 
     /** Runs one command line against a session (streams, environment, working directory) and returns the exit code. */

@@ -45,10 +45,14 @@ public final class WinRmTransport implements Transport {
     private int commands;
     private int uploadChunks;
 
+    /** CXF logs through java.util.logging; users see cem's diagnostics, never CXF's noise (held: JUL keeps loggers weakly). */
+    private static final Logger[] QUIET = {Logger.getLogger("org.apache.cxf"), Logger.getLogger("io.cloudsoft"),
+        Logger.getLogger("javax.xml.soap")};
+
     static {
-        // CXF logs through java.util.logging; users see cem's diagnostics, never CXF's noise.
-        Logger.getLogger("org.apache.cxf").setLevel(Level.OFF);
-        Logger.getLogger("io.cloudsoft").setLevel(Level.OFF);
+        for (Logger l : QUIET) {
+            l.setLevel(Level.OFF);
+        }
     }
 
     private WinRmTransport(ConnectionSpec spec, WinRmClientContext context, WinRmClient client, ShellCommand shell) {

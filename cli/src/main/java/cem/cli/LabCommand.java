@@ -1,0 +1,124 @@
+package cem.cli;
+
+import cem.lab.Certificates;
+import cem.lab.CommandShell;
+import cem.lab.Faults;
+import cem.lab.LabSshServer;
+import cem.lab.LabWinRmServer;
+import cem.lab.WindowsHost;
+import cem.spi.CommandResult;
+import cem.spi.ConnectionSpec;
+import cem.spi.RemoteCommand;
+import cem.spi.Transport;
+import cem.spi.TransportException;
+import cem.spi.Transports;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code cem lab …}: the simulated estate. */
+@Command(name = "lab", description = "The simulated ITMS estate on 127.0.0.1 (real WinRM and SSH).",
+        subcommands = {LabCommand.Check.class})
+final class LabCommand implements Runnable {
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /**
+     * Starts a lab Windows host and talks to it through cem's own transports, as a provider would:
+     * proves that this build's WinRM and SSH work (the shaded jar included) and measures a round trip.
+     */
+    @Command(name = "check", description = {"Start a lab host and run commands on it over WinRM (HTTPS and HTTP) and SSH.",
+        "Prints the round-trip time per command of each transport."})
+    static final class Check implements Callable<Integer> {
+
+        private final Session session;
+
+        @Option(names = "--commands", defaultValue = "20", description = "Commands per transport (default ${DEFAULT-VALUE}).")
+        int commands;
+
+        @Option(names = "--latency", defaultValue = "0", paramLabel = "MS", description = "Latency the lab adds per command (default ${DEFAULT-VALUE}).")
+        long latency;
+
+        Check(Session session) {
+            this.session = session;
+        }
+
+        @Override
+        public Integer call() throws IOException, TransportException {
+            Path dir = Files.createTempDirectory("cem-lab-check");
+            String password = UUID.randomUUID().toString();
+            WindowsHost host = new WindowsHost("lab1");
+            Faults faults = new Faults().latencyMillis(latency);
+            Certificates.Issued ca = Certificates.rootCa("CN=cem lab CA");
+            Certificates.Issued cert = ca.issue("CN=127.0.0.1").ip("127.0.0.1").dns("localhost").build();
+            Files.writeString(dir.resolve("lab-ca.pem"), ca.certificatePem());
+            Transports transports = Transports.load();
+            session.out().println("transport        first connect   per command (avg of " + commands + ")   200 KB script");
+            try (LabWinRmServer https = new LabWinRmServer(CommandShell.on(host), faults, "cem", password, cert.serverContext(), 30).start();
+                    LabWinRmServer http = new LabWinRmServer(CommandShell.on(host), faults, "cem", password, null, 30).start();
+                    LabSshServer ssh = new LabSshServer(dir.resolve("ssh"), host, faults, "cem", password, null).start()) {
+                Files.writeString(dir.resolve("known_hosts"), ssh.knownHostsLine() + "\n");
+                measure("winrm (https)", transports, "winrm", spec(dir, https.port(), password, "basic", false, true));
+                measure("winrm (http)", transports, "winrm", spec(dir, http.port(), password, "basic", true, false));
+                measure("ssh", transports, "ssh", spec(dir, ssh.port(), password, "password", false, false));
+            }
+            session.out().flush();
+            return 0;
+        }
+
+        private void measure(String label, Transports transports, String scheme, ConnectionSpec spec) throws TransportException {
+            long t0 = System.nanoTime();
+            try (Transport t = transports.open(scheme, spec)) {
+                CommandResult first = t.exec(RemoteCommand.of("hostname", Duration.ofSeconds(60)));
+                long connect = System.nanoTime() - t0;
+                if (!first.stdout().trim().equals("LAB1")) {
+                    throw new IllegalStateException(label + ": unexpected answer " + first.stdout());
+                }
+                long t1 = System.nanoTime();
+                for (int i = 0; i < commands; i++) {
+                    t.exec(RemoteCommand.of("hostname", Duration.ofSeconds(60)));
+                }
+                long per = (System.nanoTime() - t1) / Math.max(1, commands);
+                StringBuilder script = new StringBuilder(WindowsHost.SELF_TEST + "\n");
+                while (script.length() < 200 * 1024) {
+                    script.append("# padding padding padding padding padding padding padding padding\n");
+                }
+                String text = script.append("exit 0\n").toString();
+                long t2 = System.nanoTime();
+                CommandResult big = t.powershell(text, Duration.ofSeconds(120));
+                long scriptTime = System.nanoTime() - t2;
+                if (!big.stdout().trim().equals(WindowsHost.sha256(text.getBytes(StandardCharsets.UTF_8)))) {
+                    throw new IllegalStateException(label + ": the script's checksum did not round-trip: " + big.stderr());
+                }
+                session.out().printf("%-16s %8.0f ms   %14.1f ms   %20.0f ms%n", label, connect / 1e6, per / 1e6, scriptTime / 1e6);
+            }
+        }
+
+        private static ConnectionSpec spec(Path dir, int port, String password, String scheme, boolean http, boolean tls) {
+            ObjectNode settings = new ObjectMapper().createObjectNode();
+            settings.putObject("auth").put("scheme", scheme).put("username", "cem");
+            settings.put("insecureHttp", http);
+            if (tls) {
+                settings.putObject("tls").put("caFile", "lab-ca.pem");
+            }
+            settings.putObject("ssh").put("knownHosts", "known_hosts");
+            return new ConnectionSpec("lab1", "127.0.0.1", port, settings, Map.of("auth/password", password), dir, false,
+                    Duration.ofSeconds(20));
+        }
+    }
+}
