@@ -9,6 +9,7 @@ public final class Faults {
     private volatile long latencyMillis;
     private volatile int resetAfter = -1;
     private volatile boolean rejectAuth;
+    private volatile int truncateAfter = -1;
 
     public long latencyMillis() {
         return latencyMillis;
@@ -27,6 +28,24 @@ public final class Faults {
     public Faults resetAfter(int commands) {
         resetAfter = commands;
         return this;
+    }
+
+    /** Cut the answer to the N-th command from now short (WinRM: half a SOAP document); -1 for never. */
+    public Faults truncateAfter(int commands) {
+        truncateAfter = commands;
+        return this;
+    }
+
+    synchronized boolean truncateThisAnswer() {
+        if (truncateAfter < 0) {
+            return false;
+        }
+        truncateAfter--;
+        if (truncateAfter == 0) {
+            truncateAfter = -1;
+            return true;
+        }
+        return false;
     }
 
     public boolean rejectAuth() {

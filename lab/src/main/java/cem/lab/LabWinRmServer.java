@@ -127,6 +127,12 @@ public final class LabWinRmServer implements AutoCloseable {
             String messageId = text(request, ADDRESSING, "MessageID");
             String shellId = selector(request);
             faults.pause();
+            boolean isCommand = (SHELL + "/Command").equals(action);
+            if (isCommand && faults.dropThisCommand()) {
+                // The connection drops after the command was received (and possibly started).
+                exchange.close();
+                return;
+            }
             String response = switch (action == null ? "" : action) {
                 case TRANSFER + "/Create" -> create(messageId);
                 case SHELL + "/Command" -> command(messageId, shellId, request);
@@ -136,6 +142,9 @@ public final class LabWinRmServer implements AutoCloseable {
                 case TRANSFER + "/Delete" -> delete(messageId, shellId);
                 default -> fault("s:Sender", "a:ActionNotSupported", "The action is not supported: " + action, messageId);
             };
+            if (SHELL.concat("/Receive").equals(action) && faults.truncateThisAnswer()) {
+                response = response.substring(0, response.length() / 2);
+            }
             send(exchange, response.contains("<s:Fault>") ? 500 : 200, response);
         } catch (RuntimeException e) {
             send(exchange, 500, fault("s:Receiver", "w:InternalError", String.valueOf(e.getMessage()), null));

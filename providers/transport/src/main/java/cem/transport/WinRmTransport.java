@@ -39,9 +39,9 @@ public final class WinRmTransport implements Transport {
     static final int CHUNK = 2000;
 
     private final ConnectionSpec spec;
-    private final WinRmClientContext context;
-    private final WinRmClient client;
-    private final ShellCommand shell;
+    private WinRmClientContext context;
+    private WinRmClient client;
+    private ShellCommand shell;
     private int commands;
     private int uploadChunks;
 
@@ -79,7 +79,8 @@ public final class WinRmTransport implements Transport {
                     default -> "NTLM";
                 })
                 .connectionTimeout(spec.connectTimeout().toMillis())
-                .retriesForConnectionFailures(1);
+                // winrm4j would resend any failed request, a Command included: cem decides itself what may run twice.
+                .retriesForConnectionFailures(0);
         String user = settings.path("auth").path("username").asText("");
         String domain = null;
         if (user.contains("\\")) {
@@ -137,13 +138,35 @@ public final class WinRmTransport implements Transport {
         return b.toString();
     }
 
+    /**
+     * Runs a command line. A command that may have started is never sent again, unless the caller
+     * marks it idempotent: then a broken shell is replaced and the command sent once more.
+     */
     @Override
     public CommandResult exec(RemoteCommand command) throws TransportException {
         if (command.stdin().length > 0) {
             throw new TransportException(FailureKind.REMOTE_ERROR, spec.host(), "WinRM has no standard input for commands.",
                     "Send scripts with powershell(), which uploads them.", null);
         }
-        return run(command.commandLine());
+        int attempts = command.idempotent() ? 3 : 1;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return run(command.commandLine());
+            } catch (TransportException e) {
+                if (attempt >= attempts || e.kind() != FailureKind.CONNECTION_LOST) {
+                    throw e;
+                }
+                reopen();
+            }
+        }
+    }
+
+    private void reopen() throws TransportException {
+        close();
+        WinRmTransport fresh = open(spec);
+        this.context = fresh.context;
+        this.client = fresh.client;
+        this.shell = fresh.shell;
     }
 
     private CommandResult run(String commandLine) throws TransportException {

@@ -132,6 +132,27 @@ class WinRmTransportLabTest {
     }
 
     @Test
+    @Timeout(120)
+    void aDroppedConnectionOrATruncatedAnswerIsRetriedOnlyForIdempotentCommands() throws Exception {
+        Faults faults = new Faults();
+        try (LabWinRmServer lab = new LabWinRmServer(CommandShell.on(new WindowsHost("ig1")), faults, "cem", PASSWORD, null, 30).start();
+                WinRmTransport t = WinRmTransport.open(spec(lab.port(), true, PASSWORD, null))) {
+            faults.resetAfter(1);
+            TransportException reset = assertThrows(TransportException.class,
+                    () -> t.exec(new RemoteCommand("hostname", new byte[0], TIMEOUT, false)));
+            assertEquals(FailureKind.CONNECTION_LOST, reset.kind(), reset.getMessage());
+            faults.truncateAfter(1);
+            TransportException cut = assertThrows(TransportException.class,
+                    () -> t.exec(new RemoteCommand("hostname", new byte[0], TIMEOUT, false)));
+            assertEquals(FailureKind.CONNECTION_LOST, cut.kind(), cut.getMessage());
+            int before = lab.commands();
+            faults.resetAfter(1);
+            assertEquals("IG1\r\n", t.exec(new RemoteCommand("hostname", new byte[0], TIMEOUT, true)).stdout());
+            assertEquals(before + 1, lab.commands(), "the dropped attempt never ran; the retry ran once");
+        }
+    }
+
+    @Test
     @Timeout(60)
     void theShellQuotaIsReportedAsSuch() throws Exception {
         try (LabWinRmServer lab = new LabWinRmServer(CommandShell.on(new WindowsHost("ig1")), new Faults(), "cem", PASSWORD, null, 1)
