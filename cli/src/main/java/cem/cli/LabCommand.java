@@ -54,6 +54,9 @@ final class LabCommand implements Runnable {
         @Option(names = "--latency", defaultValue = "0", paramLabel = "MS", description = "Latency the lab adds per command (default ${DEFAULT-VALUE}).")
         long latency;
 
+        @picocli.CommandLine.Mixin
+        CommonOptions common;
+
         Check(Session session) {
             this.session = session;
         }
@@ -73,9 +76,10 @@ final class LabCommand implements Runnable {
                     LabWinRmServer http = new LabWinRmServer(CommandShell.on(host), faults, "cem", password, null, 30).start();
                     LabSshServer ssh = new LabSshServer(dir.resolve("ssh"), host, faults, "cem", password, null).start()) {
                 Files.writeString(dir.resolve("known_hosts"), ssh.knownHostsLine() + "\n");
-                measure("winrm (https)", transports, "winrm", spec(dir, https.port(), password, "basic", false, true));
-                measure("winrm (http)", transports, "winrm", spec(dir, http.port(), password, "basic", true, false));
-                measure("ssh", transports, "ssh", spec(dir, ssh.port(), password, "password", false, false));
+                java.util.function.Consumer<String> debug = common.debug ? line -> session.err().println(line) : null;
+                measure("winrm (https)", transports, "winrm", spec(dir, https.port(), password, "basic", false, true, debug));
+                measure("winrm (http)", transports, "winrm", spec(dir, http.port(), password, "basic", true, false, debug));
+                measure("ssh", transports, "ssh", spec(dir, ssh.port(), password, "password", false, false, debug));
             }
             session.out().flush();
             return 0;
@@ -109,7 +113,8 @@ final class LabCommand implements Runnable {
             }
         }
 
-        private static ConnectionSpec spec(Path dir, int port, String password, String scheme, boolean http, boolean tls) {
+        private static ConnectionSpec spec(Path dir, int port, String password, String scheme, boolean http, boolean tls,
+                java.util.function.Consumer<String> debug) {
             ObjectNode settings = new ObjectMapper().createObjectNode();
             settings.putObject("auth").put("scheme", scheme).put("username", "cem");
             settings.put("insecureHttp", http);
@@ -118,7 +123,7 @@ final class LabCommand implements Runnable {
             }
             settings.putObject("ssh").put("knownHosts", "known_hosts");
             return new ConnectionSpec("lab1", "127.0.0.1", port, settings, Map.of("auth/password", password), dir, false,
-                    Duration.ofSeconds(20));
+                    Duration.ofSeconds(20), debug);
         }
     }
 }

@@ -16,12 +16,27 @@ import java.util.Map;
  * @param baseDirectory where relative paths in the settings start
  * @param acceptNewHostKeys record the key of an SSH host seen for the first time (OpenSSH's accept-new)
  * @param connectTimeout how long connecting may take
+ * @param debug where to log each round trip's duration and size (--debug), or null; never a
+ *     command line or a credential
  */
 public record ConnectionSpec(String host, String address, int port, JsonNode settings, Map<String, String> secrets,
-        Path baseDirectory, boolean acceptNewHostKeys, Duration connectTimeout) {
+        Path baseDirectory, boolean acceptNewHostKeys, Duration connectTimeout, java.util.function.Consumer<String> debug) {
 
     public ConnectionSpec {
         secrets = Map.copyOf(secrets);
+    }
+
+    public ConnectionSpec(String host, String address, int port, JsonNode settings, Map<String, String> secrets,
+            Path baseDirectory, boolean acceptNewHostKeys, Duration connectTimeout) {
+        this(host, address, port, settings, secrets, baseDirectory, acceptNewHostKeys, connectTimeout, null);
+    }
+
+    /** Logs a round trip when --debug is on. */
+    public void log(String scheme, String what, Duration took, long sent, long received, int exitCode) {
+        if (debug != null) {
+            debug.accept(String.format("[debug] %s %s: %s in %d ms, %d bytes sent, %d received, exit %d", scheme, host, what,
+                    took.toMillis(), sent, received, exitCode));
+        }
     }
 
     @Override

@@ -203,8 +203,10 @@ public final class SshTransport implements Transport {
                         + " dropped before the command reported its exit status.",
                         "Run again; cem re-reads what is live before changing anything.", null);
             }
+            Duration took = Duration.between(start, Instant.now());
+            spec.log("ssh", "command", took, command.stdin().length, out.size() + err.size(), channel.getExitStatus());
             return new CommandResult(channel.getExitStatus(), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8),
-                    Duration.between(start, Instant.now()));
+                    took);
         } catch (JSchException | IOException e) {
             throw lost(e);
         } catch (InterruptedException e) {

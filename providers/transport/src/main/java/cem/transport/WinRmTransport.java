@@ -176,7 +176,10 @@ public final class WinRmTransport implements Transport {
         try {
             int code = shell.execute(commandLine, out, err);
             commands++;
-            return new CommandResult(code, out.toString(), Clixml.clean(err.toString()), Duration.between(start, Instant.now()));
+            Duration took = Duration.between(start, Instant.now());
+            spec.log("winrm", commandLine.startsWith(">>%TEMP%") ? "upload chunk" : "command", took, commandLine.length(),
+                    out.getBuffer().length() + err.getBuffer().length(), code);
+            return new CommandResult(code, out.toString(), Clixml.clean(err.toString()), took);
         } catch (RuntimeException e) {
             TransportException t = classify(spec, "WinRM", e);
             throw new TransportException(t.kind() == FailureKind.UNREACHABLE ? FailureKind.CONNECTION_LOST : t.kind(), spec.host(),

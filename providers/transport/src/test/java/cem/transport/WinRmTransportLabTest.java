@@ -83,6 +83,24 @@ class WinRmTransportLabTest {
     }
 
     @Test
+    @Timeout(60)
+    void debugLogsEachRoundTripsDurationAndSizeButNeverACredential() throws Exception {
+        java.util.List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (LabWinRmServer lab = new LabWinRmServer(CommandShell.on(new WindowsHost("ig1")), new Faults(), "cem", PASSWORD, null, 30).start()) {
+            ConnectionSpec s = spec(lab.port(), true, PASSWORD, null);
+            ConnectionSpec debug = new ConnectionSpec(s.host(), s.address(), s.port(), s.settings(), s.secrets(), s.baseDirectory(), false,
+                    s.connectTimeout(), lines::add);
+            try (WinRmTransport t = WinRmTransport.open(debug)) {
+                t.exec(RemoteCommand.of("hostname", TIMEOUT));
+                t.powershell(WindowsHost.SELF_TEST + "\nexit 0\n", TIMEOUT);
+            }
+        }
+        assertTrue(lines.stream().anyMatch(l -> l.matches("\\[debug\\] winrm ig1: command in \\d+ ms, 8 bytes sent, 5 received, exit 0")), lines.toString());
+        assertTrue(lines.stream().anyMatch(l -> l.contains("upload chunk")), lines.toString());
+        assertTrue(lines.stream().noneMatch(l -> l.contains(PASSWORD) || l.contains("hostname")), lines.toString());
+    }
+
+    @Test
     @Timeout(120)
     void overHttpsWithTheLabCa() throws Exception {
         try (LabWinRmServer lab = new LabWinRmServer(CommandShell.on(new WindowsHost("ig1")), new Faults(), "cem", PASSWORD,
