@@ -60,7 +60,7 @@ final class ApplyCommand implements Callable<Integer> {
         if (Files.isRegularFile(path)) {
             return applySaved(path);
         }
-        try (Workspace ws = Workspace.open(session, target, common.debug)) {
+        try (Workspace ws = Workspace.open(session, target, common.debug, planOptions.acceptNewHostKeys)) {
             try (StateStore.Lock lock = ws.lock(mode == PlanMode.DESTROY ? "destroy" : "apply", planOptions.lockTimeout())) {
                 State state = ws.readState();
                 Planner.Planned planned = PlanRun.plan(ws, state, planOptions.options(mode));
@@ -100,7 +100,7 @@ final class ApplyCommand implements Callable<Integer> {
                     "It lacks the fields a saved plan has.", "Make one with `cem plan -out FILE`.", null, null));
         }
         Plan plan = PlanJson.read(json);
-        try (Workspace ws = Workspace.open(session, plan.configDirectory(), common.debug)) {
+        try (Workspace ws = Workspace.open(session, plan.configDirectory(), common.debug, planOptions.acceptNewHostKeys)) {
             try (StateStore.Lock lock = ws.lock("apply", planOptions.lockTimeout())) {
                 State state = ws.readState();
                 if (state.serial() == 0 && !state.lineage().equals(plan.lineage())) {

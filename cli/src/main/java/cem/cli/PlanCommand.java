@@ -53,7 +53,7 @@ final class PlanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (Workspace ws = Workspace.open(session, directory, common.debug)) {
+        try (Workspace ws = Workspace.open(session, directory, common.debug, planOptions.acceptNewHostKeys)) {
             Planner.Planned planned;
             try (StateStore.Lock lock = ws.lock("plan", planOptions.lockTimeout())) {
                 planned = PlanRun.plan(ws, ws.readState(), planOptions.options(destroy ? PlanMode.DESTROY : PlanMode.NORMAL));

@@ -26,6 +26,10 @@ final class PlanOptionsMixin {
     @Option(names = "--parallelism", paramLabel = "N", defaultValue = "16", description = "Hosts worked on at once (default: ${DEFAULT-VALUE}).")
     int parallelism;
 
+    @Option(names = "--accept-new-host-keys",
+            description = "Record the SSH host key of a host seen for the first time (OpenSSH's accept-new); a changed key still fails.")
+    boolean acceptNewHostKeys;
+
     @Option(names = "--lock-timeout", paramLabel = "DURATION", defaultValue = "0s",
             description = "How long to wait for the state lock, e.g. 30s, 5m (default: ${DEFAULT-VALUE}).")
     String lockTimeout;

@@ -53,6 +53,10 @@ final class Workspace implements AutoCloseable {
 
     /** Loads and validates a configuration directory; any error stops the command with its diagnostics. */
     static Workspace open(Session session, String directory, boolean debug) {
+        return open(session, directory, debug, false);
+    }
+
+    static Workspace open(Session session, String directory, boolean debug, boolean acceptNewHostKeys) {
         SecretResolver secrets = new SecretResolver(session.env());
         Validator validator = new Validator(session.cwd(), secrets, Clock.systemUTC(), Severity.ERROR);
         Result<Configuration> result = validator.validate(session.resolve(directory));
@@ -62,7 +66,7 @@ final class Workspace implements AutoCloseable {
         Configuration config = result.value();
         ProviderRegistry registry;
         try {
-            registry = ProviderRegistry.load(new ProviderContext(session.env(), config.directory(), debug));
+            registry = ProviderRegistry.load(new ProviderContext(session.env(), config.directory(), debug, acceptNewHostKeys));
         } catch (IllegalStateException e) {
             throw new DiagnosticsException(new Diagnostic(Severity.ERROR, "ENV9010", "Providers conflict", e.getMessage(),
                     "Install only one provider module for each resource type.", null, null));

@@ -76,6 +76,20 @@ public final class SshTransport implements Transport {
             }
             jsch.setHostKeyRepository(new AcceptNew(jsch.getHostKeyRepository(), spec.acceptNewHostKeys()));
             String scheme = auth.path("scheme").asText(auth.has("keyFile") ? "publickey" : "password");
+            if (scheme.equals("agent")) {
+                String socket = spec.settings().path("ssh").path("agentSocket").asText(System.getenv().getOrDefault("SSH_AUTH_SOCK", ""));
+                if (socket.isEmpty()) {
+                    throw new TransportException(FailureKind.AUTH, spec.host(), "No ssh-agent for host " + spec.host() + ".",
+                            "Start ssh-agent and add the key (SSH_AUTH_SOCK), or set ssh.agentSocket.", null);
+                }
+                try {
+                    jsch.setIdentityRepository(new com.jcraft.jsch.AgentIdentityRepository(new com.jcraft.jsch.SSHAgentConnector(
+                            new com.jcraft.jsch.UnixDomainSocketFactory(), spec.baseDirectory().resolve(expandHome(socket)))));
+                } catch (RuntimeException | com.jcraft.jsch.AgentProxyException e) {
+                    throw new TransportException(FailureKind.AUTH, spec.host(), "Cannot use the ssh-agent at " + socket + ": " + e.getMessage(),
+                            "Check that ssh-agent runs and holds the key.", e);
+                }
+            }
             if (scheme.equals("publickey")) {
                 Path key = spec.baseDirectory().resolve(expandHome(auth.path("keyFile").asText()));
                 String passphrase = spec.secrets().get("auth/passphrase");

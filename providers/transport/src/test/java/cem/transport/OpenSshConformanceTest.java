@@ -89,6 +89,24 @@ class OpenSshConformanceTest {
                         sum.stdout().split("\\s+")[0], sum.stderr());
                 assertEquals(3, t.commands());
             }
+            // The same key, from an ssh-agent this time.
+            Path agentSocket = tmp.resolve("agent.sock");
+            Process agent = new ProcessBuilder("ssh-agent", "-D", "-a", agentSocket.toString()).redirectErrorStream(true).start();
+            try {
+                for (int i = 0; i < 50 && Files.notExists(agentSocket); i++) {
+                    Thread.sleep(100);
+                }
+                ProcessBuilder add = new ProcessBuilder("ssh-add", key.toString()).redirectErrorStream(true);
+                add.environment().put("SSH_AUTH_SOCK", agentSocket.toString());
+                assertEquals(0, add.start().waitFor());
+                var agentSpec = SshFixtures.spec(tmp, port, user, "agent", null, SshFixtures.knownHosts(tmp, hostKeyLine), Map.of(), false);
+                ((com.fasterxml.jackson.databind.node.ObjectNode) agentSpec.settings().path("ssh")).put("agentSocket", agentSocket.toString());
+                try (SshTransport t = SshTransport.open(agentSpec)) {
+                    assertEquals("agent\n", t.exec(RemoteCommand.of("echo agent", TIMEOUT)).stdout());
+                }
+            } finally {
+                agent.destroy();
+            }
             TransportException changed = org.junit.jupiter.api.Assertions.assertThrows(TransportException.class,
                     () -> SshTransport.open(SshFixtures.spec(tmp, port, user, "publickey", key,
                             SshFixtures.knownHosts(tmp, "[127.0.0.1]:" + port + " ssh-ed25519 "
