@@ -232,8 +232,10 @@ public final class Applier {
                 }
                 resolvedSecrets.put(s.change().address(), resolved);
                 sendable.add(s);
+                DesiredResource d = desired.get(s.change().address());
+                Map<String, JsonNode> related = d == null ? Map.of() : new Resolved(desired, secrets, registry).related(d);
                 for (ApplyRequest.Operation op : s.operations()) {
-                    changes.add(new ApplyRequest.Change(op, instance(s, op, resolved)));
+                    changes.add(new ApplyRequest.Change(op, instance(s, op, resolved, related)));
                 }
             }
             if (changes.isEmpty()) {
@@ -298,15 +300,16 @@ public final class Applier {
         return null;
     }
 
-    private static ResourceInstance instance(Step s, ApplyRequest.Operation op, Map<String, String> secrets) {
+    private static ResourceInstance instance(Step s, ApplyRequest.Operation op, Map<String, String> secrets,
+            Map<String, JsonNode> related) {
         ResourceChange c = s.change();
         if (op == ApplyRequest.Operation.DELETE) {
-            return new ResourceInstance(c.address(), c.type(), c.identity(), c.before() == null ? emptyObject() : c.before());
+            return new ResourceInstance(c.address(), c.type(), c.identity(), c.before() == null ? emptyObject() : c.before(), related);
         }
         ObjectNode attributes = ((ObjectNode) c.after()).deepCopy();
         c.afterUnknown().forEach(attributes::remove);
         secrets.forEach(attributes::put);
-        return new ResourceInstance(c.address(), c.type(), c.identity(), attributes);
+        return new ResourceInstance(c.address(), c.type(), c.identity(), attributes, related);
     }
 
     private void record(Step s, LiveResource result, DesiredResource d, Map<String, String> secrets, List<Diagnostic> diags) {

@@ -86,9 +86,10 @@ public final class Planner {
 
         Map<String, ResourceInstance> toRead = new LinkedHashMap<>();
         Map<String, String> hostOf = new LinkedHashMap<>();
+        Resolved resolved = new Resolved(desired, secrets, registry);
         for (DesiredResource d : desired.values()) {
             ResourceState s = state.resource(d.address()).orElse(null);
-            toRead.put(d.address(), new ResourceInstance(d.address(), d.type(), s == null ? null : s.identity(), d.attributes()));
+            toRead.put(d.address(), resolved.instance(d, s == null ? null : s.identity()));
             hostOf.put(d.address(), d.host());
         }
         for (ResourceState s : state.all()) {
