@@ -44,6 +44,7 @@ public final class LabWinRmServer implements AutoCloseable {
     private final Map<String, CommandShell> open = new ConcurrentHashMap<>();
     private final Map<String, Output> outputs = new ConcurrentHashMap<>();
     private final AtomicInteger commands = new AtomicInteger();
+    private final AtomicInteger scripts = new AtomicInteger();
     private final Map<String, String> lastCommand = new ConcurrentHashMap<>();
 
     private record Output(int exitCode, byte[] stdout, byte[] stderr) {}
@@ -93,6 +94,11 @@ public final class LabWinRmServer implements AutoCloseable {
     /** Commands run so far (each upload chunk is one). */
     public int commands() {
         return commands.get();
+    }
+
+    /** PowerShell invocations so far (round trips a provider makes; upload chunks are not counted). */
+    public int scripts() {
+        return scripts.get();
     }
 
     /** Shells open right now. */
@@ -195,6 +201,9 @@ public final class LabWinRmServer implements AutoCloseable {
         }
         String commandId = UUID.randomUUID().toString().toUpperCase(java.util.Locale.ROOT);
         commands.incrementAndGet();
+        if (line.toString().startsWith("powershell ")) {
+            scripts.incrementAndGet();
+        }
         Execution result = shell.run(user, line.toString());
         outputs.put(commandId, new Output(result.exitCode(), result.stdout().getBytes(StandardCharsets.UTF_8),
                 result.stderr().getBytes(StandardCharsets.UTF_8)));

@@ -19,10 +19,24 @@ public class WindowsHost implements HostExecutor {
     public static final String SELF_TEST = "# cem-lab: sha256";
     static final String POWERSHELL_STDIN = "powershell -NoProfile -NonInteractive -ExecutionPolicy Bypass -Command -";
 
+    public static final String AGENT = "# cem-agent v1";
+    private static final java.util.regex.Pattern INVOKE =
+            java.util.regex.Pattern.compile("\nInvoke-CemBatch -Request '([A-Za-z0-9+/=]+)'\r?\n");
+
     private final String name;
+    private final WindowsState state;
 
     public WindowsHost(String name) {
+        this(name, new WindowsState(null, java.util.List.of("Default Web Site"), java.util.Map.of("W3SVC", "running")));
+    }
+
+    public WindowsHost(String name, WindowsState state) {
         this.name = name;
+        this.state = state;
+    }
+
+    public WindowsState state() {
+        return state;
     }
 
     public String name() {
@@ -55,10 +69,37 @@ public class WindowsHost implements HostExecutor {
         if (script.startsWith(SELF_TEST)) {
             return Execution.ok(sha256(script.getBytes(StandardCharsets.UTF_8)) + "\r\n");
         }
+        if (script.startsWith(AGENT)) {
+            java.util.regex.Matcher m = INVOKE.matcher(script);
+            if (m.find()) {
+                return Execution.ok(agent(new String(java.util.Base64.getDecoder().decode(m.group(1)), StandardCharsets.UTF_8)));
+            }
+        }
         String first = script.strip().split("\\s+", 2)[0];
         return Execution.error(1, first + " : The term '" + first + "' is not recognized as the name of a cmdlet, function, "
                 + "script file, or operable program. Check the spelling of the name, or if a path was included, verify that "
                 + "the path is correct and try again.\r\n");
+    }
+
+    /** Answers an agent batch the way agent.psm1 does: one result per op, Windows' message on failure. */
+    private String agent(String requestJson) {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var out = json.createObjectNode();
+        out.put("v", 1);
+        var results = out.putArray("results");
+        try {
+            for (var op : json.readTree(requestJson).path("ops")) {
+                var r = results.addObject();
+                try {
+                    r.put("ok", true).set("data", state.run(op.path("op").asText(), op.path("args")));
+                } catch (RuntimeException e) {
+                    r.put("ok", false).putObject("error").put("message", e.getMessage()).put("category", "InvalidOperation");
+                }
+            }
+        } catch (java.io.IOException e) {
+            return "{\"v\":1,\"error\":\"the request is not JSON\"}";
+        }
+        return out.toString();
     }
 
     public static String sha256(byte[] bytes) {

@@ -1,0 +1,310 @@
+package cem.lab;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.KeyStore;
+import java.security.MessageDigest;
+import java.security.cert.X509Certificate;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What a simulated Windows host holds — LocalMachine\My, IIS sites and bindings, HTTP.SYS SSL
+ * bindings, the firewall rules of group cem, services — and the agent's ops on it, with Windows'
+ * rules and error texts. Kept as JSON in the lab directory so successive commands see one host.
+ */
+public final class WindowsState {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static final String SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
+
+    private final Path file;
+    private ObjectNode state;
+
+    /** @param file where the host's state is kept, or null to keep it in memory */
+    public WindowsState(Path file, List<String> sites, Map<String, String> services) {
+        this.file = file;
+        ObjectNode loaded = null;
+        if (file != null && Files.exists(file)) {
+            try {
+                loaded = (ObjectNode) JSON.readTree(file.toFile());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        if (loaded == null) {
+            loaded = JSON.createObjectNode();
+            loaded.putObject("certificates");
+            ObjectNode s = loaded.putObject("sites");
+            sites.forEach(name -> s.putObject(name).putArray("bindings"));
+            loaded.putObject("sslBindings");
+            loaded.putObject("firewall");
+            ObjectNode svc = loaded.putObject("services");
+            services.forEach((name, st) -> svc.putObject(name).put("state", st).put("startType", "automatic"));
+        }
+        this.state = loaded;
+    }
+
+    /** A copy of the whole state (for tests and drift). */
+    public synchronized ObjectNode snapshot() {
+        return state.deepCopy();
+    }
+
+    /** Changes the state out of band (drift), as an administrator at the console would. */
+    public synchronized void change(java.util.function.Consumer<ObjectNode> edit) {
+        edit.accept(state);
+        save();
+    }
+
+    /** Runs one op; returns its data, or throws with Windows' message. */
+    public synchronized JsonNode run(String op, JsonNode args) {
+        JsonNode data = switch (op) {
+            case "certificate.read" -> values(state.get("certificates"));
+            case "certificate.import" -> importPfx(args);
+            case "certificate.remove" -> {
+                state.with("certificates").remove(args.path("thumbprint").asText().toUpperCase(Locale.ROOT));
+                yield JSON.createObjectNode().put("removed", args.path("thumbprint").asText());
+            }
+            case "iis_binding.read" -> readBindings();
+            case "iis_binding.set" -> setBinding(args);
+            case "iis_binding.remove" -> removeBinding(args);
+            case "windows_firewall_rule.read" -> values(state.get("firewall"));
+            case "windows_firewall_rule.set" -> {
+                ObjectNode rule = ((ObjectNode) args).deepCopy();
+                state.with("firewall").set(args.path("ruleName").asText(), rule);
+                yield JSON.createObjectNode().put("ruleName", args.path("ruleName").asText());
+            }
+            case "windows_firewall_rule.remove" -> {
+                state.with("firewall").remove(args.path("ruleName").asText());
+                yield JSON.createObjectNode().put("ruleName", args.path("ruleName").asText());
+            }
+            case "windows_service.read" -> readServices(args);
+            case "windows_service.set" -> setService(args);
+            default -> throw new IllegalArgumentException("Unknown op " + op);
+        };
+        if (!op.endsWith(".read")) {
+            save();
+        }
+        return data;
+    }
+
+    private ArrayNode values(JsonNode map) {
+        ArrayNode out = JSON.createArrayNode();
+        map.forEach(out::add);
+        return out;
+    }
+
+    private JsonNode importPfx(JsonNode args) {
+        byte[] pfx = Base64.getDecoder().decode(args.path("pfx").asText());
+        X509Certificate leaf;
+        boolean key;
+        try {
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(new ByteArrayInputStream(pfx), args.path("password").asText("").toCharArray());
+            String alias = null;
+            for (String a : Collections.list(ks.aliases())) {
+                if (ks.isKeyEntry(a) || alias == null) {
+                    alias = a;
+                }
+            }
+            leaf = (X509Certificate) (ks.isKeyEntry(alias) ? ks.getCertificateChain(alias)[0] : ks.getCertificate(alias));
+            key = ks.isKeyEntry(alias);
+        } catch (IOException e) {
+            throw new IllegalStateException("The specified network password is not correct.");
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot find the requested object.");
+        }
+        try {
+            String thumbprint = HexFormat.of().withUpperCase().formatHex(MessageDigest.getInstance("SHA-1").digest(leaf.getEncoded()));
+            ObjectNode c = JSON.createObjectNode();
+            c.put("thumbprint", thumbprint);
+            c.put("subject", leaf.getSubjectX500Principal().getName());
+            ArrayNode dns = c.putArray("dnsNames");
+            if (leaf.getSubjectAlternativeNames() != null) {
+                leaf.getSubjectAlternativeNames().forEach(san -> {
+                    if (Integer.valueOf(2).equals(san.get(0))) {
+                        dns.add(String.valueOf(san.get(1)));
+                    }
+                });
+            }
+            ArrayNode ekus = c.putArray("ekus");
+            if (leaf.getExtendedKeyUsage() != null) {
+                leaf.getExtendedKeyUsage().forEach(ekus::add);
+            }
+            c.put("keyAlgorithm", leaf.getPublicKey().getAlgorithm().equals("EC") ? "ECC" : "RSA");
+            c.put("signatureAlgorithm", leaf.getSigAlgName().toLowerCase(Locale.ROOT).replace("with", ""));
+            c.put("notBefore", leaf.getNotBefore().toInstant().toString());
+            c.put("notAfter", leaf.getNotAfter().toInstant().toString());
+            c.put("hasPrivateKey", key);
+            c.put("friendlyName", args.path("friendlyName").asText(""));
+            c.put("chainOk", true);
+            state.with("certificates").set(thumbprint, c);
+            return JSON.createObjectNode().put("thumbprint", thumbprint);
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot find the requested object.");
+        }
+    }
+
+    private JsonNode readBindings() {
+        ObjectNode out = JSON.createObjectNode();
+        ArrayNode bindings = out.putArray("bindings");
+        state.get("sites").fields().forEachRemaining(site -> site.getValue().path("bindings").forEach(b -> {
+            ObjectNode copy = ((ObjectNode) b).deepCopy();
+            copy.put("site", site.getKey());
+            String endpoint = endpoint(b);
+            JsonNode ssl = state.get("sslBindings").get(endpoint);
+            copy.put("thumbprint", b.path("protocol").asText().equals("https") && ssl != null ? ssl.path("thumbprint").asText() : "");
+            bindings.add(copy);
+        }));
+        ArrayNode ssl = out.putArray("sslBindings");
+        state.get("sslBindings").fields().forEachRemaining(e -> ssl.add(((ObjectNode) e.getValue().deepCopy()).put("endpoint", e.getKey())));
+        return out;
+    }
+
+    private static String endpoint(JsonNode b) {
+        String ip = b.path("ip").asText("*");
+        return b.path("sni").asBoolean(false) ? b.path("hostHeader").asText() + ":" + b.path("port").asInt()
+                : (ip.equals("*") ? "0.0.0.0" : ip) + ":" + b.path("port").asInt();
+    }
+
+    private static String bindingInformation(JsonNode b) {
+        return b.path("ip").asText("*") + ":" + b.path("port").asInt() + ":" + b.path("hostHeader").asText("");
+    }
+
+    private JsonNode setBinding(JsonNode a) {
+        String site = a.path("site").asText();
+        JsonNode siteNode = state.get("sites").get(site);
+        if (siteNode == null) {
+            throw new IllegalStateException("Cannot find path 'IIS:\\Sites\\" + site + "' because it does not exist.");
+        }
+        String info = bindingInformation(a);
+        String protocol = a.path("protocol").asText("https");
+        ObjectNode mine = null;
+        for (Iterator<Map.Entry<String, JsonNode>> it = state.get("sites").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> s = it.next();
+            for (JsonNode b : s.getValue().path("bindings")) {
+                if (b.path("protocol").asText().equals(protocol) && bindingInformation(b).equalsIgnoreCase(info)) {
+                    if (!s.getKey().equals(site)) {
+                        throw new IllegalStateException("Cannot add duplicate collection entry of type 'binding' with combined key attributes "
+                                + "'protocol, bindingInformation' respectively set to '" + protocol + ", " + info + "'");
+                    }
+                    mine = (ObjectNode) b;
+                }
+            }
+        }
+        String thumbprint = a.path("thumbprint").asText("").toUpperCase(Locale.ROOT);
+        if (protocol.equals("https") && !thumbprint.isEmpty()) {
+            JsonNode cert = state.get("certificates").get(thumbprint);
+            if (cert == null) {
+                throw new IllegalStateException("Cannot find the certificate with thumbprint " + thumbprint + " in store LocalMachine\\My.");
+            }
+            if (!cert.path("hasPrivateKey").asBoolean()) {
+                throw new IllegalStateException("A specified logon session does not exist. It may already have been terminated. (0x80070520)");
+            }
+            boolean serverAuth = false;
+            for (JsonNode e : cert.path("ekus")) {
+                serverAuth |= e.asText().equals(SERVER_AUTH);
+            }
+            if (!serverAuth) {
+                throw new IllegalStateException("SSL Certificate add failed, Error: 1312 — the certificate " + thumbprint
+                        + " does not have the Server Authentication enhanced key usage.");
+            }
+        }
+        if (mine == null) {
+            mine = ((ArrayNode) siteNode.get("bindings")).addObject();
+        }
+        mine.put("protocol", protocol).put("ip", a.path("ip").asText("*")).put("port", a.path("port").asInt())
+                .put("hostHeader", a.path("hostHeader").asText("")).put("sni", a.path("sni").asBoolean(false));
+        if (protocol.equals("https") && !thumbprint.isEmpty()) {
+            state.with("sslBindings").putObject(endpoint(mine)).put("thumbprint", thumbprint).put("store", "My");
+        }
+        return JSON.createObjectNode().put("site", site);
+    }
+
+    private JsonNode removeBinding(JsonNode a) {
+        String site = a.path("site").asText();
+        JsonNode siteNode = state.get("sites").get(site);
+        if (siteNode != null) {
+            ArrayNode bindings = (ArrayNode) siteNode.get("bindings");
+            for (int i = bindings.size() - 1; i >= 0; i--) {
+                JsonNode b = bindings.get(i);
+                if (b.path("protocol").asText().equals(a.path("protocol").asText("https"))
+                        && bindingInformation(b).equalsIgnoreCase(bindingInformation(a))) {
+                    bindings.remove(i);
+                    if (!stillUsed(endpoint(b))) {
+                        state.with("sslBindings").remove(endpoint(b));
+                    }
+                }
+            }
+        }
+        return JSON.createObjectNode().put("site", site);
+    }
+
+    private boolean stillUsed(String endpoint) {
+        for (JsonNode s : state.get("sites")) {
+            for (JsonNode b : s.path("bindings")) {
+                if (b.path("protocol").asText().equals("https") && endpoint(b).equals(endpoint)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private JsonNode readServices(JsonNode args) {
+        ArrayNode out = JSON.createArrayNode();
+        for (JsonNode name : args.path("names")) {
+            JsonNode s = state.get("services").get(name.asText());
+            if (s != null) {
+                out.add(((ObjectNode) s.deepCopy()).put("service", name.asText()));
+            }
+        }
+        return out;
+    }
+
+    private JsonNode setService(JsonNode a) {
+        String name = a.path("service").asText();
+        ObjectNode s = (ObjectNode) state.get("services").get(name);
+        if (s == null) {
+            throw new IllegalStateException("Cannot find any service with service name '" + name + "'.");
+        }
+        if (a.hasNonNull("startType")) {
+            s.put("startType", a.get("startType").asText());
+        }
+        if (a.hasNonNull("state")) {
+            if (a.get("state").asText().equals("running") && s.path("startType").asText().equals("disabled")) {
+                throw new IllegalStateException("Service '" + name + "' cannot be started due to the following error: Cannot start service "
+                        + name + " on computer '.'.");
+            }
+            s.put("state", a.get("state").asText());
+        }
+        return JSON.createObjectNode().put("service", name);
+    }
+
+    private void save() {
+        if (file == null) {
+            return;
+        }
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.writeString(temp, state.toPrettyString());
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

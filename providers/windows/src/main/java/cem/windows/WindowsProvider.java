@@ -1,0 +1,207 @@
+package cem.windows;
+
+import cem.diag.Diagnostic;
+import cem.diag.Diagnostics;
+import cem.diag.Severity;
+import cem.spi.ApplyRequest;
+import cem.spi.ApplyResponse;
+import cem.spi.CommandResult;
+import cem.spi.ConnectionSpec;
+import cem.spi.HostTarget;
+import cem.spi.LiveResource;
+import cem.spi.Provider;
+import cem.spi.ProviderContext;
+import cem.spi.ReadRequest;
+import cem.spi.ReadResponse;
+import cem.spi.ResourceInstance;
+import cem.spi.ResourceSchema;
+import cem.spi.Transport;
+import cem.spi.TransportException;
+import cem.spi.Transports;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Certificates, IIS bindings, Windows Firewall rules and services. Each read is one agent batch
+ * per host; each apply is one batch holding the changes and then the reads that tell the new
+ * state — one round trip either way, over WinRM or SSH alike.
+ */
+public final class WindowsProvider implements Provider {
+
+    private static final Map<String, ResourceSchema> SCHEMAS = WindowsSchemas.all();
+    private static final Duration TIMEOUT = Duration.ofMinutes(5);
+
+    private final ProviderContext context;
+    private final Transports transports = Transports.load();
+    private final Map<String, Transport> sessions = new ConcurrentHashMap<>();
+    private final Map<String, Integer> roundTrips = new ConcurrentHashMap<>();
+
+    public WindowsProvider(ProviderContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Map<String, ResourceSchema> schemas() {
+        return SCHEMAS;
+    }
+
+    @Override
+    public ReadResponse read(ReadRequest request) {
+        Agent agent = new Agent();
+        Reads reads = Reads.add(agent, request.resources());
+        Batch batch = run(request.host(), agent);
+        if (batch.failure() != null) {
+            return new ReadResponse(Map.of(), Diagnostics.of(batch.failure()), batch.trips());
+        }
+        Map<String, LiveResource> live = new HashMap<>();
+        Diagnostics.Builder diags = Diagnostics.builder();
+        for (ResourceInstance r : request.resources()) {
+            try {
+                live.put(r.address(), reads.live(r, batch.results(), request.host()));
+            } catch (IllegalStateException e) {
+                diags.add(new Diagnostic(Severity.ERROR, "PRV4003", "Cannot read " + r.address(), e.getMessage(),
+                        "The agent reported this from host " + request.host().name() + "; fix the cause on the host.", null, r.address()));
+            }
+        }
+        return new ReadResponse(live, diags.build(), batch.trips());
+    }
+
+    @Override
+    public ApplyResponse apply(ApplyRequest request) {
+        Agent agent = new Agent();
+        Map<Integer, ApplyRequest.Change> byOp = new HashMap<>();
+        Diagnostics.Builder diags = Diagnostics.builder();
+        List<ResourceInstance> touched = new ArrayList<>();
+        for (ApplyRequest.Change change : request.changes()) {
+            ResourceInstance r = change.resource();
+            touched.add(r);
+            try {
+                Integer op = Ops.add(agent, change, request.host());
+                if (op != null) {
+                    byOp.put(op, change);
+                }
+            } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
+                diags.add(new Diagnostic(Severity.ERROR, "PRV4004", "Cannot prepare " + r.address(), e.getMessage(),
+                        "Check the certificate file and its password.", null, r.address()));
+            }
+        }
+        Reads reads = Reads.add(agent, touched);
+        Batch batch = run(request.host(), agent);
+        if (batch.failure() != null) {
+            return new ApplyResponse(Map.of(), Diagnostics.of(batch.failure()), batch.trips());
+        }
+        java.util.Set<String> failed = new java.util.HashSet<>();
+        byOp.forEach((index, change) -> {
+            JsonNode result = batch.results().path(index);
+            if (!result.path("ok").asBoolean(false)) {
+                String address = change.resource().address();
+                failed.add(address);
+                diags.add(new Diagnostic(Severity.ERROR, "PRV4004", "Failed to " + change.operation().name().toLowerCase(Locale.ROOT) + " "
+                        + address, "Windows said: " + result.path("error").path("message").asText("(no message)"),
+                        "Fix the cause on host " + request.host().name() + " and run apply again.", null, address));
+            }
+        });
+        Map<String, LiveResource> results = new HashMap<>();
+        for (ApplyRequest.Change change : request.changes()) {
+            ResourceInstance r = change.resource();
+            if (failed.contains(r.address()) || diags.build().list().stream().anyMatch(d -> r.address().equals(d.address()))) {
+                continue;
+            }
+            LiveResource now = reads.live(withIdentityFromImport(r, change, batch.results(), byOp), batch.results(), request.host());
+            if (change.operation() == ApplyRequest.Operation.DELETE) {
+                if (!now.exists() || r.type().equals("windows_service")) {
+                    results.put(r.address(), LiveResource.absent(r.address()));
+                }
+            } else if (now.exists()) {
+                results.put(r.address(), now);
+            } else {
+                diags.add(new Diagnostic(Severity.ERROR, "PRV4004", r.address() + " is missing after apply",
+                        "The agent reported success, but reading the host afterwards does not find it.",
+                        "This is a bug in the windows provider or the host; run plan to see what is live.", null, r.address()));
+            }
+        }
+        return new ApplyResponse(results, diags.build(), batch.trips());
+    }
+
+    /** After an import, the new certificate is known by the thumbprint Windows returned. */
+    private static ResourceInstance withIdentityFromImport(ResourceInstance r, ApplyRequest.Change change, JsonNode results,
+            Map<Integer, ApplyRequest.Change> byOp) {
+        for (Map.Entry<Integer, ApplyRequest.Change> e : byOp.entrySet()) {
+            if (e.getValue() == change && r.type().equals("certificate") && change.operation() != ApplyRequest.Operation.DELETE) {
+                String thumb = results.path(e.getKey()).path("data").path("thumbprint").asText(null);
+                return new ResourceInstance(r.address(), r.type(), thumb, r.attributes(), r.related());
+            }
+        }
+        return r;
+    }
+
+    private record Batch(JsonNode results, Diagnostic failure, int trips) {}
+
+    private Batch run(HostTarget host, Agent agent) {
+        int before = roundTrips.getOrDefault(host.name(), 0);
+        try {
+            Transport t = session(host);
+            CommandResult r = t.powershell(agent.script(), TIMEOUT);
+            roundTrips.merge(host.name(), 1, Integer::sum);
+            if (r.exitCode() != 0) {
+                return new Batch(null, hostError(host, "The agent failed on host " + host.name() + " (exit " + r.exitCode() + ")",
+                        r.stderr().isBlank() ? r.stdout() : r.stderr(), "Run with --debug, and check PowerShell 5.1 on the host."), 1);
+            }
+            return new Batch(Agent.results(r.stdout()), null, roundTrips.get(host.name()) - before);
+        } catch (TransportException e) {
+            sessions.remove(host.name());
+            return new Batch(null, hostError(host, e.getMessage(), "", e.hint()), 0);
+        } catch (IllegalStateException e) {
+            return new Batch(null, hostError(host, "The agent on host " + host.name() + " answered something else than a batch",
+                    e.getMessage(), "This is a bug in the windows provider or the host; run with --debug."), 1);
+        }
+    }
+
+    private static Diagnostic hostError(HostTarget host, String summary, String detail, String hint) {
+        return new Diagnostic(Severity.ERROR, "PRV4002", summary, detail, hint, null, null);
+    }
+
+    private Transport session(HostTarget host) throws TransportException {
+        Transport existing = sessions.get(host.name());
+        if (existing != null) {
+            return existing;
+        }
+        JsonNode s = host.settings();
+        String scheme = s.path("transport").asText("winrm");
+        ConnectionSpec spec = new ConnectionSpec(host.name(), s.path("address").asText(), s.path("port").asInt(0), s, host.secrets(),
+                host.configDirectory(), context.acceptNewHostKeys(), Duration.ofSeconds(20),
+                context.debug() ? line -> System.err.println(line) : null);
+        Transport t = transports.open(scheme, spec);
+        sessions.put(host.name(), t);
+        return t;
+    }
+
+    @Override
+    public void close() {
+        sessions.values().forEach(Transport::close);
+        sessions.clear();
+    }
+
+    static ArrayNode array() {
+        return Agent.JSON.createArrayNode();
+    }
+
+    static ObjectNode object() {
+        return Agent.JSON.createObjectNode();
+    }
+
+    static String base64(byte[] bytes) {
+        return Base64.getEncoder().encodeToString(bytes);
+    }
+}
