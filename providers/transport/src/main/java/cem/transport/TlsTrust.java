@@ -111,6 +111,9 @@ final class TlsTrust {
                     + ") is not trusted: " + rootMessage(e) + ".",
                     "Name the CA that issued the WinRM certificate with tls.caFile, or pin its SHA-256 fingerprint with tls.pinnedSha256 "
                             + "(`cem trust " + spec.host() + "` shows it). cem never turns verification off.", e);
+        } catch (java.net.UnknownHostException e) {
+            throw new TransportException(FailureKind.UNREACHABLE, spec.host(), "The name " + address + " of host " + spec.host()
+                    + " does not resolve.", "Check the host's address, and the DNS server of the machine running cem.", e);
         } catch (IOException e) {
             throw new TransportException(FailureKind.UNREACHABLE, spec.host(), "Cannot connect to " + spec.host() + " (" + address + ":" + port
                     + "): " + e.getMessage() + ".", "Check the address and port, and that WinRM over HTTPS (5986) is enabled there.", e);

@@ -1,0 +1,96 @@
+package cem.windows;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import cem.lab.Execution;
+import cem.lab.WindowsHost;
+import cem.lab.WindowsState;
+import cem.testkit.PowerShellSyntax;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The agent's scripts parse with tree-sitter, values never become PowerShell source, and the
+ * contract of every op (request and answer shapes) holds against the lab's twin.
+ */
+class AgentTest {
+
+    /** Names that would do harm if they were ever spliced into a script. */
+    static final List<String> HOSTILE = List.of("it's", "a\"b", "$(Remove-Item C:\\ -Recurse)", "`whoami`", "x; Stop-Computer",
+            "line1\nline2", "naïve ünïcødé 中文", "%COMPUTERNAME%", "{0}", "a && b | c");
+
+    private static ObjectNode args() {
+        return Agent.JSON.createObjectNode();
+    }
+
+    private static JsonNode run(WindowsHost host, Agent agent) {
+        Execution e = host.powershell(agent.script());
+        assertEquals(0, e.exitCode(), e.stderr());
+        return Agent.results(e.stdout());
+    }
+
+    @Test
+    void theShippedModuleAndAGeneratedScriptParse() throws Exception {
+        assertEquals(List.of(), PowerShellSyntax.problems(Path.of("src/main/resources/cem/windows/agent.psm1")));
+        Agent agent = new Agent();
+        agent.add("windows_firewall_rule.set", args().put("ruleName", HOSTILE.get(2)).put("displayName", HOSTILE.get(5)));
+        assertEquals(List.of(), PowerShellSyntax.problems(agent.script()));
+    }
+
+    @Test
+    void hostileNamesTravelEncodedAndArriveUnchanged() {
+        WindowsHost host = new WindowsHost("ns1", new WindowsState(null, List.of("Default Web Site"), Map.of()));
+        for (String name : HOSTILE) {
+            Agent agent = new Agent();
+            agent.add("windows_firewall_rule.set", args().put("ruleName", name).put("displayName", name).put("direction", "inbound")
+                    .put("action", "allow"));
+            String script = agent.script();
+            assertFalse(script.substring(Agent.MODULE.length()).contains(name), "the value is not in the script's text: " + name);
+            assertTrue(run(host, agent).path(0).path("ok").asBoolean());
+            JsonNode stored = host.state().snapshot().path("firewall").path(name);
+            assertEquals(name, stored.path("ruleName").asText());
+            assertEquals(name, stored.path("displayName").asText());
+        }
+    }
+
+    @Test
+    void everyOpKeepsItsContract() {
+        WindowsHost host = new WindowsHost("ns1", new WindowsState(null, List.of("Default Web Site", "CEM Agent"), Map.of("W3SVC", "running")));
+        Agent agent = new Agent();
+        int fwSet = agent.add("windows_firewall_rule.set", args().put("ruleName", "r").put("direction", "inbound").put("action", "allow"));
+        int fwRead = agent.add("windows_firewall_rule.read", args());
+        int svcSet = agent.add("windows_service.set", args().put("service", "W3SVC").put("state", "stopped"));
+        ObjectNode names = args();
+        names.putArray("names").add("W3SVC").add("NoSuch");
+        int svcRead = agent.add("windows_service.read", names);
+        int missing = agent.add("windows_service.set", args().put("service", "NoSuch").put("state", "running"));
+        int certRead = agent.add("certificate.read", args());
+        int iisRead = agent.add("iis_binding.read", args());
+        int badSite = agent.add("iis_binding.set", args().put("site", "Nope").put("protocol", "https").put("ip", "*").put("port", 443)
+                .put("hostHeader", ""));
+        JsonNode r = run(host, agent);
+        assertEquals("r", r.at("/" + fwSet + "/data/ruleName").asText());
+        assertEquals("inbound", r.at("/" + fwRead + "/data/0/direction").asText());
+        assertEquals("W3SVC", r.at("/" + svcSet + "/data/service").asText());
+        assertEquals(1, r.at("/" + svcRead + "/data").size(), "a missing service is absent from the list");
+        assertEquals("stopped", r.at("/" + svcRead + "/data/0/state").asText());
+        assertFalse(r.at("/" + missing + "/ok").asBoolean());
+        assertEquals("Cannot find any service with service name 'NoSuch'.", r.at("/" + missing + "/error/message").asText());
+        assertTrue(r.at("/" + certRead + "/data").isArray());
+        assertTrue(r.at("/" + iisRead + "/data/bindings").isArray() && r.at("/" + iisRead + "/data/sslBindings").isArray());
+        assertEquals("Cannot find path 'IIS:\\Sites\\Nope' because it does not exist.", r.at("/" + badSite + "/error/message").asText());
+    }
+
+    @Test
+    void anythingButTheAgentIsNotRecognized() {
+        Execution e = new WindowsHost("ns1").powershell("Get-Process\nexit 0\n");
+        assertEquals(1, e.exitCode());
+        assertTrue(e.stderr().contains("The term 'Get-Process' is not recognized as the name of a cmdlet"), e.stderr());
+    }
+}
