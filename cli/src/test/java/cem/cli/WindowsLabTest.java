@@ -98,8 +98,10 @@ class WindowsLabTest {
         CliRun first = cem("plan", "--detailed-exitcode", "site");
         assertEquals(2, first.exitCode(), first.err() + first.out());
         assertTrue(first.out().contains("Plan: 5 to add, 2 to change, 0 to destroy."), first.out());
-        assertEquals(1, winrm.scripts(), "refresh: one PowerShell round trip for ns1");
-        assertEquals(1, ssh.commands(), "refresh: one command for ig1");
+        // First contact: the loader finds no agent (exit 3), the agent is installed once, the loader runs the batch.
+        assertEquals(3, winrm.scripts(), "first refresh of ns1: loader, install, loader");
+        assertEquals(3, ssh.commands(), "first refresh of ig1: loader, install, loader");
+        assertTrue(ns.state().snapshot().path("programData").size() == 1, "the agent is installed, content-addressed");
 
         CliRun apply = cem("apply", "--auto-approve", "site");
         assertEquals(0, apply.exitCode(), apply.err() + apply.out());
@@ -110,9 +112,13 @@ class WindowsLabTest {
         assertEquals("running", ig.state().snapshot().at("/services/Symantec Internet Gateway Service/state").asText());
 
         int scripts = winrm.scripts();
+        int commands = winrm.commands();
+        int sshCommands = ssh.commands();
         CliRun converged = cem("plan", "--detailed-exitcode", "site");
         assertEquals(0, converged.exitCode(), converged.out() + converged.err());
-        assertEquals(scripts + 1, winrm.scripts());
+        assertEquals(scripts + 1, winrm.scripts(), "steady-state refresh: one PowerShell invocation for ns1");
+        assertEquals(commands + 1, winrm.commands(), "and no upload: the loader fits in one command line");
+        assertEquals(sshCommands + 1, ssh.commands(), "steady-state refresh: one command for ig1");
 
         ns.state().change(s -> {
             ((ObjectNode) s.at("/firewall/cem-agents-in")).put("enabled", false);

@@ -20,6 +20,12 @@ public class WindowsHost implements HostExecutor {
     static final String POWERSHELL_STDIN = "powershell -NoProfile -NonInteractive -ExecutionPolicy Bypass -Command -";
 
     public static final String AGENT = "# cem-agent v1";
+    private static final java.util.regex.Pattern LOADER =
+            java.util.regex.Pattern.compile("\\$agent = Join-Path \\$env:ProgramData 'cem\\\\agent-([0-9a-f]{64})\\.psm1'");
+    private static final java.util.regex.Pattern INVOKE_LINE =
+            java.util.regex.Pattern.compile("\nInvoke-CemBatch -Request '([A-Za-z0-9+/=]+)'");
+    private static final java.util.regex.Pattern INSTALL = java.util.regex.Pattern.compile(
+            "\\$agent = Join-Path \\$dir 'agent-([0-9a-f]{64})\\.psm1'[\\s\\S]*FromBase64String\\('([A-Za-z0-9+/=]+)'\\)");
     private static final java.util.regex.Pattern INVOKE =
             java.util.regex.Pattern.compile("\nInvoke-CemBatch -Request '([A-Za-z0-9+/=]+)'\r?\n");
 
@@ -68,6 +74,28 @@ public class WindowsHost implements HostExecutor {
     public Execution powershell(String script) {
         if (script.startsWith(SELF_TEST)) {
             return Execution.ok(sha256(script.getBytes(StandardCharsets.UTF_8)) + "\r\n");
+        }
+        java.util.regex.Matcher loader = LOADER.matcher(script);
+        if (loader.find()) {
+            String sha = loader.group(1);
+            if (!state.agentInstalled(sha)) {
+                return new Execution(3, "", "");
+            }
+            java.util.regex.Matcher m = INVOKE_LINE.matcher(script);
+            if (m.find()) {
+                return Execution.ok(agent(new String(java.util.Base64.getDecoder().decode(m.group(1)), StandardCharsets.UTF_8)));
+            }
+        }
+        java.util.regex.Matcher install = INSTALL.matcher(script);
+        if (install.find()) {
+            String sha = install.group(1);
+            byte[] module = java.util.Base64.getDecoder().decode(install.group(2));
+            String text = new String(module, StandardCharsets.UTF_8);
+            if (!sha256(module).equals(sha) || !text.startsWith(AGENT)) {
+                return Execution.error(1, "cem: the agent module was corrupted on its way\r\n");
+            }
+            state.installAgent(sha);
+            return Execution.ok("");
         }
         if (script.startsWith(AGENT)) {
             java.util.regex.Matcher m = INVOKE.matcher(script);

@@ -58,6 +58,18 @@ public final class WindowsState {
         this.state = loaded;
     }
 
+    /** Whether %ProgramData%\\cem holds the agent module with this SHA-256. */
+    public synchronized boolean agentInstalled(String sha256) {
+        return state.path("programData").has("cem\\agent-" + sha256 + ".psm1");
+    }
+
+    /** Installs the agent module (replacing any other version), as install.ps1 does. */
+    public synchronized void installAgent(String sha256) {
+        ObjectNode dir = state.putObject("programData");
+        dir.put("cem\\agent-" + sha256 + ".psm1", sha256);
+        save();
+    }
+
     /** A copy of the whole state (for tests and drift). */
     public synchronized ObjectNode snapshot() {
         return state.deepCopy();

@@ -187,8 +187,16 @@ public final class WinRmTransport implements Transport {
         }
     }
 
+    /** cmd.exe takes command lines up to 8,191 characters; a script that fits goes in one command. */
+    static final int MAX_COMMAND_LINE = 8000;
+
     @Override
     public CommandResult powershell(String script, Duration timeout) throws TransportException {
+        String direct = "powershell -NoProfile -NonInteractive -ExecutionPolicy Bypass -EncodedCommand "
+                + Base64.getEncoder().encodeToString(script.getBytes(StandardCharsets.UTF_16LE));
+        if (direct.length() <= MAX_COMMAND_LINE) {
+            return run(direct); // small scripts (a steady-state agent call) cost one command, no upload
+        }
         byte[] bytes = script.getBytes(StandardCharsets.UTF_8);
         String id = UUID.randomUUID().toString().replace("-", "");
         String encoded = Base64.getEncoder().encodeToString(gzip(bytes));

@@ -92,7 +92,8 @@ class WinRmTransportLabTest {
                     s.connectTimeout(), lines::add);
             try (WinRmTransport t = WinRmTransport.open(debug)) {
                 t.exec(RemoteCommand.of("hostname", TIMEOUT));
-                t.powershell(WindowsHost.SELF_TEST + "\nexit 0\n", TIMEOUT);
+                t.powershell(WindowsHost.SELF_TEST + "\nexit 0\n", TIMEOUT); // small: one command
+                t.powershell(bigScript(), TIMEOUT); // large: uploaded in chunks
             }
         }
         assertTrue(lines.stream().anyMatch(l -> l.matches("\\[debug\\] winrm ig1: command in \\d+ ms, 8 bytes sent, 5 received, exit 0")), lines.toString());

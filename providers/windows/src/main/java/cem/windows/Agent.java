@@ -17,7 +17,13 @@ import java.util.Base64;
 final class Agent {
 
     static final ObjectMapper JSON = new ObjectMapper();
-    static final String MODULE = load();
+    static final String MODULE = load("agent.psm1");
+    static final String MODULE_SHA256 = sha256(MODULE.getBytes(StandardCharsets.UTF_8));
+    private static final String LOADER = load("loader.ps1");
+    private static final String INSTALL = load("install.ps1");
+
+    /** The loader's exit code when the module is missing or not the expected one. */
+    static final int NEEDS_INSTALL = 3;
 
     private final ArrayNode ops = JSON.createArrayNode();
 
@@ -31,13 +37,39 @@ final class Agent {
         return ops.isEmpty();
     }
 
-    /** The script to run: the module, then one call with the encoded request. */
+    /** The script to run: the module, then one call with the encoded request (for hosts where nothing is installed). */
     String script() {
+        return MODULE + "\nInvoke-CemBatch -Request '" + encodedRequest() + "'\nexit 0\n";
+    }
+
+    /**
+     * The small script of a steady-state call: checks that the installed module is this one
+     * (by SHA-256), imports it and runs the batch; exits {@value #NEEDS_INSTALL} when it must be
+     * installed first. Only the hash and the base64 request are filled in: no user value.
+     */
+    String loaderScript() {
+        return LOADER.replace("__SHA256__", MODULE_SHA256).replace("__REQUEST__", encodedRequest());
+    }
+
+    /** Installs the module under %ProgramData%\cem, content-addressed, writable only by Administrators and SYSTEM. */
+    static String installScript() {
+        return INSTALL.replace("__SHA256__", MODULE_SHA256)
+                .replace("__MODULE__", Base64.getEncoder().encodeToString(MODULE.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private String encodedRequest() {
         ObjectNode request = JSON.createObjectNode();
         request.put("v", 1);
         request.set("ops", ops);
-        String encoded = Base64.getEncoder().encodeToString(request.toString().getBytes(StandardCharsets.UTF_8));
-        return MODULE + "\nInvoke-CemBatch -Request '" + encoded + "'\nexit 0\n";
+        return Base64.getEncoder().encodeToString(request.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The results of a batch, or an exception when the answer is not one. */
@@ -57,8 +89,8 @@ final class Agent {
         return s.length() > 300 ? s.substring(0, 300) + "…" : s;
     }
 
-    private static String load() {
-        try (InputStream in = Agent.class.getResourceAsStream("agent.psm1")) {
+    private static String load(String name) {
+        try (InputStream in = Agent.class.getResourceAsStream(name)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

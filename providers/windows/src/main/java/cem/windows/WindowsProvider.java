@@ -152,8 +152,17 @@ public final class WindowsProvider implements Provider {
         int before = roundTrips.getOrDefault(host.name(), 0);
         try {
             Transport t = session(host);
-            CommandResult r = t.powershell(agent.script(), TIMEOUT);
+            CommandResult r = t.powershell(agent.loaderScript(), TIMEOUT);
             roundTrips.merge(host.name(), 1, Integer::sum);
+            if (r.exitCode() == Agent.NEEDS_INSTALL) {
+                // First use on this host (or another cem version): install the module once, then run the batch.
+                CommandResult install = t.powershell(Agent.installScript(), TIMEOUT);
+                if (install.exitCode() != 0) {
+                    return new Batch(null, hostError(host, "Cannot install cem's agent on host " + host.name(), install.stderr(),
+                            "The account needs to be an administrator; check %ProgramData%\\cem on the host."), 1);
+                }
+                r = t.powershell(agent.loaderScript(), TIMEOUT);
+            }
             if (r.exitCode() != 0) {
                 return new Batch(null, hostError(host, "The agent failed on host " + host.name() + " (exit " + r.exitCode() + ")",
                         r.stderr().isBlank() ? r.stdout() : r.stderr(), "Run with --debug, and check PowerShell 5.1 on the host."), 1);
