@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
 
 /** {@code cem lab …}: the simulated estate. */
 @Command(name = "lab", description = "The simulated ITMS estate on 127.0.0.1 (real WinRM and SSH).",
-        subcommands = {LabCommand.Check.class})
+        subcommands = {LabCommand.Check.class, LabCommand.DriftCmd.class, LabCommand.Down.class})
 final class LabCommand implements Runnable {
 
     @picocli.CommandLine.Spec
@@ -36,6 +36,63 @@ final class LabCommand implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** {@code cem lab drift [DIR]}: out-of-band changes on the lab hosts of a configuration. */
+    @Command(name = "drift", description = {"Make realistic out-of-band changes on the lab hosts of a configuration:",
+        "a binding's certificate swapped, a firewall rule disabled, the running services stopped. `cem plan` shows them."})
+    static final class DriftCmd implements Callable<Integer> {
+        private final Session session;
+
+        @picocli.CommandLine.Parameters(arity = "0..1", paramLabel = "DIR", description = "Configuration directory (default: the current one).")
+        String directory = ".";
+
+        DriftCmd(Session session) {
+            this.session = session;
+        }
+
+        @Override
+        public Integer call() throws IOException {
+            var changes = cem.lab.Drift.apply(LabRouting.directory(session.resolve(directory)));
+            if (changes.isEmpty()) {
+                session.out().println("The lab of " + directory + " has no host state yet: run `cem apply " + directory + "` first.");
+                session.out().flush();
+                return 1;
+            }
+            changes.forEach(c -> session.out().println("drift: " + c));
+            session.out().println("Run `cem plan " + directory + "` to see it.");
+            session.out().flush();
+            return 0;
+        }
+    }
+
+    /** {@code cem lab down [DIR]}: reset the lab's estate. */
+    @Command(name = "down", description = "Delete the lab estate of a configuration (its simulated hosts' state, CA and keys).")
+    static final class Down implements Callable<Integer> {
+        private final Session session;
+
+        @picocli.CommandLine.Parameters(arity = "0..1", paramLabel = "DIR", description = "Configuration directory (default: the current one).")
+        String directory = ".";
+
+        Down(Session session) {
+            this.session = session;
+        }
+
+        @Override
+        public Integer call() throws IOException {
+            Path dir = LabRouting.directory(session.resolve(directory));
+            if (Files.exists(dir)) {
+                try (var walk = Files.walk(dir)) {
+                    for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                        Files.delete(p);
+                    }
+                }
+            }
+            session.out().println("The lab estate of " + directory + " is gone; the next command starts a fresh one."
+                    + " (cem's state in .cem/ still remembers what it applied: `cem plan` will offer to create it again.)");
+            session.out().flush();
+            return 0;
+        }
     }
 
     /**

@@ -39,9 +39,11 @@ final class Workspace implements AutoCloseable {
     final ProviderRegistry registry;
     final SecretResolver secrets;
     final String digest;
+    private final cem.lab.Lab lab;
 
     private Workspace(Session session, Configuration config, Diagnostics warnings, StateStore store, ProviderRegistry registry,
-            SecretResolver secrets, String digest) {
+            SecretResolver secrets, String digest, cem.lab.Lab lab) {
+        this.lab = lab;
         this.session = session;
         this.config = config;
         this.warnings = warnings;
@@ -64,6 +66,14 @@ final class Workspace implements AutoCloseable {
             throw new DiagnosticsException(result.diagnostics());
         }
         Configuration config = result.value();
+        String digest = digest(config);
+        cem.lab.Lab lab = LabRouting.start(config);
+        if (lab != null) {
+            config = LabRouting.route(config, lab);
+            java.util.Map<String, String> env = new java.util.HashMap<>(session.env());
+            env.put(LabRouting.PASSWORD_VARIABLE, lab.password());
+            secrets = new SecretResolver(env);
+        }
         ProviderRegistry registry;
         try {
             registry = ProviderRegistry.load(new ProviderContext(session.env(), config.directory(), debug, acceptNewHostKeys));
@@ -72,7 +82,7 @@ final class Workspace implements AutoCloseable {
                     "Install only one provider module for each resource type.", null, null));
         }
         StateStore store = new LocalStateStore(config.directory().resolve(".cem"), jobUrl(session));
-        return new Workspace(session, config, result.diagnostics(), store, registry, secrets, digest(config));
+        return new Workspace(session, config, result.diagnostics(), store, registry, secrets, digest, lab);
     }
 
     State readState() {
@@ -135,5 +145,8 @@ final class Workspace implements AutoCloseable {
     @Override
     public void close() {
         registry.close();
+        if (lab != null) {
+            lab.close();
+        }
     }
 }

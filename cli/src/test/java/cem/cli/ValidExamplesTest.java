@@ -12,7 +12,7 @@ class ValidExamplesTest {
     private static final Map<String, String> CREDENTIALS = Map.of("CEM_NS_PASSWORD", "x", "CEM_IG_PASSWORD", "y");
 
     @ParameterizedTest
-    @ValueSource(strings = {"examples/single-site", "examples/split-domain-8443"})
+    @ValueSource(strings = {"examples/single-site", "examples/split-domain-8443", "examples/quickstart"})
     void validatesWithoutAnyDiagnostic(String example) {
         CliRun run = CliRun.run(CREDENTIALS, CliRun.REPO, "validate", example);
         assertEquals("", run.err());

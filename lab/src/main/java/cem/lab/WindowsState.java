@@ -53,7 +53,7 @@ public final class WindowsState {
             loaded.putObject("sslBindings");
             loaded.putObject("firewall");
             ObjectNode svc = loaded.putObject("services");
-            services.forEach((name, st) -> svc.putObject(name).put("state", st).put("startType", "automatic"));
+            new java.util.TreeMap<>(services).forEach((name, st) -> svc.putObject(name).put("state", st).put("startType", "automatic"));
         }
         this.state = loaded;
     }

@@ -1,0 +1,76 @@
+package cem.cli;
+
+import cem.config.Configuration;
+import cem.config.HostConfig;
+import cem.diag.Diagnostic;
+import cem.diag.DiagnosticsException;
+import cem.diag.Diagnostics;
+import cem.diag.Severity;
+import cem.lab.Lab;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Hosts that say {@code lab: true} are routed to the embedded lab: it is started in-process on
+ * ephemeral ports, and those hosts are reached through the real WinRM and SSH transports, trusted
+ * through the lab's CA and host keys, with a password generated for the run.
+ */
+final class LabRouting {
+
+    static final String PASSWORD_VARIABLE = "CEM_LAB_PASSWORD";
+
+    private LabRouting() {}
+
+    /** The lab directory of a configuration: {@code <config>/.cem/lab}. */
+    static Path directory(Path configDirectory) {
+        return configDirectory.resolve(".cem").resolve("lab");
+    }
+
+    /** Starts the lab when any host asks for it, else returns null. */
+    static Lab start(Configuration config) {
+        List<Lab.HostSpec> specs = new ArrayList<>();
+        Diagnostics.Builder problems = Diagnostics.builder();
+        for (HostConfig h : config.hosts().values()) {
+            if (!h.lab()) {
+                continue;
+            }
+            if (!h.os().equals("windows")) {
+                problems.add(Diagnostic.error("ENV9040", "The lab simulates Windows hosts only so far",
+                        "Host \"" + h.name() + "\" is " + h.os() + ".", "Remove lab: true from this host, or make it a Windows host.",
+                        h.range("lab")));
+                continue;
+            }
+            specs.add(new Lab.HostSpec(h.name(), h.body().path("transport").asText("winrm")));
+        }
+        if (problems.hasErrors()) {
+            throw new DiagnosticsException(problems.build());
+        }
+        return specs.isEmpty() ? null : Lab.start(directory(config.directory()), specs);
+    }
+
+    /** The configuration with its lab hosts pointed at the running lab. */
+    static Configuration route(Configuration config, Lab lab) {
+        Map<String, HostConfig> hosts = new LinkedHashMap<>();
+        for (HostConfig h : config.hosts().values()) {
+            Lab.Endpoint e = h.lab() ? lab.endpoint(h.name()) : null;
+            if (e == null) {
+                hosts.put(h.name(), h);
+                continue;
+            }
+            ObjectNode body = ((ObjectNode) h.body()).deepCopy();
+            body.put("address", "127.0.0.1").put("port", e.port()).put("transport", e.transport());
+            body.remove("insecureHttp");
+            body.putObject("auth").put("scheme", e.transport().equals("ssh") ? "password" : "basic").put("username", e.user())
+                    .put("password", "${env:" + PASSWORD_VARIABLE + "}");
+            body.putObject("tls").put("caFile", e.caFile().toAbsolutePath().toString());
+            body.putObject("ssh").put("knownHosts", e.knownHosts().toAbsolutePath().toString());
+            hosts.put(h.name(), new HostConfig(h.name(), h.os(), body, h.doc(), h.pointer()));
+        }
+        return new Configuration(config.directory(), config.documents(), hosts, config.resources(), config.perimeter(), config.moved(),
+                config.removed());
+    }
+}

@@ -1,0 +1,62 @@
+package cem.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The README's walk-through on a copy of examples/quickstart: plan → apply → plan (no changes) →
+ * lab drift → plan (exactly the drift) → apply → plan (no changes), over the lab's real WinRM and
+ * SSH servers.
+ */
+class QuickstartTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    @Timeout(300)
+    void planApplyDriftRepair() throws IOException {
+        Path site = Files.createDirectories(tmp.resolve("quickstart"));
+        Files.copy(CliRun.REPO.resolve("examples/quickstart/estate.yaml"), site.resolve("estate.yaml"));
+        Path certs = Files.createDirectories(tmp.resolve("certs"));
+        try (Stream<Path> files = Files.list(CliRun.REPO.resolve("examples/certs"))) {
+            for (Path f : files.toList()) {
+                Files.copy(f, certs.resolve(f.getFileName()));
+            }
+        }
+        Map<String, String> env = Map.of();
+        CliRun plan = CliRun.run(env, tmp, "plan", "--detailed-exitcode", "quickstart");
+        assertEquals(2, plan.exitCode(), plan.err() + plan.out());
+        assertTrue(plan.out().contains("Plan: 6 to add, 2 to change, 0 to destroy."), plan.out());
+
+        CliRun apply = CliRun.run(env, tmp, "apply", "--auto-approve", "quickstart");
+        assertEquals(0, apply.exitCode(), apply.err() + apply.out());
+        assertEquals(0, CliRun.run(env, tmp, "plan", "--detailed-exitcode", "quickstart").exitCode());
+
+        CliRun drift = CliRun.run(env, tmp, "lab", "drift", "quickstart");
+        assertEquals(0, drift.exitCode(), drift.err());
+        long changes = drift.out().lines().filter(l -> l.startsWith("drift: ")).count();
+        assertTrue(changes >= 5, drift.out());
+
+        CliRun seen = CliRun.run(env, tmp, "plan", "--detailed-exitcode", "quickstart");
+        assertEquals(2, seen.exitCode(), seen.out());
+        assertTrue(seen.out().contains("Note: Objects have changed outside of cem"), seen.out());
+        assertTrue(seen.out().contains("~ certificate = \"ns-cert\" -> \"(certificate "), seen.out());
+        assertTrue(seen.out().contains("Plan: 0 to add, 5 to change, 0 to destroy."), seen.out());
+
+        assertEquals(0, CliRun.run(env, tmp, "apply", "--auto-approve", "quickstart").exitCode());
+        CliRun repaired = CliRun.run(env, tmp, "plan", "--detailed-exitcode", "quickstart");
+        assertEquals(0, repaired.exitCode(), repaired.out());
+        assertFalse(Files.readString(site.resolve(".cem/state.json")).contains("example-only"), "no secret in the state");
+    }
+}

@@ -1,0 +1,70 @@
+package cem.lab;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Realistic out-of-band changes to lab hosts, as an administrator at a console makes them: an
+ * HTTPS binding's certificate swapped for another one, a cem firewall rule disabled, the running
+ * services stopped. Works on the lab directory's state files; no server needs to run.
+ */
+public final class Drift {
+
+    private Drift() {}
+
+    /** Applies the changes and says what they were, one line each. */
+    public static List<String> apply(Path labDirectory) throws java.io.IOException {
+        List<String> done = new ArrayList<>();
+        if (!Files.isDirectory(labDirectory)) {
+            return done;
+        }
+        try (var files = Files.list(labDirectory)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
+                String host = file.getFileName().toString().replace(".json", "");
+                WindowsState state = new WindowsState(file, List.of(), Map.of());
+                state.change(s -> drift(host, s, done));
+            }
+        }
+        return done;
+    }
+
+    private static void drift(String host, ObjectNode s, List<String> done) {
+        Iterator<Map.Entry<String, JsonNode>> ssl = s.path("sslBindings").fields();
+        if (ssl.hasNext()) {
+            Map.Entry<String, JsonNode> binding = ssl.next();
+            Certificates.Issued other = Certificates.selfSigned("CN=" + host + " (replaced by hand)").dns(host).build();
+            String thumb;
+            try {
+                thumb = java.util.HexFormat.of().withUpperCase().formatHex(
+                        java.security.MessageDigest.getInstance("SHA-1").digest(other.certificate().getEncoded()));
+            } catch (java.security.GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
+            ((ObjectNode) s.with("certificates")).putObject(thumb).put("thumbprint", thumb)
+                    .put("subject", other.certificate().getSubjectX500Principal().getName()).put("hasPrivateKey", true)
+                    .put("friendlyName", "").put("notAfter", other.certificate().getNotAfter().toInstant().toString())
+                    .putArray("ekus").add(WindowsState.SERVER_AUTH);
+            ((ObjectNode) binding.getValue()).put("thumbprint", thumb);
+            done.add(host + ": the HTTP.SYS binding " + binding.getKey() + " now presents another certificate (" + thumb + ")");
+        }
+        Iterator<Map.Entry<String, JsonNode>> rules = s.path("firewall").fields();
+        if (rules.hasNext()) {
+            Map.Entry<String, JsonNode> rule = rules.next();
+            ((ObjectNode) rule.getValue()).put("enabled", false);
+            done.add(host + ": firewall rule " + rule.getKey() + " disabled");
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = s.path("services").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> service = it.next();
+            if (service.getValue().path("state").asText().equals("running")) {
+                ((ObjectNode) service.getValue()).put("state", "stopped");
+                done.add(host + ": service " + service.getKey() + " stopped");
+            }
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package cem.lab;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The simulated estate for configurations whose hosts say {@code lab: true}: each host gets its
+ * protocol server on 127.0.0.1 (WinRM over HTTPS with the lab's own CA, or SSH with a host key
+ * kept in the lab directory) and a simulated Windows host whose state lives in that directory, so
+ * successive commands see one estate. Trust goes through the lab's CA and host keys, written in
+ * the directory — never by turning verification off.
+ */
+public final class Lab implements AutoCloseable {
+
+    /** How cem reaches one lab host. */
+    public record Endpoint(String host, String transport, int port, String user, Path caFile, Path knownHosts) {}
+
+    /** A host to simulate: its name and the transport the configuration chose. */
+    public record HostSpec(String name, String transport) {}
+
+    private final Path directory;
+    private final String user = "cem-lab";
+    private final String password = UUID.randomUUID().toString();
+    private final Map<String, Endpoint> endpoints = new LinkedHashMap<>();
+    private final Map<String, WindowsHost> hosts = new LinkedHashMap<>();
+    private final List<AutoCloseable> servers = new ArrayList<>();
+
+    private Lab(Path directory) {
+        this.directory = directory;
+    }
+
+    /** Starts the servers of these hosts; their state is read from (and kept in) {@code directory}. */
+    public static Lab start(Path directory, List<HostSpec> specs) {
+        Lab lab = new Lab(directory);
+        try {
+            Files.createDirectories(directory);
+            Path ignore = directory.getParent() == null ? null : directory.getParent().resolve(".gitignore");
+            if (ignore != null && !Files.exists(ignore)) {
+                Files.writeString(ignore, "# cem's state, locks and lab data: never commit them.\n*\n");
+            }
+            Certificates.Issued ca = Certificates.rootCa("CN=cem lab CA,O=cem lab");
+            Certificates.Issued tls = ca.issue("CN=127.0.0.1").ip("127.0.0.1").dns("localhost").build();
+            Path caFile = directory.resolve("lab-ca.pem");
+            Files.writeString(caFile, ca.certificatePem());
+            Path knownHosts = directory.resolve("known_hosts");
+            StringBuilder known = new StringBuilder();
+            for (HostSpec spec : specs) {
+                WindowsHost host = new WindowsHost(spec.name(), new WindowsState(directory.resolve(spec.name() + ".json"),
+                        List.of("Default Web Site", "CEM Agent"),
+                        Map.of("W3SVC", "running", "Symantec Internet Gateway Service", "stopped")));
+                lab.hosts.put(spec.name(), host);
+                Faults faults = new Faults();
+                if (spec.transport().equals("ssh")) {
+                    LabSshServer ssh = new LabSshServer(directory.resolve(spec.name() + "-ssh"), host, faults, lab.user, lab.password, null)
+                            .start();
+                    lab.servers.add(ssh);
+                    known.append(ssh.knownHostsLine()).append('\n');
+                    lab.endpoints.put(spec.name(), new Endpoint(spec.name(), "ssh", ssh.port(), lab.user, caFile, knownHosts));
+                } else {
+                    LabWinRmServer winrm = new LabWinRmServer(CommandShell.on(host), faults, lab.user, lab.password, tls.serverContext(), 30)
+                            .start();
+                    lab.servers.add(winrm);
+                    lab.endpoints.put(spec.name(), new Endpoint(spec.name(), "winrm", winrm.port(), lab.user, caFile, knownHosts));
+                }
+            }
+            Files.writeString(knownHosts, known.toString());
+            return lab;
+        } catch (IOException e) {
+            lab.close();
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public Endpoint endpoint(String host) {
+        return endpoints.get(host);
+    }
+
+    /** The password of this run's lab account (generated; never written anywhere). */
+    public String password() {
+        return password;
+    }
+
+    public Map<String, WindowsHost> hosts() {
+        return hosts;
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    @Override
+    public void close() {
+        for (AutoCloseable s : servers) {
+            try {
+                s.close();
+            } catch (Exception e) {
+                // stopping a lab server cannot fail in a way that matters
+            }
+        }
+        servers.clear();
+    }
+}
