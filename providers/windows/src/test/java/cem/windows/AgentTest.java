@@ -63,6 +63,23 @@ class AgentTest {
     }
 
     @Test
+    void hostileValuesReachEveryKindOfOpUnchanged() {
+        WindowsHost host = new WindowsHost("ns1", new WindowsState(null, List.of("Default Web Site"), Map.of()));
+        for (String name : HOSTILE) {
+            Agent agent = new Agent();
+            int service = agent.add("windows_service.set", args().put("service", name).put("state", "running"));
+            int site = agent.add("iis_binding.set", args().put("site", name).put("protocol", "https").put("ip", "*").put("port", 443)
+                    .put("hostHeader", name));
+            int cert = agent.add("certificate.remove", args().put("thumbprint", name));
+            JsonNode r = run(host, agent);
+            assertEquals("Cannot find any service with service name '" + name + "'.", r.at("/" + service + "/error/message").asText());
+            assertEquals("Cannot find path 'IIS:\\Sites\\" + name + "' because it does not exist.", r.at("/" + site + "/error/message").asText());
+            assertEquals(name, r.at("/" + cert + "/data/removed").asText());
+            assertFalse(agent.loaderScript().contains(name), "never in the script: " + name);
+        }
+    }
+
+    @Test
     void everyOpKeepsItsContract() {
         WindowsHost host = new WindowsHost("ns1", new WindowsState(null, List.of("Default Web Site", "CEM Agent"), Map.of("W3SVC", "running")));
         Agent agent = new Agent();
