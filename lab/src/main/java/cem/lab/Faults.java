@@ -37,15 +37,10 @@ public final class Faults {
     }
 
     synchronized boolean truncateThisAnswer() {
-        if (truncateAfter < 0) {
-            return false;
-        }
-        truncateAfter--;
-        if (truncateAfter == 0) {
-            truncateAfter = -1;
-            return true;
-        }
-        return false;
+        int[] left = {truncateAfter};
+        boolean now = countDown(left);
+        truncateAfter = left[0];
+        return now;
     }
 
     public boolean rejectAuth() {
@@ -59,12 +54,20 @@ public final class Faults {
 
     /** Counts one command; true when this one must be dropped. */
     synchronized boolean dropThisCommand() {
-        if (resetAfter < 0) {
+        int[] left = {resetAfter};
+        boolean now = countDown(left);
+        resetAfter = left[0];
+        return now;
+    }
+
+    /** One step of an "after N" countdown (-1 = off): true on the N-th step, which also switches it off. */
+    private static boolean countDown(int[] left) {
+        if (left[0] < 0) {
             return false;
         }
-        resetAfter--;
-        if (resetAfter == 0) {
-            resetAfter = -1;
+        left[0]--;
+        if (left[0] == 0) {
+            left[0] = -1;
             return true;
         }
         return false;
