@@ -58,5 +58,11 @@ class QuickstartTest {
         CliRun repaired = CliRun.run(env, tmp, "plan", "--detailed-exitcode", "quickstart");
         assertEquals(0, repaired.exitCode(), repaired.out());
         assertFalse(Files.readString(site.resolve(".cem/state.json")).contains("example-only"), "no secret in the state");
+
+        CliRun removed = CliRun.run(env, tmp, "agent", "remove", "quickstart");
+        assertEquals(0, removed.exitCode(), removed.err());
+        assertTrue(removed.out().contains("ns1: removed %ProgramData%\\cem") && removed.out().contains("ig1: removed"), removed.out());
+        assertTrue(CliRun.run(env, tmp, "agent", "remove", "quickstart").out().contains("ns1: nothing to remove"));
+        assertEquals(0, CliRun.run(env, tmp, "plan", "--detailed-exitcode", "quickstart").exitCode(), "the next command reinstalls it");
     }
 }

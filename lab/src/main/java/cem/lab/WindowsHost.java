@@ -75,6 +75,9 @@ public class WindowsHost implements HostExecutor {
         if (script.startsWith(SELF_TEST)) {
             return Execution.ok(sha256(script.getBytes(StandardCharsets.UTF_8)) + "\r\n");
         }
+        if (script.contains("$dir = Join-Path $env:ProgramData 'cem'\nif (Test-Path -LiteralPath $dir) {\n    Remove-Item")) {
+            return Execution.ok(state.removeAgent() ? "removed" : "absent");
+        }
         java.util.regex.Matcher loader = LOADER.matcher(script);
         if (loader.find()) {
             String sha = loader.group(1);

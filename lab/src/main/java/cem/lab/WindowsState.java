@@ -70,6 +70,14 @@ public final class WindowsState {
         save();
     }
 
+    /** Deletes %ProgramData%\\cem; true when it was there. */
+    public synchronized boolean removeAgent() {
+        boolean had = state.path("programData").size() > 0;
+        state.remove("programData");
+        save();
+        return had;
+    }
+
     /** A copy of the whole state (for tests and drift). */
     public synchronized ObjectNode snapshot() {
         return state.deepCopy();

@@ -38,7 +38,8 @@ class AgentTest {
     @Test
     void theShippedModuleAndAGeneratedScriptParse() throws Exception {
         assertEquals(List.of(), PowerShellSyntax.problems(Path.of("src/main/resources/cem/windows/agent.psm1"),
-                Path.of("src/main/resources/cem/windows/loader.ps1"), Path.of("src/main/resources/cem/windows/install.ps1")));
+                Path.of("src/main/resources/cem/windows/loader.ps1"), Path.of("src/main/resources/cem/windows/install.ps1"),
+                Path.of("src/main/resources/cem/windows/remove.ps1")));
         assertEquals(List.of(), PowerShellSyntax.problems(Agent.installScript()));
         Agent agent = new Agent();
         agent.add("windows_firewall_rule.set", args().put("ruleName", HOSTILE.get(2)).put("displayName", HOSTILE.get(5)));
