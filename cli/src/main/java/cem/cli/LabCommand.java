@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
 
 /** {@code cem lab …}: the simulated estate. */
 @Command(name = "lab", description = "The simulated ITMS estate on 127.0.0.1 (real WinRM and SSH).",
-        subcommands = {LabCommand.Check.class, LabCommand.DriftCmd.class, LabCommand.Down.class})
+        subcommands = {LabCommand.Up.class, LabCommand.Check.class, LabCommand.DriftCmd.class, LabCommand.Down.class})
 final class LabCommand implements Runnable {
 
     @picocli.CommandLine.Spec
@@ -36,6 +36,63 @@ final class LabCommand implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /**
+     * {@code cem lab up [DIR]}: runs the lab hosts of a configuration until Ctrl-C and prints how
+     * to reach them, so other clients (pywinrm, ssh) can talk to the same simulated estate.
+     */
+    @Command(name = "up", description = {"Run the lab hosts of a configuration until Ctrl-C, and print their endpoints.",
+        "cem starts the lab by itself for each command; this keeps it up for other clients (pywinrm, ssh)."})
+    static final class Up implements Callable<Integer> {
+        private final Session session;
+
+        @picocli.CommandLine.Parameters(arity = "0..1", paramLabel = "DIR", description = "Configuration directory (default: the current one).")
+        String directory = ".";
+
+        @Option(names = "--for", paramLabel = "SECONDS", description = "Stop after this many seconds (default: run until Ctrl-C).")
+        Long seconds;
+
+        @picocli.CommandLine.Mixin
+        CommonOptions common;
+
+        Up(Session session) {
+            this.session = session;
+        }
+
+        @Override
+        public Integer call() throws InterruptedException {
+            var result = new cem.config.Validator(session.cwd(), new cem.config.SecretResolver(session.env()), java.time.Clock.systemUTC(),
+                    cem.diag.Severity.WARNING).validate(session.resolve(directory));
+            if (result.value() == null || result.hasErrors()) {
+                throw new cem.diag.DiagnosticsException(result.diagnostics());
+            }
+            try (cem.lab.Lab lab = LabRouting.start(result.value())) {
+                if (lab == null) {
+                    session.out().println("No host of " + directory + " says lab: true.");
+                    session.out().flush();
+                    return 1;
+                }
+                java.nio.file.Path secret = lab.directory().resolve("password");
+                try {
+                    Files.writeString(secret, lab.password() + "\n");
+                    Files.setPosixFilePermissions(secret, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+                } catch (IOException | UnsupportedOperationException e) {
+                    // the password stays unwritten; clients cannot log in, nothing leaks
+                }
+                session.out().println("Lab up (" + lab.directory() + "); user cem-lab, password in " + secret + " (this run only)");
+                lab.hosts().keySet().forEach(h -> {
+                    cem.lab.Lab.Endpoint e = lab.endpoint(h);
+                    session.out().println("  " + h + ": " + (e.transport().equals("ssh")
+                            ? "ssh -p " + e.port() + " -o UserKnownHostsFile=" + e.knownHosts() + " cem-lab@127.0.0.1"
+                            : "https://127.0.0.1:" + e.port() + "/wsman (CA: " + e.caFile() + ")"));
+                });
+                session.out().println("Ctrl-C stops it.");
+                session.out().flush();
+                Thread.sleep(seconds == null ? Long.MAX_VALUE : seconds * 1000);
+            }
+            return 0;
+        }
     }
 
     /** {@code cem lab drift [DIR]}: out-of-band changes on the lab hosts of a configuration. */
