@@ -1,0 +1,2 @@
+/** Test support: example certificates, golden files, error markers, PowerShell syntax checks. */
+package cem.testkit;
