@@ -37,7 +37,7 @@ class QuickstartTest {
         Map<String, String> env = Map.of();
         CliRun plan = CliRun.run(env, tmp, "plan", "--detailed-exitcode", "quickstart");
         assertEquals(2, plan.exitCode(), plan.err() + plan.out());
-        assertTrue(plan.out().contains("Plan: 6 to add, 2 to change, 0 to destroy."), plan.out());
+        assertTrue(plan.out().contains("Plan: 7 to add, 4 to change, 0 to destroy."), plan.out());
 
         CliRun apply = CliRun.run(env, tmp, "apply", "--auto-approve", "quickstart");
         assertEquals(0, apply.exitCode(), apply.err() + apply.out());
@@ -46,13 +46,15 @@ class QuickstartTest {
         CliRun drift = CliRun.run(env, tmp, "lab", "drift", "quickstart");
         assertEquals(0, drift.exitCode(), drift.err());
         long changes = drift.out().lines().filter(l -> l.startsWith("drift: ")).count();
-        assertTrue(changes >= 5, drift.out());
+        assertTrue(changes >= 7, drift.out());
 
         CliRun seen = CliRun.run(env, tmp, "plan", "--detailed-exitcode", "quickstart");
         assertEquals(2, seen.exitCode(), seen.out());
         assertTrue(seen.out().contains("Note: Objects have changed outside of cem"), seen.out());
         assertTrue(seen.out().contains("~ certificate = \"ns-cert\" -> \"(certificate "), seen.out());
-        assertTrue(seen.out().contains("Plan: 0 to add, 5 to change, 0 to destroy."), seen.out());
+        assertTrue(seen.out().contains("~ listenerPort    = 8443 -> 443"), seen.out());
+        assertTrue(seen.out().contains("~ enabled                 = false -> true"), seen.out());
+        assertTrue(seen.out().contains("Plan: 0 to add, 7 to change, 0 to destroy."), seen.out());
 
         assertEquals(0, CliRun.run(env, tmp, "apply", "--auto-approve", "quickstart").exitCode());
         CliRun repaired = CliRun.run(env, tmp, "plan", "--detailed-exitcode", "quickstart");

@@ -12,7 +12,7 @@ import java.util.Map;
 /**
  * Realistic out-of-band changes to lab hosts, as an administrator at a console makes them: an
  * HTTPS binding's certificate swapped for another one, a cem firewall rule disabled, the running
- * services stopped. Works on the lab directory's state files; no server needs to run.
+ * services stopped, a gateway's listener port changed, the CEM policy disabled. Works on the lab directory's state files; no server needs to run.
  */
 public final class Drift {
 
@@ -58,6 +58,19 @@ public final class Drift {
             Map.Entry<String, JsonNode> rule = rules.next();
             ((ObjectNode) rule.getValue()).put("enabled", false);
             done.add(host + ": firewall rule " + rule.getKey() + " disabled");
+        }
+        if (s.has("gateway") && s.path("gateway").path("listenerPort").asInt() != 8443) {
+            // The classic silent failure of KB 440283: the listener no longer matches the policy and the firewall.
+            ((ObjectNode) s.get("gateway")).put("listenerPort", 8443);
+            done.add(host + ": Internet Gateway listener moved to port 8443 in Gateway Manager");
+        }
+        JsonNode policies = s.path("ns").path("policies");
+        for (Iterator<Map.Entry<String, JsonNode>> it = policies.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> policy = it.next();
+            if (policy.getValue().path("enabled").asBoolean()) {
+                ((ObjectNode) policy.getValue()).put("enabled", false);
+                done.add(host + ": policy \"" + policy.getKey() + "\" disabled in the console");
+            }
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = s.path("services").fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> service = it.next();

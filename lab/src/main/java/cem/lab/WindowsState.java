@@ -113,6 +113,16 @@ public final class WindowsState {
             }
             case "windows_service.read" -> readServices(args);
             case "windows_service.set" -> setService(args);
+            case "internet_gateway.read" -> readGateway();
+            case "internet_gateway.set" -> setGateway(args);
+            case "resource_target.read" -> readTargets(args);
+            case "resource_target.set" -> setTarget(args);
+            case "resource_target.remove" -> {
+                ns().with("targets").remove(args.path("name").asText());
+                yield JSON.createObjectNode().put("name", args.path("name").asText());
+            }
+            case "cem_policy.read" -> readPolicy(args);
+            case "cem_policy.set" -> setPolicy(args);
             default -> throw new IllegalArgumentException("Unknown op " + op);
         };
         if (!op.endsWith(".read")) {
@@ -282,6 +292,136 @@ public final class WindowsState {
             }
         }
         return false;
+    }
+
+    static final String IG_SERVICE = "Symantec Internet Gateway Service";
+    static final String DEFAULT_POLICY = "Cloud-enabled Management Settings";
+    static final String REGISTERED = "Internet Gateway successfully registered with Notification Server";
+
+    /** The Internet Gateway as installed on this lab host (every lab host has one, not yet configured). */
+    private ObjectNode gateway() {
+        if (!state.has("gateway")) {
+            ObjectNode g = state.putObject("gateway");
+            g.put("installed", true).put("version", "8.8.1").put("listenerPort", 443).put("autoRefresh", true).put("statusReporting", false);
+            g.putArray("servers");
+            g.putArray("log");
+        }
+        return (ObjectNode) state.get("gateway");
+    }
+
+    private JsonNode readGateway() {
+        ObjectNode g = gateway().deepCopy();
+        JsonNode service = state.path("services").path(IG_SERVICE);
+        g.put("serviceState", service.isMissingNode() ? "missing" : service.path("state").asText());
+        boolean registered = false;
+        for (JsonNode line : g.path("log")) {
+            registered |= line.asText().contains(REGISTERED);
+        }
+        g.put("registered", registered);
+        g.remove("log");
+        return g;
+    }
+
+    private JsonNode setGateway(JsonNode a) {
+        ObjectNode g = gateway();
+        ArrayNode backups = g.withArray("backups");
+        ObjectNode backup = g.deepCopy();
+        backup.remove("backups");
+        backup.remove("log");
+        backups.add(backup);
+        while (backups.size() > Math.max(0, a.path("keepBackups").asInt(5))) {
+            backups.remove(0);
+        }
+        g.put("listenerPort", a.path("listenerPort").asInt());
+        g.set("servers", a.path("servers").deepCopy());
+        g.put("autoRefresh", a.path("autoRefresh").asBoolean(true));
+        g.put("statusReporting", a.path("statusReporting").asBoolean(true));
+        ObjectNode service = (ObjectNode) state.with("services").get(IG_SERVICE);
+        if (service == null) {
+            throw new IllegalStateException("Cannot find any service with display name '" + IG_SERVICE + "'.");
+        }
+        service.put("state", "running"); // Restart-Service
+        ArrayNode log = g.withArray("log");
+        log.add(g.path("servers").isEmpty() ? "No Notification Server is configured" : REGISTERED);
+        return JSON.createObjectNode().put("backup", "lab-" + backups.size());
+    }
+
+    private ObjectNode ns() {
+        if (!state.has("ns")) {
+            ObjectNode ns = state.putObject("ns");
+            ns.putObject("targets");
+            ObjectNode policy = ns.putObject("policies").putObject(DEFAULT_POLICY);
+            policy.put("guid", java.util.UUID.nameUUIDFromBytes(DEFAULT_POLICY.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString());
+            policy.put("enabled", false).put("allowCloudCommunication", false).put("preferCem", false).put("preferCemOnVpn", false);
+            policy.putArray("gateways");
+            policy.putArray("targets");
+        }
+        return (ObjectNode) state.get("ns");
+    }
+
+    private JsonNode readTargets(JsonNode args) {
+        ArrayNode out = JSON.createArrayNode();
+        for (JsonNode name : args.path("names")) {
+            JsonNode t = ns().path("targets").get(name.asText());
+            if (t != null) {
+                out.add(t.deepCopy());
+            }
+        }
+        return out;
+    }
+
+    private JsonNode setTarget(JsonNode a) {
+        String name = a.path("name").asText();
+        ObjectNode targets = ns().with("targets");
+        JsonNode existing = targets.get(name);
+        String guid = existing != null ? existing.path("guid").asText() : java.util.UUID.randomUUID().toString();
+        ObjectNode t = targets.putObject(name);
+        t.put("name", name).put("guid", guid).put("mode", a.path("mode").asText("computers"))
+                .put("baseGroup", a.path("baseGroup").asText("All Discovered Resources"));
+        t.set("filters", a.path("filters").isArray() ? a.get("filters").deepCopy() : JSON.createArrayNode());
+        return JSON.createObjectNode().put("guid", guid);
+    }
+
+    private JsonNode readPolicy(JsonNode a) {
+        JsonNode p = ns().path("policies").get(a.path("policyName").asText());
+        if (p == null) {
+            return JSON.createObjectNode().put("exists", false);
+        }
+        ObjectNode out = ((ObjectNode) p).deepCopy();
+        out.put("exists", true);
+        ArrayNode targets = out.putArray("targets");
+        for (JsonNode guid : p.path("targets")) {
+            String name = "";
+            for (JsonNode t : ns().path("targets")) {
+                if (t.path("guid").asText().equals(guid.asText())) {
+                    name = t.path("name").asText();
+                }
+            }
+            targets.addObject().put("guid", guid.asText()).put("name", name);
+        }
+        return out;
+    }
+
+    private JsonNode setPolicy(JsonNode a) {
+        String name = a.path("policyName").asText();
+        ObjectNode p = (ObjectNode) ns().path("policies").get(name);
+        if (p == null) {
+            throw new IllegalStateException("The policy \"" + name + "\" does not exist on this Notification Server.");
+        }
+        ArrayNode guids = JSON.createArrayNode();
+        a.path("targetGuids").forEach(g -> guids.add(g.asText()));
+        for (JsonNode t : a.path("targetNames")) {
+            JsonNode target = ns().path("targets").get(t.asText());
+            if (target == null) {
+                throw new IllegalStateException("Resource target \"" + t.asText() + "\" not found.");
+            }
+            guids.add(target.path("guid").asText());
+        }
+        p.put("enabled", a.path("enabled").asBoolean(true)).put("allowCloudCommunication", a.path("allowCloudCommunication").asBoolean(true))
+                .put("preferCem", a.path("preferCem").asBoolean(false)).put("preferCemOnVpn", a.path("preferCemOnVpn").asBoolean(false));
+        p.set("gateways", a.path("gateways").deepCopy());
+        p.set("targets", guids);
+        return JSON.createObjectNode().put("guid", p.path("guid").asText());
     }
 
     private JsonNode readServices(JsonNode args) {

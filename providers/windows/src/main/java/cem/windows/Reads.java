@@ -20,12 +20,20 @@ final class Reads {
     private int bindings = -1;
     private int firewall = -1;
     private int services = -1;
+    private int gateway = -1;
+    private int targets = -1;
+    private final java.util.Map<String, Integer> policies = new java.util.HashMap<>();
 
     static Reads add(Agent agent, Collection<ResourceInstance> resources) {
         Reads r = new Reads();
         ArrayNode serviceNames = WindowsProvider.array();
+        ArrayNode targetNames = WindowsProvider.array();
         for (ResourceInstance i : resources) {
             switch (i.type()) {
+                case "internet_gateway" -> r.gateway = r.gateway >= 0 ? r.gateway : agent.add("internet_gateway.read", WindowsProvider.object());
+                case "resource_target" -> targetNames.add(Itms.targetName(i));
+                case "cem_policy" -> r.policies.computeIfAbsent(Itms.policyName(i),
+                        name -> agent.add("cem_policy.read", WindowsProvider.object().put("policyName", name)));
                 case "certificate" -> r.certificates = r.certificates >= 0 ? r.certificates : agent.add("certificate.read", WindowsProvider.object());
                 case "iis_binding" -> r.bindings = r.bindings >= 0 ? r.bindings : agent.add("iis_binding.read", WindowsProvider.object());
                 case "windows_firewall_rule" -> r.firewall = r.firewall >= 0 ? r.firewall
@@ -34,6 +42,11 @@ final class Reads {
                 default -> {
                 }
             }
+        }
+        if (!targetNames.isEmpty()) {
+            ObjectNode args = WindowsProvider.object();
+            args.set("names", targetNames);
+            r.targets = agent.add("resource_target.read", args);
         }
         if (!serviceNames.isEmpty()) {
             ObjectNode args = WindowsProvider.object();
@@ -49,6 +62,9 @@ final class Reads {
             case "iis_binding" -> binding(r, data(results, bindings), host);
             case "windows_firewall_rule" -> firewallRule(r, data(results, firewall));
             case "windows_service" -> service(r, data(results, services));
+            case "internet_gateway" -> Itms.gateway(r, data(results, gateway));
+            case "resource_target" -> Itms.target(r, data(results, targets));
+            case "cem_policy" -> Itms.policy(r, data(results, policies.get(Itms.policyName(r))));
             default -> throw new IllegalStateException("not a Windows resource type: " + r.type());
         };
     }

@@ -11,7 +11,39 @@ final class WindowsSchemas {
 
     private WindowsSchemas() {}
 
+    static final String DEFAULT_POLICY = "Cloud-enabled Management Settings";
+
     static Map<String, ResourceSchema> all() {
+        Map<String, ResourceSchema> all = new java.util.HashMap<>(windows());
+        all.put("internet_gateway", ResourceSchema.of("internet_gateway", false, Map.of("autoRefresh", true, "statusReporting", true),
+                List.of(AttributeSchema.of("externalFqdn", Kind.CASE_INSENSITIVE),
+                        AttributeSchema.of("listenerPort", Kind.NUMBER),
+                        AttributeSchema.of("servers", Kind.OBJECT),
+                        AttributeSchema.of("autoRefresh", Kind.BOOLEAN),
+                        AttributeSchema.of("statusReporting", Kind.BOOLEAN),
+                        AttributeSchema.of("version", Kind.STRING),
+                        AttributeSchema.of("registered", Kind.BOOLEAN).asComputed(),
+                        AttributeSchema.of("serviceState", Kind.STRING).asComputed())));
+        all.put("resource_target", ResourceSchema.of("resource_target", false,
+                Map.of("mode", "computers", "baseGroup", "All Discovered Resources"), List.of(
+                        AttributeSchema.of("targetName", Kind.STRING).forcingReplacement(),
+                        AttributeSchema.of("mode", Kind.CASE_INSENSITIVE).forcingReplacement(),
+                        AttributeSchema.of("baseGroup", Kind.STRING).forcingReplacement(),
+                        AttributeSchema.of("filters", Kind.OBJECT).forcingReplacement())));
+        all.put("cem_policy", ResourceSchema.of("cem_policy", false,
+                Map.of("enabled", true, "allowCloudCommunication", true, "policyName", DEFAULT_POLICY), List.of(
+                        AttributeSchema.of("policyName", Kind.STRING).forcingReplacement(),
+                        AttributeSchema.of("enabled", Kind.BOOLEAN),
+                        AttributeSchema.of("allowCloudCommunication", Kind.BOOLEAN),
+                        AttributeSchema.of("gateways", Kind.OBJECT),
+                        AttributeSchema.of("preferCem", Kind.BOOLEAN),
+                        AttributeSchema.of("preferCemOnVpn", Kind.BOOLEAN),
+                        AttributeSchema.of("targets", Kind.SET),
+                        AttributeSchema.of("targetGuids", Kind.SET))));
+        return Map.copyOf(all);
+    }
+
+    private static Map<String, ResourceSchema> windows() {
         return Map.of(
                 "certificate", ResourceSchema.of("certificate", true, Map.of("store", "My"), List.of(
                         AttributeSchema.of("pfx", Kind.STRING).forcingReplacement(),

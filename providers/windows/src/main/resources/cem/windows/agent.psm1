@@ -238,6 +238,202 @@ function Set-CemService {
     return [ordered]@{ service = $a.service }
 }
 
+# --- ITMS: Internet Gateway (on the IG host) and Notification Server items (on the NS) ---------
+# Facts marked [?] in the domain reference live here only, each with its assumption beside it.
+
+# [?] Where Gateway Manager keeps its settings is not documented. Assumption: the registry key
+# below, with ListenerPort (DWORD), Servers (multi-string "fqdn:port"), AutoRefresh and
+# StatusReporting (DWORD 0/1) and Version. Check read-only on a real IG with:
+#   Get-ItemProperty 'HKLM:\SOFTWARE\Symantec\Internet Gateway'
+$script:IgKey = 'HKLM:\SOFTWARE\Symantec\Internet Gateway'
+# The service is found by its display name (documented); its key name is [?].
+$script:IgService = 'Symantec Internet Gateway Service'
+# [?] Log folder of the IG; the registration line is documented (KB 216202).
+$script:IgLogs = Join-Path $env:ProgramData 'Symantec\Internet Gateway\Logs'
+$script:IgRegistered = 'Internet Gateway successfully registered with Notification Server'
+
+function Get-CemGateway {
+    param($Arguments)
+    if (-not (Test-Path -LiteralPath $script:IgKey)) {
+        return [ordered]@{ installed = $false }
+    }
+    $p = Get-ItemProperty -LiteralPath $script:IgKey
+    $servers = @()
+    foreach ($entry in @($p.Servers)) {
+        $parts = ([string]$entry) -split ':'
+        $servers += [ordered]@{ fqdn = $parts[0]; port = [int]$parts[1] }
+    }
+    $service = Get-CimInstance -ClassName Win32_Service -Filter ("DisplayName='" + $script:IgService + "'")
+    $registered = $false
+    $log = Get-ChildItem -LiteralPath $script:IgLogs -Filter 'a*.log' -ErrorAction SilentlyContinue | Sort-Object LastWriteTime | Select-Object -Last 1
+    if ($log) {
+        $registered = [bool](Select-String -LiteralPath $log.FullName -SimpleMatch $script:IgRegistered -Quiet)
+    }
+    $state = 'missing'
+    if ($service) { $state = ([string]$service.State).ToLowerInvariant() }
+    return [ordered]@{
+        installed = $true
+        version = [string]$p.Version
+        listenerPort = [int]$p.ListenerPort
+        servers = $servers
+        autoRefresh = [int]$p.AutoRefresh -eq 1
+        statusReporting = [int]$p.StatusReporting -eq 1
+        serviceState = $state
+        registered = $registered
+    }
+}
+
+function Set-CemGateway {
+    param($Arguments)
+    $a = $Arguments
+    if (-not (Test-Path -LiteralPath $script:IgKey)) {
+        throw 'The Internet Gateway is not installed on this host.'
+    }
+    # A backup of the settings before every change; the newest ones are kept.
+    $backups = Join-Path $env:ProgramData 'cem\ig-backups'
+    New-Item -ItemType Directory -Force -Path $backups | Out-Null
+    $stamp = [DateTime]::UtcNow.ToString('yyyyMMddTHHmmssfffZ')
+    Get-ItemProperty -LiteralPath $script:IgKey | ConvertTo-Json -Depth 4 | Set-Content -LiteralPath (Join-Path $backups ($stamp + '.json'))
+    $keep = [int]$a.keepBackups
+    Get-ChildItem -LiteralPath $backups -Filter '*.json' | Sort-Object Name -Descending | Select-Object -Skip $keep | Remove-Item -Force
+    $servers = @($a.servers | ForEach-Object { [string]$_.fqdn + ':' + [string]$_.port })
+    Set-ItemProperty -LiteralPath $script:IgKey -Name ListenerPort -Value ([int]$a.listenerPort) -Type DWord
+    Set-ItemProperty -LiteralPath $script:IgKey -Name Servers -Value $servers -Type MultiString
+    Set-ItemProperty -LiteralPath $script:IgKey -Name AutoRefresh -Value ([int][bool]$a.autoRefresh) -Type DWord
+    Set-ItemProperty -LiteralPath $script:IgKey -Name StatusReporting -Value ([int][bool]$a.statusReporting) -Type DWord
+    $service = Get-Service -DisplayName $script:IgService
+    Restart-Service -InputObject $service -Force
+    return [ordered]@{ backup = $stamp }
+}
+
+# The Notification Server's items go through the ASDK web services on the NS itself, with the
+# account's Windows credentials (documented in the ASDK help).
+$script:Asdk = 'http://localhost/Altiris/ASDK.NS/'
+
+function Invoke-CemAsdk {
+    param([string]$Service, [string]$Method, [hashtable]$Body)
+    $uri = $script:Asdk + $Service + '.asmx/' + $Method
+    return Invoke-RestMethod -Method Post -Uri $uri -Body $Body -UseDefaultCredentials
+}
+
+function Get-CemTargets {
+    param($Arguments)
+    $list = @()
+    foreach ($name in @($Arguments.names)) {
+        $found = Invoke-CemAsdk 'ItemManagementService' 'GetItemsByNameAndType' @{ name = [string]$name; typeName = 'ResourceTarget' }
+        foreach ($guid in @($found.ArrayOfGuid.guid)) {
+            # [?] A target's filters cannot be read back through the ASDK; cem reports what it set.
+            $list += [ordered]@{ name = [string]$name; guid = [string]$guid }
+        }
+    }
+    return ,$list
+}
+
+function Set-CemTarget {
+    param($Arguments)
+    $a = $Arguments
+    $existing = @(Get-CemTargets @{ names = @($a.name) })
+    if ($existing.Count -gt 0) {
+        return [ordered]@{ guid = $existing[0].guid }
+    }
+    $xml = New-Object System.Text.StringBuilder
+    [void]$xml.Append('<resourceTarget><name>').Append([Security.SecurityElement]::Escape([string]$a.name)).Append('</name>')
+    [void]$xml.Append('<mode>').Append([Security.SecurityElement]::Escape([string]$a.mode)).Append('</mode>')
+    [void]$xml.Append('<baseOrganizationalGroup>').Append([Security.SecurityElement]::Escape([string]$a.baseGroup))
+    [void]$xml.Append('</baseOrganizationalGroup><targetFilters>')
+    foreach ($f in @($a.filters)) {
+        [void]$xml.Append('<filter type="').Append([Security.SecurityElement]::Escape([string]$f.type)).Append('" operation="')
+        [void]$xml.Append([Security.SecurityElement]::Escape([string]$f.operation)).Append('">')
+        [void]$xml.Append([Security.SecurityElement]::Escape([string]$f.ref)).Append('</filter>')
+    }
+    [void]$xml.Append('</targetFilters></resourceTarget>')
+    $created = Invoke-CemAsdk 'ScopingManagementService' 'CreateResourceTarget' @{ configXml = $xml.ToString() }
+    return [ordered]@{ guid = [string]$created.guid }
+}
+
+function Remove-CemTarget {
+    param($Arguments)
+    foreach ($t in @(Get-CemTargets @{ names = @($Arguments.name) })) {
+        Invoke-CemAsdk 'ItemManagementService' 'DeleteItem' @{ itemGuid = $t.guid } | Out-Null
+    }
+    return [ordered]@{ name = $Arguments.name }
+}
+
+# [?] The CEM settings policy's XML (gateway list, ports, prefer-CEM flags) is not documented;
+# Get-CemPolicy and Set-CemPolicy hold the assumed shape: a cloudEnabledManagementSettings element
+# with allowCloudCommunication, preferCem, preferCemOnVpn and gateways/gateway[@fqdn,@port].
+# Check read-only on a real NS with ExportItemXmlString on the policy's GUID.
+function Get-CemPolicy {
+    param($Arguments)
+    $found = Invoke-CemAsdk 'ItemManagementService' 'GetItemsByName' @{ itemName = [string]$Arguments.policyName }
+    $guid = [string](@($found.ArrayOfGuid.guid) | Select-Object -First 1)
+    if (-not $guid) {
+        return [ordered]@{ exists = $false }
+    }
+    $details = Invoke-CemAsdk 'ItemManagementService' 'GetItemByGuid' @{ itemGuid = $guid }
+    $exported = Invoke-CemAsdk 'ItemManagementService' 'ExportItemXmlString' @{ itemGuid = $guid }
+    $item = [xml]$exported.string.'#text'
+    $settings = $item.SelectSingleNode('//cloudEnabledManagementSettings')
+    $gateways = @()
+    foreach ($g in @($settings.SelectNodes('gateways/gateway'))) {
+        $gateways += [ordered]@{ fqdn = [string]$g.GetAttribute('fqdn'); port = [int]$g.GetAttribute('port') }
+    }
+    $targets = @()
+    foreach ($t in @(([string]$details.ItemDetails.AppliedToResourceTargets) -split ',' | Where-Object { $_ })) {
+        $name = (Invoke-CemAsdk 'ItemManagementService' 'GetItemByGuid' @{ itemGuid = $t }).ItemDetails.Name
+        $targets += [ordered]@{ guid = $t; name = [string]$name }
+    }
+    return [ordered]@{
+        exists = $true
+        guid = $guid
+        enabled = ([string]$details.ItemDetails.Enabled) -eq 'true'
+        allowCloudCommunication = ([string]$settings.allowCloudCommunication) -eq 'true'
+        preferCem = ([string]$settings.preferCem) -eq 'true'
+        preferCemOnVpn = ([string]$settings.preferCemOnVpn) -eq 'true'
+        gateways = $gateways
+        targets = $targets
+    }
+}
+
+function Set-CemPolicy {
+    param($Arguments)
+    $a = $Arguments
+    $policy = Get-CemPolicy @{ policyName = $a.policyName }
+    if (-not $policy.exists) {
+        throw ('The policy "' + [string]$a.policyName + '" does not exist on this Notification Server.')
+    }
+    $exported = Invoke-CemAsdk 'ItemManagementService' 'ExportItemXmlString' @{ itemGuid = $policy.guid }
+    $item = [xml]$exported.string.'#text'
+    $settings = $item.SelectSingleNode('//cloudEnabledManagementSettings')
+    $settings.allowCloudCommunication = ([string][bool]$a.allowCloudCommunication).ToLowerInvariant()
+    $settings.preferCem = ([string][bool]$a.preferCem).ToLowerInvariant()
+    $settings.preferCemOnVpn = ([string][bool]$a.preferCemOnVpn).ToLowerInvariant()
+    $list = $settings.SelectSingleNode('gateways')
+    $list.RemoveAll()
+    foreach ($g in @($a.gateways)) {
+        $node = $item.CreateElement('gateway')
+        $node.SetAttribute('fqdn', [string]$g.fqdn)
+        $node.SetAttribute('port', [string]$g.port)
+        [void]$list.AppendChild($node)
+    }
+    Invoke-CemAsdk 'ItemManagementService' 'ImportItemXmlString' @{ xml = $item.OuterXml } | Out-Null
+    $guids = @($a.targetGuids)
+    foreach ($name in @($a.targetNames)) {
+        $t = @(Get-CemTargets @{ names = @($name) })
+        if ($t.Count -eq 0) {
+            throw ('Resource target "' + [string]$name + '" not found.')
+        }
+        $guids += $t[0].guid
+    }
+    Invoke-CemAsdk 'ScopingManagementService' 'AssignResourceTargetsToPolicy' @{ policyItemGuid = $policy.guid; resourceTargetsGuids = ($guids -join ',') } | Out-Null
+    if ($a.enabled) {
+        Invoke-CemAsdk 'ItemManagementService' 'EnablePolicyItem' @{ policyItemGuid = $policy.guid } | Out-Null
+    } else {
+        Invoke-CemAsdk 'ItemManagementService' 'DisablePolicyItem' @{ policyItemGuid = $policy.guid } | Out-Null
+    }
+    return [ordered]@{ guid = $policy.guid }
+}
+
 function Invoke-CemBatch {
     param([Parameter(Mandatory = $true)][string]$Request)
     $text = [Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($Request))
@@ -257,6 +453,13 @@ function Invoke-CemBatch {
                 'windows_firewall_rule.remove' { Remove-CemFirewallRule $op.args }
                 'windows_service.read' { Get-CemServices $op.args }
                 'windows_service.set' { Set-CemService $op.args }
+                'internet_gateway.read' { Get-CemGateway $op.args }
+                'internet_gateway.set' { Set-CemGateway $op.args }
+                'resource_target.read' { Get-CemTargets $op.args }
+                'resource_target.set' { Set-CemTarget $op.args }
+                'resource_target.remove' { Remove-CemTarget $op.args }
+                'cem_policy.read' { Get-CemPolicy $op.args }
+                'cem_policy.set' { Set-CemPolicy $op.args }
                 default { throw ('Unknown op ' + [string]$op.op) }
             }
             $results += ,([ordered]@{ ok = $true; data = $data })

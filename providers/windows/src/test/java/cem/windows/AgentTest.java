@@ -109,6 +109,41 @@ class AgentTest {
     }
 
     @Test
+    void itmsOpsKeepTheirContract() {
+        WindowsHost host = new WindowsHost("ns1", new WindowsState(null, List.of("Default Web Site"),
+                Map.of("Symantec Internet Gateway Service", "stopped")));
+        Agent agent = new Agent();
+        int gwBefore = agent.add("internet_gateway.read", args());
+        ObjectNode gw = args().put("listenerPort", 8443).put("autoRefresh", true).put("statusReporting", true).put("keepBackups", 3);
+        gw.putArray("servers").addObject().put("fqdn", "smp.example.net").put("port", 4726);
+        int gwSet = agent.add("internet_gateway.set", gw);
+        int gwAfter = agent.add("internet_gateway.read", args());
+        ObjectNode target = args().put("name", "laptops").put("mode", "computers").put("baseGroup", "All Discovered Resources");
+        target.putArray("filters");
+        int tSet = agent.add("resource_target.set", target);
+        ObjectNode policy = args().put("policyName", "Cloud-enabled Management Settings").put("enabled", true)
+                .put("allowCloudCommunication", true);
+        policy.putArray("gateways").addObject().put("fqdn", "gw.example.com").put("port", 8443);
+        policy.putArray("targetNames").add("laptops");
+        int pSet = agent.add("cem_policy.set", policy);
+        int pRead = agent.add("cem_policy.read", args().put("policyName", "Cloud-enabled Management Settings"));
+        ObjectNode missing = args().put("policyName", "Cloud-enabled Management Settings");
+        missing.putArray("targetNames").add("nope");
+        int pBad = agent.add("cem_policy.set", missing);
+        JsonNode r = run(host, agent);
+        assertFalse(r.at("/" + gwBefore + "/data/registered").asBoolean());
+        assertTrue(r.at("/" + gwSet + "/ok").asBoolean());
+        assertEquals(8443, r.at("/" + gwAfter + "/data/listenerPort").asInt());
+        assertTrue(r.at("/" + gwAfter + "/data/registered").asBoolean(), "registered once servers are set and the service runs");
+        assertEquals("running", r.at("/" + gwAfter + "/data/serviceState").asText());
+        String guid = r.at("/" + tSet + "/data/guid").asText();
+        assertEquals(r.at("/" + pSet + "/data/guid").asText(), r.at("/" + pRead + "/data/guid").asText());
+        assertEquals(guid, r.at("/" + pRead + "/data/targets/0/guid").asText());
+        assertEquals("laptops", r.at("/" + pRead + "/data/targets/0/name").asText());
+        assertEquals("Resource target \"nope\" not found.", r.at("/" + pBad + "/error/message").asText());
+    }
+
+    @Test
     void anythingButTheAgentIsNotRecognized() {
         Execution e = new WindowsHost("ns1").powershell("Get-Process\nexit 0\n");
         assertEquals(1, e.exitCode());
