@@ -43,6 +43,15 @@ class QuickstartTest {
         assertEquals(0, apply.exitCode(), apply.err() + apply.out());
         assertEquals(0, CliRun.run(env, tmp, "plan", "--detailed-exitcode", "quickstart").exitCode());
 
+        CliRun report = CliRun.run(env, tmp, "report", "quickstart");
+        assertEquals(0, report.exitCode(), report.err());
+        assertTrue(report.out().contains("registered with the NS"), report.out());
+        assertTrue(report.out().contains("default on ns1: enabled, cloud communication allowed"), report.out());
+        var json = CliRun.run(env, tmp, "report", "--json", "quickstart").json();
+        assertEquals(443, json.at("/gateways/0/listenerPort").asInt());
+        assertEquals("cloud-laptops", json.at("/policies/0/targets/0").asText());
+        assertEquals(2, json.get("certificates").size());
+
         CliRun drift = CliRun.run(env, tmp, "lab", "drift", "quickstart");
         assertEquals(0, drift.exitCode(), drift.err());
         long changes = drift.out().lines().filter(l -> l.startsWith("drift: ")).count();

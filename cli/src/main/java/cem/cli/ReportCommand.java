@@ -1,0 +1,120 @@
+package cem.cli;
+
+import cem.engine.PlanOptions;
+import cem.engine.Planner;
+import cem.plan.ResourceChange;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code cem report [DIR]}: the CEM view of an estate, read live (changes nothing). */
+@Command(name = "report", description = {"Show the CEM view of an estate, read live: gateways and their registration,",
+    "the CEM policy with its gateways and targets, certificates and the days they have left. Changes nothing."})
+final class ReportCommand implements Callable<Integer> {
+
+    private final Session session;
+
+    @Parameters(arity = "0..1", paramLabel = "DIR", description = "Configuration directory (default: the current one).")
+    String directory = ".";
+
+    @Option(names = "--json", description = "Print the report as JSON.")
+    boolean json;
+
+    @Mixin
+    CommonOptions common;
+
+    ReportCommand(Session session) {
+        this.session = session;
+    }
+
+    @Override
+    public Integer call() {
+        try (Workspace ws = Workspace.open(session, directory, common.debug)) {
+            Planner.Planned planned;
+            try (var lock = ws.lock("report", Duration.ZERO)) {
+                planned = PlanRun.plan(ws, ws.readState(), PlanOptions.defaults());
+            }
+            PlanRun.diagnostics(ws, planned.plan().diagnostics(), common.color(session));
+            ObjectNode report = JsonNodeFactory.instance.objectNode();
+            ArrayNode gateways = report.putArray("gateways");
+            ArrayNode policies = report.putArray("policies");
+            ArrayNode certificates = report.putArray("certificates");
+            for (ResourceChange c : planned.plan().changes()) {
+                JsonNode live = c.before();
+                if (live == null) {
+                    continue; // not on the host (yet): the plan says so
+                }
+                switch (c.type()) {
+                    case "internet_gateway" -> gateways.addObject().put("name", c.name()).put("host", c.host())
+                            .put("externalFqdn", live.path("externalFqdn").asText()).put("listenerPort", live.path("listenerPort").asInt())
+                            .put("service", live.path("serviceState").asText()).put("registered", live.path("registered").asBoolean())
+                            .put("statusReporting", live.path("statusReporting").asBoolean());
+                    case "cem_policy" -> {
+                        ObjectNode p = policies.addObject().put("name", c.name()).put("host", c.host())
+                                .put("enabled", live.path("enabled").asBoolean())
+                                .put("allowCloudCommunication", live.path("allowCloudCommunication").asBoolean());
+                        p.set("gateways", live.path("gateways"));
+                        p.set("targets", live.path("targets"));
+                    }
+                    case "certificate" -> {
+                        ObjectNode cert = certificates.addObject().put("name", c.name()).put("host", c.host())
+                                .put("thumbprint", live.path("thumbprint").asText()).put("subject", live.path("subject").asText())
+                                .put("notAfter", live.path("notAfter").asText());
+                        try {
+                            cert.put("daysLeft", Duration.between(Instant.now(), Instant.parse(live.path("notAfter").asText())).toDays());
+                        } catch (RuntimeException e) {
+                            cert.putNull("daysLeft");
+                        }
+                    }
+                    default -> {
+                    }
+                }
+            }
+            if (json) {
+                session.out().println(report.toPrettyString());
+            } else {
+                session.out().print(text(report));
+            }
+            session.out().flush();
+            return planned.plan().applyable() ? 0 : 1;
+        }
+    }
+
+    private static String text(ObjectNode r) {
+        StringBuilder b = new StringBuilder("Gateways\n");
+        if (r.get("gateways").isEmpty()) {
+            b.append("  (none on the hosts yet)\n");
+        }
+        r.get("gateways").forEach(g -> b.append(String.format("  %-12s %-28s port %-5d service %-8s %s%n", g.path("name").asText(),
+                g.path("externalFqdn").asText(), g.path("listenerPort").asInt(), g.path("service").asText(),
+                g.path("registered").asBoolean() ? "registered with the NS" : "NOT registered")));
+        b.append("\nCEM policy\n");
+        if (r.get("policies").isEmpty()) {
+            b.append("  (none on the hosts yet)\n");
+        }
+        r.get("policies").forEach(p -> {
+            b.append("  ").append(p.path("name").asText()).append(" on ").append(p.path("host").asText()).append(": ")
+                    .append(p.path("enabled").asBoolean() ? "enabled" : "DISABLED").append(", cloud communication ")
+                    .append(p.path("allowCloudCommunication").asBoolean() ? "allowed" : "NOT allowed").append('\n');
+            p.path("gateways").forEach(g -> b.append("    gateway ").append(g.path("gateway").asText()).append(" port ")
+                    .append(g.path("port").asInt()).append('\n'));
+            b.append("    targets ").append(p.path("targets").isEmpty() ? "NONE: no agent receives the policy" : p.path("targets").toString())
+                    .append('\n');
+        });
+        b.append("\nCertificates\n");
+        if (r.get("certificates").isEmpty()) {
+            b.append("  (none on the hosts yet)\n");
+        }
+        r.get("certificates").forEach(c -> b.append(String.format("  %-14s %-6s %-40s %s%n", c.path("name").asText(), c.path("host").asText(),
+                c.path("thumbprint").asText(), c.path("daysLeft").isNull() ? "" : c.path("daysLeft").asLong() + " days left")));
+        return b.toString();
+    }
+}
