@@ -64,6 +64,12 @@ public final class Drift {
             ((ObjectNode) s.get("gateway")).put("listenerPort", 8443);
             done.add(host + ": Internet Gateway listener moved to port 8443 in Gateway Manager");
         }
+        for (Iterator<Map.Entry<String, JsonNode>> it = s.path("ns").path("targets").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> target = it.next();
+            ((ObjectNode) target.getValue()).put("baseGroup", "All Computers");
+            done.add(host + ": resource target \"" + target.getKey() + "\" rebased on All Computers in the console");
+            break;
+        }
         JsonNode policies = s.path("ns").path("policies");
         for (Iterator<Map.Entry<String, JsonNode>> it = policies.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> policy = it.next();
