@@ -70,7 +70,13 @@ final class PlanText {
     }
 
     private void resource(ResourceChange c, boolean drift, StringBuilder out) {
-        out.append("  ").append(paint(BOLD, "# " + c.address())).append(' ').append(headline(c, drift)).append('\n');
+        String headline = headline(c, drift);
+        if (!drift && c.type().equals("cem_certificate") && (c.action() == Action.CREATE || c.action().isReplace())) {
+            headline = paint(BOLD + RED, "will be REVOKED — one-way: a revoked certificate cannot be restored");
+        } else if (!drift && c.type().equals("cem_certificate") && c.action() == Action.DELETE) {
+            headline = "will be removed from the cem state; the revocation stays (it cannot be undone)";
+        }
+        out.append("  ").append(paint(BOLD, "# " + c.address())).append(' ').append(headline).append('\n');
         if (c.previousAddress() != null) {
             out.append("  # (moved from ").append(c.previousAddress()).append(")\n");
         }

@@ -123,6 +123,19 @@ public final class WindowsState {
             }
             case "cem_policy.read" -> readPolicy(args);
             case "cem_policy.set" -> setPolicy(args);
+            case "cem_certificate.read" -> ns().withArray("revocations").deepCopy();
+            case "cem_certificate.revoke" -> {
+                ArrayNode revoked = ns().withArray("revocations");
+                boolean known = false;
+                for (JsonNode r : revoked) {
+                    known |= r.path("thumbprint").asText().equalsIgnoreCase(args.path("thumbprint").asText())
+                            && r.path("computer").asText().equalsIgnoreCase(args.path("computer").asText());
+                }
+                if (!known) {
+                    revoked.addObject().put("computer", args.path("computer").asText()).put("thumbprint", args.path("thumbprint").asText());
+                }
+                yield JSON.createObjectNode().put("revoked", true);
+            }
             default -> throw new IllegalArgumentException("Unknown op " + op);
         };
         if (!op.endsWith(".read")) {

@@ -17,7 +17,7 @@ import java.util.Set;
 final class Itms {
 
     /** Types cem never deletes from a host: a delete forgets them (or, for the policy, turns CEM off). */
-    static final Set<String> FORGOTTEN_ON_DELETE = Set.of("windows_service", "internet_gateway", "cem_policy");
+    static final Set<String> FORGOTTEN_ON_DELETE = Set.of("windows_service", "internet_gateway", "cem_policy", "cem_certificate");
     static final int DEFAULT_SITE_PORT = 4726;
 
     private Itms() {}
@@ -140,12 +140,35 @@ final class Itms {
         return null;
     }
 
+    /** A revocation, found by thumbprint when the configuration names one, else by computer. */
+    static LiveResource revocation(ResourceInstance r, JsonNode revoked) {
+        String thumbprint = r.attributes().path("thumbprint").asText("");
+        String computer = r.attributes().path("computer").asText("");
+        for (JsonNode x : revoked) {
+            boolean match = !thumbprint.isEmpty() ? x.path("thumbprint").asText().equalsIgnoreCase(thumbprint)
+                    : x.path("computer").asText().equalsIgnoreCase(computer);
+            if (match) {
+                ObjectNode attrs = ((ObjectNode) r.attributes()).deepCopy();
+                attrs.put("revoked", true);
+                return new LiveResource(r.address(), true, thumbprint.isEmpty() ? computer : thumbprint, attrs);
+            }
+        }
+        return LiveResource.absent(r.address());
+    }
+
     static Integer op(Agent agent, ApplyRequest.Change change) {
         ResourceInstance r = change.resource();
         JsonNode a = r.attributes();
         boolean delete = change.operation() == ApplyRequest.Operation.DELETE;
         ObjectNode args = WindowsProvider.object();
         switch (r.type()) {
+            case "cem_certificate" -> {
+                if (delete) {
+                    return null; // a revocation cannot be undone: cem forgets it
+                }
+                args.put("computer", a.path("computer").asText("")).put("thumbprint", a.path("thumbprint").asText(""));
+                return agent.add("cem_certificate.revoke", args);
+            }
             case "internet_gateway" -> {
                 if (delete) {
                     return null; // cem does not uninstall a gateway: it forgets it

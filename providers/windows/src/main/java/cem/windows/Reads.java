@@ -22,6 +22,7 @@ final class Reads {
     private int services = -1;
     private int gateway = -1;
     private int targets = -1;
+    private int revocations = -1;
     private final java.util.Map<String, Integer> policies = new java.util.HashMap<>();
 
     static Reads add(Agent agent, Collection<ResourceInstance> resources) {
@@ -32,6 +33,8 @@ final class Reads {
             switch (i.type()) {
                 case "internet_gateway" -> r.gateway = r.gateway >= 0 ? r.gateway : agent.add("internet_gateway.read", WindowsProvider.object());
                 case "resource_target" -> targetNames.add(Itms.targetName(i));
+                case "cem_certificate" -> r.revocations = r.revocations >= 0 ? r.revocations
+                        : agent.add("cem_certificate.read", WindowsProvider.object());
                 case "cem_policy" -> r.policies.computeIfAbsent(Itms.policyName(i),
                         name -> agent.add("cem_policy.read", WindowsProvider.object().put("policyName", name)));
                 case "certificate" -> r.certificates = r.certificates >= 0 ? r.certificates : agent.add("certificate.read", WindowsProvider.object());
@@ -65,6 +68,7 @@ final class Reads {
             case "internet_gateway" -> Itms.gateway(r, data(results, gateway));
             case "resource_target" -> Itms.target(r, data(results, targets));
             case "cem_policy" -> Itms.policy(r, data(results, policies.get(Itms.policyName(r))));
+            case "cem_certificate" -> Itms.revocation(r, data(results, revocations));
             default -> throw new IllegalStateException("not a Windows resource type: " + r.type());
         };
     }

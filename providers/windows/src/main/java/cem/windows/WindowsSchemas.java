@@ -40,6 +40,10 @@ final class WindowsSchemas {
                         AttributeSchema.of("preferCemOnVpn", Kind.BOOLEAN),
                         AttributeSchema.of("targets", Kind.SET),
                         AttributeSchema.of("targetGuids", Kind.SET))));
+        all.put("cem_certificate", ResourceSchema.of("cem_certificate", false, Map.of("revoked", true), List.of(
+                AttributeSchema.of("computer", Kind.CASE_INSENSITIVE).forcingReplacement(),
+                AttributeSchema.of("thumbprint", Kind.CASE_INSENSITIVE).forcingReplacement(),
+                AttributeSchema.of("revoked", Kind.BOOLEAN))));
         return Map.copyOf(all);
     }
 

@@ -434,6 +434,20 @@ function Set-CemPolicy {
     return [ordered]@{ guid = $policy.guid }
 }
 
+# [?] Revoking a CEM agent certificate has no documented API on ITMS 8.x (Certificate Management
+# is console-only as far as any source shows). Assumption kept in these two functions only:
+# nothing is automated on a real NS; reading reports what cem cannot see, and revoking fails with
+# what to do. The lab implements the intended behaviour so the rest of cem can be tested.
+function Get-CemRevocations {
+    param($Arguments)
+    throw 'cem: ITMS documents no API to read CEM certificate revocations. Check Settings > Notification Server > Cloud-enabled Management > Certificate Management in the console.'
+}
+
+function Revoke-CemCertificate {
+    param($Arguments)
+    throw 'cem: ITMS documents no API to revoke a CEM certificate. Revoke it in the console (Certificate Management), then run cem plan.'
+}
+
 function Invoke-CemBatch {
     param([Parameter(Mandatory = $true)][string]$Request)
     $text = [Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($Request))
@@ -460,6 +474,8 @@ function Invoke-CemBatch {
                 'resource_target.remove' { Remove-CemTarget $op.args }
                 'cem_policy.read' { Get-CemPolicy $op.args }
                 'cem_policy.set' { Set-CemPolicy $op.args }
+                'cem_certificate.read' { Get-CemRevocations $op.args }
+                'cem_certificate.revoke' { Revoke-CemCertificate $op.args }
                 default { throw ('Unknown op ' + [string]$op.op) }
             }
             $results += ,([ordered]@{ ok = $true; data = $data })
