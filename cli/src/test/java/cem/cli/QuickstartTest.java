@@ -37,7 +37,8 @@ class QuickstartTest {
         Map<String, String> env = Map.of();
         CliRun plan = CliRun.run(env, tmp, "plan", "--detailed-exitcode", "quickstart");
         assertEquals(2, plan.exitCode(), plan.err() + plan.out());
-        assertTrue(plan.out().contains("Plan: 7 to add, 4 to change, 0 to destroy."), plan.out());
+        assertTrue(plan.out().contains("# internet_gateway.ig1 will be created"), plan.out()); // installed from its package
+        assertTrue(plan.out().contains("Plan: 8 to add, 3 to change, 0 to destroy."), plan.out());
 
         CliRun apply = CliRun.run(env, tmp, "apply", "--auto-approve", "quickstart");
         assertEquals(0, apply.exitCode(), apply.err() + apply.out());
@@ -70,6 +71,12 @@ class QuickstartTest {
         CliRun repaired = CliRun.run(env, tmp, "plan", "--detailed-exitcode", "quickstart");
         assertEquals(0, repaired.exitCode(), repaired.out());
         assertFalse(Files.readString(site.resolve(".cem/state.json")).contains("example-only"), "no secret in the state");
+
+        CliRun restore = CliRun.run(env, tmp, "ig", "restore", "quickstart", "--host", "ig1");
+        assertEquals(0, restore.exitCode(), restore.err());
+        assertTrue(restore.out().contains("ig1: restored the Internet Gateway settings"), restore.out());
+        assertEquals(2, CliRun.run(env, tmp, "plan", "--detailed-exitcode", "quickstart").exitCode(), "the backup differs from the configuration");
+        assertEquals(0, CliRun.run(env, tmp, "apply", "--auto-approve", "quickstart").exitCode());
 
         CliRun removed = CliRun.run(env, tmp, "agent", "remove", "quickstart");
         assertEquals(0, removed.exitCode(), removed.err());

@@ -115,6 +115,15 @@ public final class WindowsState {
             case "windows_service.set" -> setService(args);
             case "internet_gateway.read" -> readGateway();
             case "internet_gateway.set" -> setGateway(args);
+            case "internet_gateway.install" -> {
+                String pkg = args.path("package").asText("").toLowerCase(Locale.ROOT);
+                if (!pkg.endsWith(".msi") && !pkg.endsWith(".exe")) {
+                    throw new IllegalStateException("This command cannot be run due to the error: The system cannot find the file specified.");
+                }
+                gateway().put("installed", true).put("version", "8.8.1");
+                yield JSON.createObjectNode().put("installed", true);
+            }
+            case "internet_gateway.restore" -> restoreGateway(args);
             case "resource_target.read" -> readTargets(args);
             case "resource_target.set" -> setTarget(args);
             case "resource_target.remove" -> {
@@ -315,7 +324,7 @@ public final class WindowsState {
     private ObjectNode gateway() {
         if (!state.has("gateway")) {
             ObjectNode g = state.putObject("gateway");
-            g.put("installed", true).put("version", "8.8.1").put("listenerPort", 443).put("autoRefresh", true).put("statusReporting", false);
+            g.put("installed", false).put("version", "").put("listenerPort", 443).put("autoRefresh", true).put("statusReporting", false);
             g.putArray("servers");
             g.putArray("log");
         }
@@ -335,8 +344,25 @@ public final class WindowsState {
         return g;
     }
 
+    private JsonNode restoreGateway(JsonNode a) {
+        ObjectNode g = gateway();
+        ArrayNode backups = g.withArray("backups");
+        if (backups.isEmpty()) {
+            throw new IllegalStateException("There is no backup of the Internet Gateway settings on this host.");
+        }
+        JsonNode saved = backups.get(backups.size() - 1);
+        for (String f : new String[] {"listenerPort", "servers", "autoRefresh", "statusReporting"}) {
+            g.set(f, saved.get(f).deepCopy());
+        }
+        ((ObjectNode) state.with("services").get(IG_SERVICE)).put("state", "running");
+        return JSON.createObjectNode().put("restored", "lab-" + backups.size());
+    }
+
     private JsonNode setGateway(JsonNode a) {
         ObjectNode g = gateway();
+        if (!g.path("installed").asBoolean()) {
+            throw new IllegalStateException("The Internet Gateway is not installed on this host.");
+        }
         ArrayNode backups = g.withArray("backups");
         ObjectNode backup = g.deepCopy();
         backup.remove("backups");

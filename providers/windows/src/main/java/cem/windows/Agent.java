@@ -72,6 +72,53 @@ final class Agent {
         }
     }
 
+    /** The agent could not run a batch; the message says what, the hint what to do. */
+    static final class AgentException extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final String detail;
+        private final String hint;
+
+        AgentException(String message, String detail, String hint) {
+            super(message, null, false, false);
+            this.detail = detail;
+            this.hint = hint;
+        }
+
+        String detail() {
+            return detail;
+        }
+
+        String hint() {
+            return hint;
+        }
+    }
+
+    /**
+     * Runs this batch on a host: the small loader first; when it says the module is missing or
+     * another version, installs it once and runs the loader again.
+     */
+    JsonNode run(cem.spi.Transport transport, java.time.Duration timeout) throws cem.spi.TransportException, AgentException {
+        cem.spi.CommandResult r = transport.powershell(loaderScript(), timeout);
+        if (r.exitCode() == NEEDS_INSTALL) {
+            cem.spi.CommandResult install = transport.powershell(installScript(), timeout);
+            if (install.exitCode() != 0) {
+                throw new AgentException("Cannot install cem's agent", install.stderr(),
+                        "The account needs to be an administrator; check %ProgramData%\\cem on the host.");
+            }
+            r = transport.powershell(loaderScript(), timeout);
+        }
+        if (r.exitCode() != 0) {
+            throw new AgentException("The agent failed (exit " + r.exitCode() + ")", r.stderr().isBlank() ? r.stdout() : r.stderr(),
+                    "Run with --debug, and check Windows PowerShell 5.1 on the host.");
+        }
+        try {
+            return results(r.stdout());
+        } catch (IllegalStateException e) {
+            throw new AgentException("The agent answered something else than a batch", e.getMessage(),
+                    "This is a bug in the windows provider or the host; run with --debug.");
+        }
+    }
+
     /** The results of a batch, or an exception when the answer is not one. */
     static JsonNode results(String stdout) {
         try {

@@ -173,6 +173,12 @@ final class Itms {
                 if (delete) {
                     return null; // cem does not uninstall a gateway: it forgets it
                 }
+                if (change.operation() == ApplyRequest.Operation.CREATE && a.has("installer")) {
+                    ObjectNode install = WindowsProvider.object().put("package", a.path("installer").path("package").asText());
+                    install.set("arguments", a.path("installer").path("arguments").isArray() ? a.get("installer").get("arguments")
+                            : WindowsProvider.array());
+                    agent.add("internet_gateway.install", install);
+                }
                 args.put("listenerPort", a.path("listenerPort").asInt());
                 ArrayNode servers = args.putArray("servers");
                 a.path("servers").forEach(s -> servers.addObject().put("fqdn", s.path("fqdn").asText())

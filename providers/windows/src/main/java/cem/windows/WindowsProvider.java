@@ -5,7 +5,6 @@ import cem.diag.Diagnostics;
 import cem.diag.Severity;
 import cem.spi.ApplyRequest;
 import cem.spi.ApplyResponse;
-import cem.spi.CommandResult;
 import cem.spi.ConnectionSpec;
 import cem.spi.HostTarget;
 import cem.spi.LiveResource;
@@ -149,31 +148,27 @@ public final class WindowsProvider implements Provider {
     private record Batch(JsonNode results, Diagnostic failure, int trips) {}
 
     private Batch run(HostTarget host, Agent agent) {
-        int before = roundTrips.getOrDefault(host.name(), 0);
         try {
             Transport t = session(host);
-            CommandResult r = t.powershell(agent.loaderScript(), TIMEOUT);
+            JsonNode results = agent.run(t, TIMEOUT);
             roundTrips.merge(host.name(), 1, Integer::sum);
-            if (r.exitCode() == Agent.NEEDS_INSTALL) {
-                // First use on this host (or another cem version): install the module once, then run the batch.
-                CommandResult install = t.powershell(Agent.installScript(), TIMEOUT);
-                if (install.exitCode() != 0) {
-                    return new Batch(null, hostError(host, "Cannot install cem's agent on host " + host.name(), install.stderr(),
-                            "The account needs to be an administrator; check %ProgramData%\\cem on the host."), 1);
-                }
-                r = t.powershell(agent.loaderScript(), TIMEOUT);
-            }
-            if (r.exitCode() != 0) {
-                return new Batch(null, hostError(host, "The agent failed on host " + host.name() + " (exit " + r.exitCode() + ")",
-                        r.stderr().isBlank() ? r.stdout() : r.stderr(), "Run with --debug, and check PowerShell 5.1 on the host."), 1);
-            }
-            return new Batch(Agent.results(r.stdout()), null, roundTrips.get(host.name()) - before);
+            return new Batch(results, null, 1);
         } catch (TransportException e) {
             sessions.remove(host.name());
             return new Batch(null, hostError(host, e.getMessage(), "", e.hint()), 0);
-        } catch (IllegalStateException e) {
-            return new Batch(null, hostError(host, "The agent on host " + host.name() + " answered something else than a batch",
-                    e.getMessage(), "This is a bug in the windows provider or the host; run with --debug."), 1);
+        } catch (Agent.AgentException e) {
+            return new Batch(null, hostError(host, e.getMessage() + " (host " + host.name() + ")", e.detail(), e.hint()), 1);
+        }
+    }
+
+    /** Runs ops on a host outside a plan (cem ig restore): the same agent, installed when needed. */
+    public static JsonNode runOps(Transport transport, List<Map.Entry<String, JsonNode>> ops) throws TransportException {
+        Agent agent = new Agent();
+        ops.forEach(op -> agent.add(op.getKey(), op.getValue()));
+        try {
+            return agent.run(transport, TIMEOUT);
+        } catch (Agent.AgentException e) {
+            throw new IllegalStateException(e.getMessage() + ": " + e.detail());
         }
     }
 

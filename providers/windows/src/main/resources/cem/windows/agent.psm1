@@ -306,6 +306,50 @@ function Set-CemGateway {
     return [ordered]@{ backup = $stamp }
 }
 
+# [?] The IG's silent-install command line is not documented; the package and its arguments come
+# from the configuration (installer.package, installer.arguments). An .msi goes through msiexec /i.
+function Install-CemGateway {
+    param($Arguments)
+    $a = $Arguments
+    if (Test-Path -LiteralPath $script:IgKey) {
+        return [ordered]@{ installed = $true }
+    }
+    $package = [string]$a.package
+    if ($package.ToLowerInvariant().EndsWith('.msi')) {
+        $process = Start-Process -FilePath 'msiexec.exe' -ArgumentList (@('/i', $package) + @($a.arguments)) -Wait -PassThru
+    } else {
+        $process = Start-Process -FilePath $package -ArgumentList @($a.arguments) -Wait -PassThru
+    }
+    if ($process.ExitCode -ne 0) {
+        throw ('The Internet Gateway installer exited with ' + [string]$process.ExitCode + '.')
+    }
+    return [ordered]@{ installed = $true }
+}
+
+# Restores a backup taken by Set-CemGateway (the newest one unless one is named).
+function Restore-CemGateway {
+    param($Arguments)
+    $backups = Join-Path $env:ProgramData 'cem\ig-backups'
+    $files = @(Get-ChildItem -LiteralPath $backups -Filter '*.json' -ErrorAction SilentlyContinue | Sort-Object Name)
+    if ($files.Count -eq 0) {
+        throw 'There is no backup of the Internet Gateway settings on this host.'
+    }
+    $file = $files[$files.Count - 1]
+    if ($Arguments.backup) {
+        $file = @($files | Where-Object { $_.BaseName -eq [string]$Arguments.backup }) | Select-Object -First 1
+        if (-not $file) {
+            throw ('There is no backup named ' + [string]$Arguments.backup + '.')
+        }
+    }
+    $saved = Get-Content -LiteralPath $file.FullName -Raw | ConvertFrom-Json
+    Set-ItemProperty -LiteralPath $script:IgKey -Name ListenerPort -Value ([int]$saved.ListenerPort) -Type DWord
+    Set-ItemProperty -LiteralPath $script:IgKey -Name Servers -Value @($saved.Servers) -Type MultiString
+    Set-ItemProperty -LiteralPath $script:IgKey -Name AutoRefresh -Value ([int]$saved.AutoRefresh) -Type DWord
+    Set-ItemProperty -LiteralPath $script:IgKey -Name StatusReporting -Value ([int]$saved.StatusReporting) -Type DWord
+    Restart-Service -InputObject (Get-Service -DisplayName $script:IgService) -Force
+    return [ordered]@{ restored = $file.BaseName }
+}
+
 # The Notification Server's items go through the ASDK web services on the NS itself, with the
 # account's Windows credentials (documented in the ASDK help).
 $script:Asdk = 'http://localhost/Altiris/ASDK.NS/'
@@ -469,6 +513,8 @@ function Invoke-CemBatch {
                 'windows_service.set' { Set-CemService $op.args }
                 'internet_gateway.read' { Get-CemGateway $op.args }
                 'internet_gateway.set' { Set-CemGateway $op.args }
+                'internet_gateway.install' { Install-CemGateway $op.args }
+                'internet_gateway.restore' { Restore-CemGateway $op.args }
                 'resource_target.read' { Get-CemTargets $op.args }
                 'resource_target.set' { Set-CemTarget $op.args }
                 'resource_target.remove' { Remove-CemTarget $op.args }

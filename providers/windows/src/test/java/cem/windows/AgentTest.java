@@ -114,6 +114,8 @@ class AgentTest {
                 Map.of("Symantec Internet Gateway Service", "stopped")));
         Agent agent = new Agent();
         int gwBefore = agent.add("internet_gateway.read", args());
+        int notInstalled = agent.add("internet_gateway.set", args().put("listenerPort", 443));
+        int install = agent.add("internet_gateway.install", args().put("package", "C:\\Installers\\ig.msi"));
         ObjectNode gw = args().put("listenerPort", 8443).put("autoRefresh", true).put("statusReporting", true).put("keepBackups", 3);
         gw.putArray("servers").addObject().put("fqdn", "smp.example.net").put("port", 4726);
         int gwSet = agent.add("internet_gateway.set", gw);
@@ -131,7 +133,9 @@ class AgentTest {
         missing.putArray("targetNames").add("nope");
         int pBad = agent.add("cem_policy.set", missing);
         JsonNode r = run(host, agent);
-        assertFalse(r.at("/" + gwBefore + "/data/registered").asBoolean());
+        assertFalse(r.at("/" + gwBefore + "/data/installed").asBoolean());
+        assertEquals("The Internet Gateway is not installed on this host.", r.at("/" + notInstalled + "/error/message").asText());
+        assertTrue(r.at("/" + install + "/ok").asBoolean());
         assertTrue(r.at("/" + gwSet + "/ok").asBoolean());
         assertEquals(8443, r.at("/" + gwAfter + "/data/listenerPort").asInt());
         assertTrue(r.at("/" + gwAfter + "/data/registered").asBoolean(), "registered once servers are set and the service runs");
