@@ -38,7 +38,7 @@ class QuickstartTest {
         CliRun plan = CliRun.run(env, tmp, "plan", "--detailed-exitcode", "quickstart");
         assertEquals(2, plan.exitCode(), plan.err() + plan.out());
         assertTrue(plan.out().contains("# internet_gateway.ig1 will be created"), plan.out()); // installed from its package
-        assertTrue(plan.out().contains("Plan: 8 to add, 3 to change, 0 to destroy."), plan.out());
+        assertTrue(plan.out().contains("Plan: 10 to add, 3 to change, 0 to destroy."), plan.out());
 
         CliRun apply = CliRun.run(env, tmp, "apply", "--auto-approve", "quickstart");
         assertEquals(0, apply.exitCode(), apply.err() + apply.out());
@@ -72,11 +72,22 @@ class QuickstartTest {
         assertEquals(0, repaired.exitCode(), repaired.out());
         assertFalse(Files.readString(site.resolve(".cem/state.json")).contains("example-only"), "no secret in the state");
 
+        assertTrue(Files.exists(site.resolve(".cem/cem-offline-package.zip")), "the offline package is written");
         CliRun restore = CliRun.run(env, tmp, "ig", "restore", "quickstart", "--host", "ig1");
         assertEquals(0, restore.exitCode(), restore.err());
         assertTrue(restore.out().contains("ig1: restored the Internet Gateway settings"), restore.out());
         assertEquals(2, CliRun.run(env, tmp, "plan", "--detailed-exitcode", "quickstart").exitCode(), "the backup differs from the configuration");
         assertEquals(0, CliRun.run(env, tmp, "apply", "--auto-approve", "quickstart").exitCode());
+
+        // Moving the gateway to 8443 in all three places makes the offline package stale: it is generated again.
+        Files.writeString(site.resolve("estate.yaml"), Files.readString(site.resolve("estate.yaml"))
+                .replace("openPorts: [443]", "openPorts: [8443]").replace("listenerPort: 443", "listenerPort: 8443")
+                .replace("      - gateway: ig1\n        port: 443", "      - gateway: ig1\n        port: 8443"));
+        CliRun moved = CliRun.run(env, tmp, "plan", "quickstart");
+        assertTrue(moved.out().contains("# offline_package.cem-offline will be updated in-place"), moved.out() + moved.err());
+        assertEquals(0, CliRun.run(env, tmp, "apply", "--auto-approve", "quickstart").exitCode());
+        assertTrue(Files.readString(site.resolve(".cem/cem-offline-package.zip")).contains("8443"), "generated for the new port");
+        assertEquals(0, CliRun.run(env, tmp, "plan", "--detailed-exitcode", "quickstart").exitCode());
 
         CliRun removed = CliRun.run(env, tmp, "agent", "remove", "quickstart");
         assertEquals(0, removed.exitCode(), removed.err());

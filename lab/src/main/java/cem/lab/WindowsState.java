@@ -132,6 +132,27 @@ public final class WindowsState {
             }
             case "cem_policy.read" -> readPolicy(args);
             case "cem_policy.set" -> setPolicy(args);
+            case "site_server.read" -> {
+                ArrayNode out = JSON.createArrayNode();
+                for (JsonNode n : args.path("names")) {
+                    JsonNode server = ns().path("siteServers").get(n.asText().toLowerCase(Locale.ROOT));
+                    if (server != null) {
+                        out.add(server.deepCopy());
+                    }
+                }
+                yield out;
+            }
+            case "site_server.set" -> {
+                ObjectNode server = ns().with("siteServers").putObject(args.path("serverFqdn").asText().toLowerCase(Locale.ROOT));
+                server.put("serverFqdn", args.path("serverFqdn").asText()).put("cemRole", args.path("cemRole").asBoolean(true));
+                server.set("communicationHosts", args.path("communicationHosts").deepCopy());
+                yield JSON.createObjectNode().put("serverFqdn", args.path("serverFqdn").asText());
+            }
+            case "offline_package.generate" -> {
+                ObjectNode policy = (ObjectNode) ns().path("policies").path(DEFAULT_POLICY);
+                String content = "CEM offline package (lab)\ngateways: " + policy.path("gateways") + "\n";
+                yield JSON.createObjectNode().put("package", Base64.getEncoder().encodeToString(content.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            }
             case "cem_certificate.read" -> ns().withArray("revocations").deepCopy();
             case "cem_certificate.revoke" -> {
                 ArrayNode revoked = ns().withArray("revocations");

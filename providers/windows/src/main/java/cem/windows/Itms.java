@@ -17,7 +17,8 @@ import java.util.Set;
 final class Itms {
 
     /** Types cem never deletes from a host: a delete forgets them (or, for the policy, turns CEM off). */
-    static final Set<String> FORGOTTEN_ON_DELETE = Set.of("windows_service", "internet_gateway", "cem_policy", "cem_certificate");
+    static final Set<String> FORGOTTEN_ON_DELETE = Set.of("windows_service", "internet_gateway", "cem_policy", "cem_certificate",
+            "site_server");
     static final int DEFAULT_SITE_PORT = 4726;
 
     private Itms() {}
@@ -140,6 +141,19 @@ final class Itms {
         return null;
     }
 
+    static LiveResource siteServer(ResourceInstance r, JsonNode servers) {
+        for (JsonNode s : servers) {
+            if (s.path("serverFqdn").asText().equalsIgnoreCase(r.attributes().path("serverFqdn").asText())) {
+                ObjectNode attrs = ((ObjectNode) r.attributes()).deepCopy();
+                attrs.put("serverFqdn", s.path("serverFqdn").asText());
+                attrs.put("cemRole", s.path("cemRole").asBoolean());
+                attrs.set("communicationHosts", s.path("communicationHosts"));
+                return new LiveResource(r.address(), true, s.path("serverFqdn").asText(), attrs);
+            }
+        }
+        return LiveResource.absent(r.address());
+    }
+
     /** A revocation, found by thumbprint when the configuration names one, else by computer. */
     static LiveResource revocation(ResourceInstance r, JsonNode revoked) {
         String thumbprint = r.attributes().path("thumbprint").asText("");
@@ -162,6 +176,20 @@ final class Itms {
         boolean delete = change.operation() == ApplyRequest.Operation.DELETE;
         ObjectNode args = WindowsProvider.object();
         switch (r.type()) {
+            case "site_server" -> {
+                if (delete) {
+                    return null; // cem does not remove a site server: it forgets it
+                }
+                args.put("serverFqdn", a.path("serverFqdn").asText()).put("cemRole", a.path("cemRole").asBoolean(true));
+                args.set("communicationHosts", a.path("communicationHosts").isArray() ? a.get("communicationHosts") : WindowsProvider.array());
+                return agent.add("site_server.set", args);
+            }
+            case "offline_package" -> {
+                if (delete) {
+                    return null; // the local file is removed by the provider
+                }
+                return agent.add("offline_package.generate", args);
+            }
             case "cem_certificate" -> {
                 if (delete) {
                     return null; // a revocation cannot be undone: cem forgets it

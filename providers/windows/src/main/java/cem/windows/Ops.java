@@ -73,7 +73,7 @@ final class Ops {
                 }
                 return agent.add("windows_service.set", args);
             }
-            case "internet_gateway", "resource_target", "cem_policy", "cem_certificate" -> {
+            case "internet_gateway", "resource_target", "cem_policy", "cem_certificate", "site_server", "offline_package" -> {
                 return Itms.op(agent, change);
             }
             default -> throw new IllegalArgumentException("not a Windows resource type: " + r.type());

@@ -23,16 +23,19 @@ final class Reads {
     private int gateway = -1;
     private int targets = -1;
     private int revocations = -1;
+    private int siteServers = -1;
     private final java.util.Map<String, Integer> policies = new java.util.HashMap<>();
 
     static Reads add(Agent agent, Collection<ResourceInstance> resources) {
         Reads r = new Reads();
         ArrayNode serviceNames = WindowsProvider.array();
         ArrayNode targetNames = WindowsProvider.array();
+        ArrayNode siteNames = WindowsProvider.array();
         for (ResourceInstance i : resources) {
             switch (i.type()) {
                 case "internet_gateway" -> r.gateway = r.gateway >= 0 ? r.gateway : agent.add("internet_gateway.read", WindowsProvider.object());
                 case "resource_target" -> targetNames.add(Itms.targetName(i));
+                case "site_server" -> siteNames.add(i.attributes().path("serverFqdn").asText());
                 case "cem_certificate" -> r.revocations = r.revocations >= 0 ? r.revocations
                         : agent.add("cem_certificate.read", WindowsProvider.object());
                 case "cem_policy" -> r.policies.computeIfAbsent(Itms.policyName(i),
@@ -45,6 +48,11 @@ final class Reads {
                 default -> {
                 }
             }
+        }
+        if (!siteNames.isEmpty()) {
+            ObjectNode args = WindowsProvider.object();
+            args.set("names", siteNames);
+            r.siteServers = agent.add("site_server.read", args);
         }
         if (!targetNames.isEmpty()) {
             ObjectNode args = WindowsProvider.object();
@@ -69,6 +77,8 @@ final class Reads {
             case "resource_target" -> Itms.target(r, data(results, targets));
             case "cem_policy" -> Itms.policy(r, data(results, policies.get(Itms.policyName(r))));
             case "cem_certificate" -> Itms.revocation(r, data(results, revocations));
+            case "site_server" -> Itms.siteServer(r, data(results, siteServers));
+            case "offline_package" -> OfflinePackage.live(r, host);
             default -> throw new IllegalStateException("not a Windows resource type: " + r.type());
         };
     }

@@ -103,6 +103,15 @@ public final class WindowsProvider implements Provider {
         java.util.Set<String> failed = new java.util.HashSet<>();
         byOp.forEach((index, change) -> {
             JsonNode result = batch.results().path(index);
+            if (result.path("ok").asBoolean(false) && change.resource().type().equals("offline_package")) {
+                try {
+                    OfflinePackage.write(change.resource(), request.host(), result.path("data"));
+                } catch (IOException e) {
+                    failed.add(change.resource().address());
+                    diags.add(new Diagnostic(Severity.ERROR, "PRV4004", "Cannot write the offline package of " + change.resource().address(),
+                            e.getMessage(), "Check that cem may write the output path.", null, change.resource().address()));
+                }
+            }
             if (!result.path("ok").asBoolean(false)) {
                 String address = change.resource().address();
                 failed.add(address);
@@ -116,6 +125,15 @@ public final class WindowsProvider implements Provider {
             ResourceInstance r = change.resource();
             if (failed.contains(r.address()) || diags.build().list().stream().anyMatch(d -> r.address().equals(d.address()))) {
                 continue;
+            }
+            if (change.operation() == ApplyRequest.Operation.DELETE && r.type().equals("offline_package")) {
+                try {
+                    OfflinePackage.delete(r, request.host());
+                } catch (IOException e) {
+                    diags.add(new Diagnostic(Severity.ERROR, "PRV4004", "Cannot delete " + r.address(), e.getMessage(),
+                            "Delete the file by hand.", null, r.address()));
+                    continue;
+                }
             }
             LiveResource now = reads.live(withIdentityFromImport(r, change, batch.results(), byOp), batch.results(), request.host());
             if (change.operation() == ApplyRequest.Operation.DELETE) {

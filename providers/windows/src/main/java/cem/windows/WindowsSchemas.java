@@ -44,6 +44,15 @@ final class WindowsSchemas {
                 AttributeSchema.of("computer", Kind.CASE_INSENSITIVE).forcingReplacement(),
                 AttributeSchema.of("thumbprint", Kind.CASE_INSENSITIVE).forcingReplacement(),
                 AttributeSchema.of("revoked", Kind.BOOLEAN))));
+        all.put("site_server", ResourceSchema.of("site_server", false, Map.of("cemRole", true), List.of(
+                AttributeSchema.of("serverFqdn", Kind.CASE_INSENSITIVE).forcingReplacement(),
+                AttributeSchema.of("publishedFqdn", Kind.CASE_INSENSITIVE),
+                AttributeSchema.of("cemRole", Kind.BOOLEAN),
+                AttributeSchema.of("communicationHosts", Kind.SET),
+                AttributeSchema.of("certificate", Kind.STRING))));
+        all.put("offline_package", ResourceSchema.of("offline_package", false, Map.of(), List.of(
+                AttributeSchema.of("policy", Kind.STRING),
+                AttributeSchema.of("output", Kind.STRING).forcingReplacement())));
         return Map.copyOf(all);
     }
 

@@ -492,6 +492,24 @@ function Revoke-CemCertificate {
     throw 'cem: ITMS documents no API to revoke a CEM certificate. Revoke it in the console (Certificate Management), then run cem plan.'
 }
 
+# [?] Site servers' CEM role and published communication hosts (Site Server Communication Profile)
+# and the CEM offline package have no documented API: on a real NS these ops say what to do in the
+# console; the lab implements the intended behaviour so that plans and the rest can be tested.
+function Get-CemSiteServers {
+    param($Arguments)
+    throw 'cem: ITMS documents no API to read site server communication profiles. Check Settings > Notification Server > Site Server Settings in the console.'
+}
+
+function Set-CemSiteServer {
+    param($Arguments)
+    throw 'cem: ITMS documents no API to set a site server''s CEM role or published hosts. Set them in the console, then run cem plan.'
+}
+
+function New-CemOfflinePackage {
+    param($Arguments)
+    throw 'cem: ITMS documents no API to generate the CEM offline package. Generate it in Settings > Notification Server > Cloud-enabled Management.'
+}
+
 function Invoke-CemBatch {
     param([Parameter(Mandatory = $true)][string]$Request)
     $text = [Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($Request))
@@ -522,6 +540,9 @@ function Invoke-CemBatch {
                 'cem_policy.set' { Set-CemPolicy $op.args }
                 'cem_certificate.read' { Get-CemRevocations $op.args }
                 'cem_certificate.revoke' { Revoke-CemCertificate $op.args }
+                'site_server.read' { Get-CemSiteServers $op.args }
+                'site_server.set' { Set-CemSiteServer $op.args }
+                'offline_package.generate' { New-CemOfflinePackage $op.args }
                 default { throw ('Unknown op ' + [string]$op.op) }
             }
             $results += ,([ordered]@{ ok = $true; data = $data })
