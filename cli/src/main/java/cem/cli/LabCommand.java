@@ -111,7 +111,18 @@ final class LabCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
-            var changes = cem.lab.Drift.apply(LabRouting.directory(session.resolve(directory)));
+            var changes = new java.util.ArrayList<>(cem.lab.Drift.apply(LabRouting.directory(session.resolve(directory))));
+            // The offline package is a local file: someone deletes it.
+            try (var files = Files.list(session.resolve(directory).resolve(".cem"))) {
+                for (Path p : files.filter(f -> f.getFileName().toString().endsWith(".cem.json")).toList()) {
+                    Path pkg = p.resolveSibling(p.getFileName().toString().replace(".cem.json", ""));
+                    if (Files.deleteIfExists(pkg)) {
+                        changes.add("local: offline package " + pkg.getFileName() + " deleted");
+                    }
+                }
+            } catch (IOException e) {
+                // no .cem directory: nothing applied yet
+            }
             if (changes.isEmpty()) {
                 session.out().println("The lab of " + directory + " has no host state yet: run `cem apply " + directory + "` first.");
                 session.out().flush();

@@ -56,7 +56,7 @@ class QuickstartTest {
         CliRun drift = CliRun.run(env, tmp, "lab", "drift", "quickstart");
         assertEquals(0, drift.exitCode(), drift.err());
         long changes = drift.out().lines().filter(l -> l.startsWith("drift: ")).count();
-        assertTrue(changes >= 8, drift.out());
+        assertTrue(changes >= 11, drift.out());
 
         CliRun seen = CliRun.run(env, tmp, "plan", "--detailed-exitcode", "quickstart");
         assertEquals(2, seen.exitCode(), seen.out());
@@ -65,7 +65,10 @@ class QuickstartTest {
         assertTrue(seen.out().contains("~ listenerPort    = 8443 -> 443"), seen.out());
         assertTrue(seen.out().contains("~ enabled                 = false -> true"), seen.out());
         assertTrue(seen.out().contains("# resource_target.cloud-laptops must be replaced"), seen.out());
-        assertTrue(seen.out().contains("Plan: 1 to add, 7 to change, 1 to destroy."), seen.out());
+        assertTrue(seen.out().contains("# certificate.gateway-cert will be created (it was deleted outside cem)"), seen.out());
+        assertTrue(seen.out().contains("# offline_package.cem-offline will be created (it was deleted outside cem)"), seen.out());
+        assertTrue(seen.out().contains("# site_server.sitesrv has changed"), seen.out());
+        assertTrue(seen.out().contains("Plan: 3 to add, 8 to change, 1 to destroy."), seen.out());
 
         assertEquals(0, CliRun.run(env, tmp, "apply", "--auto-approve", "quickstart").exitCode());
         CliRun repaired = CliRun.run(env, tmp, "plan", "--detailed-exitcode", "quickstart");

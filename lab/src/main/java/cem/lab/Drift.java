@@ -70,6 +70,25 @@ public final class Drift {
             done.add(host + ": resource target \"" + target.getKey() + "\" rebased on All Computers in the console");
             break;
         }
+        for (Iterator<Map.Entry<String, JsonNode>> it = s.path("ns").path("siteServers").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> server = it.next();
+            ((ObjectNode) server.getValue()).put("cemRole", false);
+            done.add(host + ": site server " + server.getKey() + " no longer serves cloud-enabled agents");
+        }
+        // A certificate that no binding uses is deleted from the store (a clean-up gone too far).
+        Iterator<Map.Entry<String, JsonNode>> certs = s.path("certificates").fields();
+        while (certs.hasNext()) {
+            Map.Entry<String, JsonNode> cert = certs.next();
+            boolean bound = false;
+            for (JsonNode b : s.path("sslBindings")) {
+                bound |= b.path("thumbprint").asText().equalsIgnoreCase(cert.getKey());
+            }
+            if (!bound) {
+                certs.remove();
+                done.add(host + ": certificate " + cert.getKey() + " deleted from LocalMachine\\My");
+                break;
+            }
+        }
         JsonNode policies = s.path("ns").path("policies");
         for (Iterator<Map.Entry<String, JsonNode>> it = policies.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> policy = it.next();
