@@ -47,6 +47,7 @@ final class ReportCommand implements Callable<Integer> {
             ArrayNode gateways = report.putArray("gateways");
             ArrayNode policies = report.putArray("policies");
             ArrayNode certificates = report.putArray("certificates");
+            ArrayNode revoked = report.putArray("revokedAgentCertificates");
             for (ResourceChange c : planned.plan().changes()) {
                 JsonNode live = c.before();
                 if (live == null) {
@@ -74,6 +75,8 @@ final class ReportCommand implements Callable<Integer> {
                             cert.putNull("daysLeft");
                         }
                     }
+                    case "cem_certificate" -> revoked.addObject().put("name", c.name())
+                            .put("computer", live.path("computer").asText("")).put("thumbprint", live.path("thumbprint").asText(""));
                     default -> {
                     }
                 }
@@ -109,6 +112,11 @@ final class ReportCommand implements Callable<Integer> {
             b.append("    targets ").append(p.path("targets").isEmpty() ? "NONE: no agent receives the policy" : p.path("targets").toString())
                     .append('\n');
         });
+        if (!r.get("revokedAgentCertificates").isEmpty()) {
+            b.append("\nRevoked agent certificates\n");
+            r.get("revokedAgentCertificates").forEach(x -> b.append("  ").append(x.path("name").asText()).append(": ")
+                    .append(x.path("computer").asText()).append(' ').append(x.path("thumbprint").asText()).append('\n'));
+        }
         b.append("\nCertificates\n");
         if (r.get("certificates").isEmpty()) {
             b.append("  (none on the hosts yet)\n");

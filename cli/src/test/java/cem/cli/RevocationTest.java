@@ -31,6 +31,8 @@ class RevocationTest {
         assertTrue(plan.out().contains("# cem_certificate.lost-laptop will be REVOKED — one-way"), plan.out());
         assertEquals(0, CliRun.run(Map.of(), tmp, "apply", "--auto-approve", "site").exitCode());
         assertEquals(0, CliRun.run(Map.of(), tmp, "plan", "--detailed-exitcode", "site").exitCode());
+        CliRun report = CliRun.run(Map.of(), tmp, "report", "site");
+        assertTrue(report.out().contains("Revoked agent certificates\n  lost-laptop: LAPTOP-042"), report.out());
         Files.writeString(site.resolve("estate.yaml"), config.replace("  - {type: cem_certificate, name: lost-laptop, host: ns1, computer: LAPTOP-042}\n",
                 "  []\n").replace("resources:\n  []", "resources: []"));
         CliRun forget = CliRun.run(Map.of(), tmp, "plan", "site");

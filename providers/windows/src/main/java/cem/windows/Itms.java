@@ -23,6 +23,17 @@ final class Itms {
 
     private Itms() {}
 
+    /** The [?] locations of a gateway's settings and logs, when the resource names them. */
+    static ObjectNode locations(ResourceInstance r) {
+        ObjectNode args = WindowsProvider.object();
+        for (String f : new String[] {"settingsKey", "logDirectory"}) {
+            if (r.attributes().hasNonNull(f)) {
+                args.put(f, r.attributes().get(f).asText());
+            }
+        }
+        return args;
+    }
+
     static String targetName(ResourceInstance r) {
         return r.attributes().path("targetName").asText(r.name());
     }
@@ -202,11 +213,12 @@ final class Itms {
                     return null; // cem does not uninstall a gateway: it forgets it
                 }
                 if (change.operation() == ApplyRequest.Operation.CREATE && a.has("installer")) {
-                    ObjectNode install = WindowsProvider.object().put("package", a.path("installer").path("package").asText());
+                    ObjectNode install = locations(r).put("package", a.path("installer").path("package").asText());
                     install.set("arguments", a.path("installer").path("arguments").isArray() ? a.get("installer").get("arguments")
                             : WindowsProvider.array());
                     agent.add("internet_gateway.install", install);
                 }
+                args.setAll(locations(r));
                 args.put("listenerPort", a.path("listenerPort").asInt());
                 ArrayNode servers = args.putArray("servers");
                 a.path("servers").forEach(s -> servers.addObject().put("fqdn", s.path("fqdn").asText())

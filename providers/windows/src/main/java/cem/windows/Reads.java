@@ -33,7 +33,7 @@ final class Reads {
         ArrayNode siteNames = WindowsProvider.array();
         for (ResourceInstance i : resources) {
             switch (i.type()) {
-                case "internet_gateway" -> r.gateway = r.gateway >= 0 ? r.gateway : agent.add("internet_gateway.read", WindowsProvider.object());
+                case "internet_gateway" -> r.gateway = r.gateway >= 0 ? r.gateway : agent.add("internet_gateway.read", Itms.locations(i));
                 case "resource_target" -> targetNames.add(Itms.targetName(i));
                 case "site_server" -> siteNames.add(i.attributes().path("serverFqdn").asText());
                 case "cem_certificate" -> r.revocations = r.revocations >= 0 ? r.revocations

@@ -252,12 +252,25 @@ $script:IgService = 'Symantec Internet Gateway Service'
 $script:IgLogs = Join-Path $env:ProgramData 'Symantec\Internet Gateway\Logs'
 $script:IgRegistered = 'Internet Gateway successfully registered with Notification Server'
 
+# Where a site's gateway differs, the resource names the key and the log folder (settingsKey, logDirectory).
+function Get-CemIgKey {
+    param($Arguments)
+    if ($Arguments -and $Arguments.settingsKey) { return [string]$Arguments.settingsKey }
+    return $script:IgKey
+}
+
+function Get-CemIgLogs {
+    param($Arguments)
+    if ($Arguments -and $Arguments.logDirectory) { return [string]$Arguments.logDirectory }
+    return $script:IgLogs
+}
+
 function Get-CemGateway {
     param($Arguments)
-    if (-not (Test-Path -LiteralPath $script:IgKey)) {
+    if (-not (Test-Path -LiteralPath (Get-CemIgKey $Arguments))) {
         return [ordered]@{ installed = $false }
     }
-    $p = Get-ItemProperty -LiteralPath $script:IgKey
+    $p = Get-ItemProperty -LiteralPath (Get-CemIgKey $Arguments)
     $servers = @()
     foreach ($entry in @($p.Servers)) {
         $parts = ([string]$entry) -split ':'
@@ -265,7 +278,7 @@ function Get-CemGateway {
     }
     $service = Get-CimInstance -ClassName Win32_Service -Filter ("DisplayName='" + $script:IgService + "'")
     $registered = $false
-    $log = Get-ChildItem -LiteralPath $script:IgLogs -Filter 'a*.log' -ErrorAction SilentlyContinue | Sort-Object LastWriteTime | Select-Object -Last 1
+    $log = Get-ChildItem -LiteralPath (Get-CemIgLogs $Arguments) -Filter 'a*.log' -ErrorAction SilentlyContinue | Sort-Object LastWriteTime | Select-Object -Last 1
     if ($log) {
         $registered = [bool](Select-String -LiteralPath $log.FullName -SimpleMatch $script:IgRegistered -Quiet)
     }
@@ -286,21 +299,21 @@ function Get-CemGateway {
 function Set-CemGateway {
     param($Arguments)
     $a = $Arguments
-    if (-not (Test-Path -LiteralPath $script:IgKey)) {
+    if (-not (Test-Path -LiteralPath (Get-CemIgKey $Arguments))) {
         throw 'The Internet Gateway is not installed on this host.'
     }
     # A backup of the settings before every change; the newest ones are kept.
     $backups = Join-Path $env:ProgramData 'cem\ig-backups'
     New-Item -ItemType Directory -Force -Path $backups | Out-Null
     $stamp = [DateTime]::UtcNow.ToString('yyyyMMddTHHmmssfffZ')
-    Get-ItemProperty -LiteralPath $script:IgKey | ConvertTo-Json -Depth 4 | Set-Content -LiteralPath (Join-Path $backups ($stamp + '.json'))
+    Get-ItemProperty -LiteralPath (Get-CemIgKey $Arguments) | ConvertTo-Json -Depth 4 | Set-Content -LiteralPath (Join-Path $backups ($stamp + '.json'))
     $keep = [int]$a.keepBackups
     Get-ChildItem -LiteralPath $backups -Filter '*.json' | Sort-Object Name -Descending | Select-Object -Skip $keep | Remove-Item -Force
     $servers = @($a.servers | ForEach-Object { [string]$_.fqdn + ':' + [string]$_.port })
-    Set-ItemProperty -LiteralPath $script:IgKey -Name ListenerPort -Value ([int]$a.listenerPort) -Type DWord
-    Set-ItemProperty -LiteralPath $script:IgKey -Name Servers -Value $servers -Type MultiString
-    Set-ItemProperty -LiteralPath $script:IgKey -Name AutoRefresh -Value ([int][bool]$a.autoRefresh) -Type DWord
-    Set-ItemProperty -LiteralPath $script:IgKey -Name StatusReporting -Value ([int][bool]$a.statusReporting) -Type DWord
+    Set-ItemProperty -LiteralPath (Get-CemIgKey $Arguments) -Name ListenerPort -Value ([int]$a.listenerPort) -Type DWord
+    Set-ItemProperty -LiteralPath (Get-CemIgKey $Arguments) -Name Servers -Value $servers -Type MultiString
+    Set-ItemProperty -LiteralPath (Get-CemIgKey $Arguments) -Name AutoRefresh -Value ([int][bool]$a.autoRefresh) -Type DWord
+    Set-ItemProperty -LiteralPath (Get-CemIgKey $Arguments) -Name StatusReporting -Value ([int][bool]$a.statusReporting) -Type DWord
     $service = Get-Service -DisplayName $script:IgService
     Restart-Service -InputObject $service -Force
     return [ordered]@{ backup = $stamp }
@@ -311,7 +324,7 @@ function Set-CemGateway {
 function Install-CemGateway {
     param($Arguments)
     $a = $Arguments
-    if (Test-Path -LiteralPath $script:IgKey) {
+    if (Test-Path -LiteralPath (Get-CemIgKey $Arguments)) {
         return [ordered]@{ installed = $true }
     }
     $package = [string]$a.package
@@ -342,10 +355,10 @@ function Restore-CemGateway {
         }
     }
     $saved = Get-Content -LiteralPath $file.FullName -Raw | ConvertFrom-Json
-    Set-ItemProperty -LiteralPath $script:IgKey -Name ListenerPort -Value ([int]$saved.ListenerPort) -Type DWord
-    Set-ItemProperty -LiteralPath $script:IgKey -Name Servers -Value @($saved.Servers) -Type MultiString
-    Set-ItemProperty -LiteralPath $script:IgKey -Name AutoRefresh -Value ([int]$saved.AutoRefresh) -Type DWord
-    Set-ItemProperty -LiteralPath $script:IgKey -Name StatusReporting -Value ([int]$saved.StatusReporting) -Type DWord
+    Set-ItemProperty -LiteralPath (Get-CemIgKey $Arguments) -Name ListenerPort -Value ([int]$saved.ListenerPort) -Type DWord
+    Set-ItemProperty -LiteralPath (Get-CemIgKey $Arguments) -Name Servers -Value @($saved.Servers) -Type MultiString
+    Set-ItemProperty -LiteralPath (Get-CemIgKey $Arguments) -Name AutoRefresh -Value ([int]$saved.AutoRefresh) -Type DWord
+    Set-ItemProperty -LiteralPath (Get-CemIgKey $Arguments) -Name StatusReporting -Value ([int]$saved.StatusReporting) -Type DWord
     Restart-Service -InputObject (Get-Service -DisplayName $script:IgService) -Force
     return [ordered]@{ restored = $file.BaseName }
 }
