@@ -48,6 +48,7 @@ final class ReportCommand implements Callable<Integer> {
             ArrayNode policies = report.putArray("policies");
             ArrayNode certificates = report.putArray("certificates");
             ArrayNode revoked = report.putArray("revokedAgentCertificates");
+            ArrayNode targets = report.putArray("targets");
             for (ResourceChange c : planned.plan().changes()) {
                 JsonNode live = c.before();
                 if (live == null) {
@@ -57,11 +58,14 @@ final class ReportCommand implements Callable<Integer> {
                     case "internet_gateway" -> gateways.addObject().put("name", c.name()).put("host", c.host())
                             .put("externalFqdn", live.path("externalFqdn").asText()).put("listenerPort", live.path("listenerPort").asInt())
                             .put("service", live.path("serviceState").asText()).put("registered", live.path("registered").asBoolean())
-                            .put("statusReporting", live.path("statusReporting").asBoolean());
+                            .put("statusReporting", live.path("statusReporting").asBoolean())
+                            .put("version", live.path("installedVersion").asText());
+                    case "resource_target" -> targets.addObject().put("name", c.name()).put("members", live.path("memberCount").asInt());
                     case "cem_policy" -> {
                         ObjectNode p = policies.addObject().put("name", c.name()).put("host", c.host())
                                 .put("enabled", live.path("enabled").asBoolean())
-                                .put("allowCloudCommunication", live.path("allowCloudCommunication").asBoolean());
+                                .put("allowCloudCommunication", live.path("allowCloudCommunication").asBoolean())
+                                .put("nsVersion", live.path("nsVersion").asText());
                         p.set("gateways", live.path("gateways"));
                         p.set("targets", live.path("targets"));
                     }
@@ -81,6 +85,7 @@ final class ReportCommand implements Callable<Integer> {
                     }
                 }
             }
+            versionCheck(report);
             if (json) {
                 session.out().println(report.toPrettyString());
             } else {
@@ -91,14 +96,38 @@ final class ReportCommand implements Callable<Integer> {
         }
     }
 
+    /** From 8.8.1 on, every gateway must run the NS's version (KB 440752): flag the ones that do not. */
+    private static void versionCheck(ObjectNode report) {
+        String ns = report.path("policies").path(0).path("nsVersion").asText("");
+        for (JsonNode g : report.get("gateways")) {
+            String ig = g.path("version").asText("");
+            boolean matters = !ns.isEmpty() && !ig.isEmpty() && atLeast881(ns);
+            ((ObjectNode) g).put("versionMatchesNs", !matters || ig.equals(ns));
+        }
+    }
+
+    private static boolean atLeast881(String version) {
+        String[] p = version.split("\\.");
+        int[] v = new int[3];
+        for (int i = 0; i < 3 && i < p.length; i++) {
+            try {
+                v[i] = Integer.parseInt(p[i]);
+            } catch (NumberFormatException e) {
+                return false;
+            }
+        }
+        return v[0] > 8 || (v[0] == 8 && (v[1] > 8 || (v[1] == 8 && v[2] >= 1)));
+    }
+
     private static String text(ObjectNode r) {
         StringBuilder b = new StringBuilder("Gateways\n");
         if (r.get("gateways").isEmpty()) {
             b.append("  (none on the hosts yet)\n");
         }
-        r.get("gateways").forEach(g -> b.append(String.format("  %-12s %-28s port %-5d service %-8s %s%n", g.path("name").asText(),
+        r.get("gateways").forEach(g -> b.append(String.format("  %-12s %-28s port %-5d service %-8s %s%s%n", g.path("name").asText(),
                 g.path("externalFqdn").asText(), g.path("listenerPort").asInt(), g.path("service").asText(),
-                g.path("registered").asBoolean() ? "registered with the NS" : "NOT registered")));
+                g.path("registered").asBoolean() ? "registered with the NS" : "NOT registered",
+                g.path("versionMatchesNs").asBoolean(true) ? "" : "; version " + g.path("version").asText() + " differs from the NS's")));
         b.append("\nCEM policy\n");
         if (r.get("policies").isEmpty()) {
             b.append("  (none on the hosts yet)\n");
@@ -112,6 +141,8 @@ final class ReportCommand implements Callable<Integer> {
             b.append("    targets ").append(p.path("targets").isEmpty() ? "NONE: no agent receives the policy" : p.path("targets").toString())
                     .append('\n');
         });
+        r.get("targets").forEach(t -> b.append("  target ").append(t.path("name").asText()).append(": ")
+                .append(t.path("members").asInt()).append(" computer(s)\n"));
         if (!r.get("revokedAgentCertificates").isEmpty()) {
             b.append("\nRevoked agent certificates\n");
             r.get("revokedAgentCertificates").forEach(x -> b.append("  ").append(x.path("name").asText()).append(": ")

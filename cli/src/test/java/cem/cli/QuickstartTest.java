@@ -52,6 +52,13 @@ class QuickstartTest {
         assertEquals(443, json.at("/gateways/0/listenerPort").asInt());
         assertEquals("cloud-laptops", json.at("/policies/0/targets/0").asText());
         assertEquals(2, json.get("certificates").size());
+        assertTrue(report.out().contains("target cloud-laptops: 12 computer(s)"), report.out());
+        assertTrue(json.at("/gateways/0/versionMatchesNs").asBoolean());
+        Path ig = site.resolve(".cem/lab/ig1.json");
+        Files.writeString(ig, Files.readString(ig).replace("\"version\" : \"8.8.1\"", "\"version\" : \"8.8.0\""));
+        CliRun mismatch = CliRun.run(env, tmp, "report", "quickstart");
+        assertTrue(mismatch.out().contains("version 8.8.0 differs from the NS's"), mismatch.out());
+        Files.writeString(ig, Files.readString(ig).replace("\"version\" : \"8.8.0\"", "\"version\" : \"8.8.1\""));
 
         CliRun drift = CliRun.run(env, tmp, "lab", "drift", "quickstart");
         assertEquals(0, drift.exitCode(), drift.err());
@@ -62,8 +69,9 @@ class QuickstartTest {
         assertEquals(2, seen.exitCode(), seen.out());
         assertTrue(seen.out().contains("Note: Objects have changed outside of cem"), seen.out());
         assertTrue(seen.out().contains("~ certificate = \"ns-cert\" -> \"(certificate "), seen.out());
-        assertTrue(seen.out().contains("~ listenerPort    = 8443 -> 443"), seen.out());
-        assertTrue(seen.out().contains("~ enabled                 = false -> true"), seen.out());
+        String spaced = seen.out().replaceAll(" +", " ");
+        assertTrue(spaced.contains("~ listenerPort = 8443 -> 443"), seen.out());
+        assertTrue(spaced.contains("~ enabled = false -> true"), seen.out());
         assertTrue(seen.out().contains("# resource_target.cloud-laptops must be replaced"), seen.out());
         assertTrue(seen.out().contains("# certificate.gateway-cert will be created (it was deleted outside cem)"), seen.out());
         assertTrue(seen.out().contains("# offline_package.cem-offline will be created (it was deleted outside cem)"), seen.out());

@@ -284,7 +284,7 @@ public final class Planner {
         boolean differs = false;
         for (Iterator<String> it = s.attributes().fieldNames(); it.hasNext(); ) {
             String attr = it.next();
-            if (!schema.isSensitive(attr) && live.attributes().has(attr)
+            if (!schema.isSensitive(attr) && !schema.isComputed(attr) && live.attributes().has(attr)
                     && !Values.equal(schema, attr, s.attributes().get(attr), live.attributes().get(attr))) {
                 differs = true;
             }

@@ -424,7 +424,8 @@ public final class WindowsState {
         for (JsonNode name : args.path("names")) {
             JsonNode t = ns().path("targets").get(name.asText());
             if (t != null) {
-                out.add(t.deepCopy());
+                // The lab's NS knows twelve computers; a target with filters holds them all.
+                out.add(((ObjectNode) t.deepCopy()).put("memberCount", t.path("filters").isEmpty() ? 0 : 12));
             }
         }
         return out;
@@ -449,6 +450,7 @@ public final class WindowsState {
         }
         ObjectNode out = ((ObjectNode) p).deepCopy();
         out.put("exists", true);
+        out.put("nsVersion", "8.8.1");
         ArrayNode targets = out.putArray("targets");
         for (JsonNode guid : p.path("targets")) {
             String name = "";

@@ -62,6 +62,7 @@ final class Itms {
             attrs.put("version", g.path("version").asText());
         }
         attrs.put("registered", g.path("registered").asBoolean());
+        attrs.put("installedVersion", g.path("version").asText());
         attrs.put("serviceState", g.path("serviceState").asText());
         return new LiveResource(r.address(), true, "internet-gateway", attrs);
     }
@@ -88,6 +89,7 @@ final class Itms {
                 attrs.put("baseGroup", t.path("baseGroup").asText(r.attributes().path("baseGroup").asText()));
                 // [?] The ASDK cannot return a target's filters: where the host does not say, what cem set stands.
                 attrs.set("filters", t.has("filters") ? t.get("filters") : r.attributes().path("filters"));
+                attrs.put("memberCount", t.path("memberCount").asInt());
                 return new LiveResource(r.address(), true, t.path("guid").asText(), attrs);
             }
         }
@@ -127,6 +129,7 @@ final class Itms {
         if (desired.has("targetGuids") || !guids.isEmpty()) {
             attrs.set("targetGuids", guids);
         }
+        attrs.put("nsVersion", p.path("nsVersion").asText());
         return new LiveResource(r.address(), true, p.path("guid").asText(), attrs);
     }
 

@@ -23,13 +23,15 @@ final class WindowsSchemas {
                         AttributeSchema.of("statusReporting", Kind.BOOLEAN),
                         AttributeSchema.of("version", Kind.STRING),
                         AttributeSchema.of("registered", Kind.BOOLEAN).asComputed(),
+                        AttributeSchema.of("installedVersion", Kind.STRING).asComputed(),
                         AttributeSchema.of("serviceState", Kind.STRING).asComputed())));
         all.put("resource_target", ResourceSchema.of("resource_target", false,
                 Map.of("mode", "computers", "baseGroup", "All Discovered Resources"), List.of(
                         AttributeSchema.of("targetName", Kind.STRING).forcingReplacement(),
                         AttributeSchema.of("mode", Kind.CASE_INSENSITIVE).forcingReplacement(),
                         AttributeSchema.of("baseGroup", Kind.STRING).forcingReplacement(),
-                        AttributeSchema.of("filters", Kind.OBJECT).forcingReplacement())));
+                        AttributeSchema.of("filters", Kind.OBJECT).forcingReplacement(),
+                        AttributeSchema.of("memberCount", Kind.NUMBER).asComputed())));
         all.put("cem_policy", ResourceSchema.of("cem_policy", false,
                 Map.of("enabled", true, "allowCloudCommunication", true, "policyName", DEFAULT_POLICY), List.of(
                         AttributeSchema.of("policyName", Kind.STRING).forcingReplacement(),
@@ -39,7 +41,8 @@ final class WindowsSchemas {
                         AttributeSchema.of("preferCem", Kind.BOOLEAN),
                         AttributeSchema.of("preferCemOnVpn", Kind.BOOLEAN),
                         AttributeSchema.of("targets", Kind.SET),
-                        AttributeSchema.of("targetGuids", Kind.SET))));
+                        AttributeSchema.of("targetGuids", Kind.SET),
+                        AttributeSchema.of("nsVersion", Kind.STRING).asComputed())));
         all.put("cem_certificate", ResourceSchema.of("cem_certificate", false, Map.of("revoked", true), List.of(
                 AttributeSchema.of("computer", Kind.CASE_INSENSITIVE).forcingReplacement(),
                 AttributeSchema.of("thumbprint", Kind.CASE_INSENSITIVE).forcingReplacement(),

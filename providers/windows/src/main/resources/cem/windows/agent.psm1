@@ -380,7 +380,8 @@ function Get-CemTargets {
         $found = Invoke-CemAsdk 'ItemManagementService' 'GetItemsByNameAndType' @{ name = [string]$name; typeName = 'ResourceTarget' }
         foreach ($guid in @($found.ArrayOfGuid.guid)) {
             # [?] A target's filters cannot be read back through the ASDK; cem reports what it set.
-            $list += [ordered]@{ name = [string]$name; guid = [string]$guid }
+            $members = Invoke-CemAsdk 'ScopingManagementService' 'GetResourceTargetMembership' @{ resourceTargetGuid = [string]$guid }
+            $list += [ordered]@{ name = [string]$name; guid = [string]$guid; memberCount = @($members.ArrayOfGuid.guid).Count }
         }
     }
     return ,$list
@@ -420,6 +421,14 @@ function Remove-CemTarget {
 # Get-CemPolicy and Set-CemPolicy hold the assumed shape: a cloudEnabledManagementSettings element
 # with allowCloudCommunication, preferCem, preferCemOnVpn and gateways/gateway[@fqdn,@port].
 # Check read-only on a real NS with ExportItemXmlString on the policy's GUID.
+# [?] Where the NS records its version; assumption: the Notification Server key's Version value.
+# Check read-only: Get-ItemProperty 'HKLM:\SOFTWARE\Altiris\eXpress\Notification Server'
+function Get-CemNsVersion {
+    $p = Get-ItemProperty -LiteralPath 'HKLM:\SOFTWARE\Altiris\eXpress\Notification Server' -ErrorAction SilentlyContinue
+    if ($p) { return [string]$p.Version }
+    return ''
+}
+
 function Get-CemPolicy {
     param($Arguments)
     $found = Invoke-CemAsdk 'ItemManagementService' 'GetItemsByName' @{ itemName = [string]$Arguments.policyName }
@@ -443,6 +452,7 @@ function Get-CemPolicy {
     return [ordered]@{
         exists = $true
         guid = $guid
+        nsVersion = Get-CemNsVersion
         enabled = ([string]$details.ItemDetails.Enabled) -eq 'true'
         allowCloudCommunication = ([string]$settings.allowCloudCommunication) -eq 'true'
         preferCem = ([string]$settings.preferCem) -eq 'true'
