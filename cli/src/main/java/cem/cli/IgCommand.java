@@ -69,6 +69,11 @@ final class IgCommand implements Runnable {
                 ConnectionSpec spec = new ConnectionSpec(host, s.path("address").asText(), s.path("port").asInt(0), s,
                         target.value().secrets(), ws.config.directory(), false, Duration.ofSeconds(20));
                 ObjectNode args = JsonNodeFactory.instance.objectNode();
+                // The gateway's own [?] settings location, when its resource names one.
+                ws.config.ofType("internet_gateway").stream().filter(r -> host.equals(r.host())).findFirst().ifPresent(r -> {
+                    r.string("settingsKey").ifPresent(k -> args.put("settingsKey", k));
+                    r.string("logDirectory").ifPresent(d -> args.put("logDirectory", d));
+                });
                 if (backup != null) {
                     args.put("backup", backup);
                 }

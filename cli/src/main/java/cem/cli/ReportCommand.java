@@ -67,6 +67,7 @@ final class ReportCommand implements Callable<Integer> {
                                 .put("allowCloudCommunication", live.path("allowCloudCommunication").asBoolean())
                                 .put("nsVersion", live.path("nsVersion").asText());
                         p.set("gateways", live.path("gateways"));
+                        p.set("gatewaysOnline", live.path("gatewaysOnline"));
                         p.set("targets", live.path("targets"));
                     }
                     case "certificate" -> {
@@ -136,8 +137,14 @@ final class ReportCommand implements Callable<Integer> {
             b.append("  ").append(p.path("name").asText()).append(" on ").append(p.path("host").asText()).append(": ")
                     .append(p.path("enabled").asBoolean() ? "enabled" : "DISABLED").append(", cloud communication ")
                     .append(p.path("allowCloudCommunication").asBoolean() ? "allowed" : "NOT allowed").append('\n');
-            p.path("gateways").forEach(g -> b.append("    gateway ").append(g.path("gateway").asText()).append(" port ")
-                    .append(g.path("port").asInt()).append('\n'));
+            p.path("gateways").forEach(g -> {
+                boolean online = false;
+                for (JsonNode o : p.path("gatewaysOnline")) {
+                    online |= o.asText().equals(g.path("gateway").asText());
+                }
+                b.append("    gateway ").append(g.path("gateway").asText()).append(" port ").append(g.path("port").asInt())
+                        .append(online ? ": Online" : ": not reported Online by the NS").append('\n');
+            });
             b.append("    targets ").append(p.path("targets").isEmpty() ? "NONE: no agent receives the policy" : p.path("targets").toString())
                     .append('\n');
         });

@@ -53,6 +53,7 @@ class QuickstartTest {
         assertEquals("cloud-laptops", json.at("/policies/0/targets/0").asText());
         assertEquals(2, json.get("certificates").size());
         assertTrue(report.out().contains("target cloud-laptops: 12 computer(s)"), report.out());
+        assertTrue(report.out().contains("gateway ig1 port 443: Online"), report.out());
         assertTrue(json.at("/gateways/0/versionMatchesNs").asBoolean());
         Path ig = site.resolve(".cem/lab/ig1.json");
         Files.writeString(ig, Files.readString(ig).replace("\"version\" : \"8.8.1\"", "\"version\" : \"8.8.0\""));
@@ -64,6 +65,9 @@ class QuickstartTest {
         assertEquals(0, drift.exitCode(), drift.err());
         long changes = drift.out().lines().filter(l -> l.startsWith("drift: ")).count();
         assertTrue(changes >= 11, drift.out());
+
+        CliRun offline = CliRun.run(env, tmp, "report", "quickstart");
+        assertTrue(offline.out().contains("gateway ig1 port 443: not reported Online by the NS"), offline.out());
 
         CliRun seen = CliRun.run(env, tmp, "plan", "--detailed-exitcode", "quickstart");
         assertEquals(2, seen.exitCode(), seen.out());

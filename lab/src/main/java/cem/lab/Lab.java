@@ -71,6 +71,8 @@ public final class Lab implements AutoCloseable {
                 }
             }
             Files.writeString(knownHosts, known.toString());
+            java.util.List<WindowsState> states = lab.hosts.values().stream().map(WindowsHost::state).toList();
+            states.forEach(st -> st.peers(() -> states));
             return lab;
         } catch (IOException e) {
             lab.close();

@@ -33,6 +33,8 @@ public final class WindowsState {
 
     private final Path file;
     private ObjectNode state;
+    /** The other hosts of the lab, for what the NS sees of its gateways (their status reports). */
+    private java.util.function.Supplier<java.util.Collection<WindowsState>> peers = java.util.List::of;
 
     /** @param file where the host's state is kept, or null to keep it in memory */
     public WindowsState(Path file, List<String> sites, Map<String, String> services) {
@@ -76,6 +78,23 @@ public final class WindowsState {
         state.remove("programData");
         save();
         return had;
+    }
+
+    /** Lets this host see the others (the NS receives its gateways' status reports). */
+    public void peers(java.util.function.Supplier<java.util.Collection<WindowsState>> others) {
+        this.peers = others;
+    }
+
+    /** Whether this host is a gateway that reports to the NS as Online under this external name. */
+    synchronized boolean reportsOnline(String externalFqdn) {
+        JsonNode g = state.path("gateway");
+        boolean registered = false;
+        for (JsonNode line : g.path("log")) {
+            registered |= line.asText().contains(REGISTERED);
+        }
+        return g.path("installed").asBoolean() && g.path("externalFqdn").asText().equalsIgnoreCase(externalFqdn)
+                && g.path("statusReporting").asBoolean() && registered
+                && state.path("services").path(IG_SERVICE).path("state").asText().equals("running");
     }
 
     /** A copy of the whole state (for tests and drift). */
@@ -393,6 +412,9 @@ public final class WindowsState {
             backups.remove(0);
         }
         g.put("listenerPort", a.path("listenerPort").asInt());
+        if (a.hasNonNull("externalFqdn")) {
+            g.put("externalFqdn", a.get("externalFqdn").asText());
+        }
         g.set("servers", a.path("servers").deepCopy());
         g.put("autoRefresh", a.path("autoRefresh").asBoolean(true));
         g.put("statusReporting", a.path("statusReporting").asBoolean(true));
@@ -451,6 +473,14 @@ public final class WindowsState {
         ObjectNode out = ((ObjectNode) p).deepCopy();
         out.put("exists", true);
         out.put("nsVersion", "8.8.1");
+        for (JsonNode g : out.path("gateways")) {
+            String fqdn = g.path("fqdn").asText();
+            boolean online = false;
+            for (WindowsState peer : peers.get()) {
+                online |= peer != this && peer.reportsOnline(fqdn);
+            }
+            ((ObjectNode) g).put("online", online);
+        }
         ArrayNode targets = out.putArray("targets");
         for (JsonNode guid : p.path("targets")) {
             String name = "";

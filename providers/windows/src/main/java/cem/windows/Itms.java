@@ -113,8 +113,12 @@ final class Itms {
             }
         }
         ArrayNode gateways = attrs.putArray("gateways");
+        ArrayNode online = attrs.putArray("gatewaysOnline");
         for (JsonNode g : p.path("gateways")) {
             gateways.addObject().put("gateway", gatewayName(r, g.path("fqdn").asText())).put("port", g.path("port").asInt());
+            if (g.path("online").asBoolean(false)) {
+                online.add(gatewayName(r, g.path("fqdn").asText()));
+            }
         }
         ArrayNode names = attrs.putArray("targets");
         ArrayNode guids = WindowsProvider.array();
@@ -222,6 +226,7 @@ final class Itms {
                     agent.add("internet_gateway.install", install);
                 }
                 args.setAll(locations(r));
+                args.put("externalFqdn", a.path("externalFqdn").asText());
                 args.put("listenerPort", a.path("listenerPort").asInt());
                 ArrayNode servers = args.putArray("servers");
                 a.path("servers").forEach(s -> servers.addObject().put("fqdn", s.path("fqdn").asText())

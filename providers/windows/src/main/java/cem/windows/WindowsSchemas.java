@@ -42,7 +42,8 @@ final class WindowsSchemas {
                         AttributeSchema.of("preferCemOnVpn", Kind.BOOLEAN),
                         AttributeSchema.of("targets", Kind.SET),
                         AttributeSchema.of("targetGuids", Kind.SET),
-                        AttributeSchema.of("nsVersion", Kind.STRING).asComputed())));
+                        AttributeSchema.of("nsVersion", Kind.STRING).asComputed(),
+                        AttributeSchema.of("gatewaysOnline", Kind.SET).asComputed())));
         all.put("cem_certificate", ResourceSchema.of("cem_certificate", false, Map.of("revoked", true), List.of(
                 AttributeSchema.of("computer", Kind.CASE_INSENSITIVE).forcingReplacement(),
                 AttributeSchema.of("thumbprint", Kind.CASE_INSENSITIVE).forcingReplacement(),

@@ -442,7 +442,9 @@ function Get-CemPolicy {
     $settings = $item.SelectSingleNode('//cloudEnabledManagementSettings')
     $gateways = @()
     foreach ($g in @($settings.SelectNodes('gateways/gateway'))) {
-        $gateways += [ordered]@{ fqdn = [string]$g.GetAttribute('fqdn'); port = [int]$g.GetAttribute('port') }
+        # [?] Where the NS keeps a gateway's Online status (reported with its reporting certificate) is not
+        # documented; until it is checked on a real NS, cem does not claim a gateway is Online.
+        $gateways += [ordered]@{ fqdn = [string]$g.GetAttribute('fqdn'); port = [int]$g.GetAttribute('port'); online = $false }
     }
     $targets = @()
     foreach ($t in @(([string]$details.ItemDetails.AppliedToResourceTargets) -split ',' | Where-Object { $_ })) {
