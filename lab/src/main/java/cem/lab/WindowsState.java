@@ -443,6 +443,13 @@ public final class WindowsState {
 
     private JsonNode readTargets(JsonNode args) {
         ArrayNode out = JSON.createArrayNode();
+        for (JsonNode guid : args.path("guids")) {
+            for (JsonNode t : ns().path("targets")) {
+                if (t.path("guid").asText().equalsIgnoreCase(guid.asText().replace("{", "").replace("}", ""))) {
+                    out.add(((ObjectNode) t.deepCopy()).put("memberCount", t.path("filters").isEmpty() ? 0 : 12));
+                }
+            }
+        }
         for (JsonNode name : args.path("names")) {
             JsonNode t = ns().path("targets").get(name.asText());
             if (t != null) {
@@ -454,6 +461,15 @@ public final class WindowsState {
     }
 
     private JsonNode setTarget(JsonNode a) {
+        if (a.hasNonNull("guid")) {
+            String guid = a.get("guid").asText().replace("{", "").replace("}", "");
+            for (JsonNode t : ns().path("targets")) {
+                if (t.path("guid").asText().equalsIgnoreCase(guid)) {
+                    return JSON.createObjectNode().put("guid", guid);
+                }
+            }
+            throw new IllegalStateException("No resource target has the GUID " + guid + ".");
+        }
         String name = a.path("name").asText();
         ObjectNode targets = ns().with("targets");
         JsonNode existing = targets.get(name);

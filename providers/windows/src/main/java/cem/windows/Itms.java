@@ -19,6 +19,11 @@ final class Itms {
     /** Types cem never deletes from a host: a delete forgets them (or, for the policy, turns CEM off). */
     static final Set<String> FORGOTTEN_ON_DELETE = Set.of("windows_service", "internet_gateway", "cem_policy", "cem_certificate",
             "site_server");
+
+    /** Whether a deleted resource is forgotten rather than removed (a target adopted by GUID is not cem's to delete). */
+    static boolean forgottenOnDelete(ResourceInstance r) {
+        return FORGOTTEN_ON_DELETE.contains(r.type()) || (r.type().equals("resource_target") && r.attributes().hasNonNull("guid"));
+    }
     static final int DEFAULT_SITE_PORT = 4726;
 
     private Itms() {}
@@ -79,11 +84,16 @@ final class Itms {
 
     static LiveResource target(ResourceInstance r, JsonNode targets) {
         String name = targetName(r);
+        String guid = r.attributes().path("guid").asText("").replace("{", "").replace("}", "");
         for (JsonNode t : targets) {
-            if (t.path("name").asText().equals(name)) {
+            boolean match = guid.isEmpty() ? t.path("name").asText().equals(name) : t.path("guid").asText().equalsIgnoreCase(guid);
+            if (match) {
                 ObjectNode attrs = WindowsProvider.object();
                 if (r.attributes().has("targetName")) {
-                    attrs.put("targetName", name);
+                    attrs.put("targetName", guid.isEmpty() ? name : t.path("name").asText());
+                }
+                if (r.attributes().has("guid")) {
+                    attrs.set("guid", r.attributes().get("guid"));
                 }
                 attrs.put("mode", t.path("mode").asText(r.attributes().path("mode").asText()));
                 attrs.put("baseGroup", t.path("baseGroup").asText(r.attributes().path("baseGroup").asText()));
@@ -239,7 +249,10 @@ final class Itms {
             case "resource_target" -> {
                 args.put("name", targetName(r));
                 if (delete) {
-                    return agent.add("resource_target.remove", args);
+                    return r.attributes().hasNonNull("guid") ? null : agent.add("resource_target.remove", args);
+                }
+                if (a.hasNonNull("guid")) {
+                    args.put("guid", a.get("guid").asText());
                 }
                 args.put("mode", a.path("mode").asText("computers")).put("baseGroup", a.path("baseGroup").asText("All Discovered Resources"));
                 args.set("filters", a.path("filters").isArray() ? a.get("filters") : WindowsProvider.array());

@@ -30,11 +30,18 @@ final class Reads {
         Reads r = new Reads();
         ArrayNode serviceNames = WindowsProvider.array();
         ArrayNode targetNames = WindowsProvider.array();
+        ArrayNode targetGuids = WindowsProvider.array();
         ArrayNode siteNames = WindowsProvider.array();
         for (ResourceInstance i : resources) {
             switch (i.type()) {
                 case "internet_gateway" -> r.gateway = r.gateway >= 0 ? r.gateway : agent.add("internet_gateway.read", Itms.locations(i));
-                case "resource_target" -> targetNames.add(Itms.targetName(i));
+                case "resource_target" -> {
+                    if (i.attributes().hasNonNull("guid")) {
+                        targetGuids.add(i.attributes().get("guid").asText());
+                    } else {
+                        targetNames.add(Itms.targetName(i));
+                    }
+                }
                 case "site_server" -> siteNames.add(i.attributes().path("serverFqdn").asText());
                 case "cem_certificate" -> r.revocations = r.revocations >= 0 ? r.revocations
                         : agent.add("cem_certificate.read", WindowsProvider.object());
@@ -54,9 +61,10 @@ final class Reads {
             args.set("names", siteNames);
             r.siteServers = agent.add("site_server.read", args);
         }
-        if (!targetNames.isEmpty()) {
+        if (!targetNames.isEmpty() || !targetGuids.isEmpty()) {
             ObjectNode args = WindowsProvider.object();
             args.set("names", targetNames);
+            args.set("guids", targetGuids);
             r.targets = agent.add("resource_target.read", args);
         }
         if (!serviceNames.isEmpty()) {

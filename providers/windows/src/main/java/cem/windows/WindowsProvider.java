@@ -137,7 +137,7 @@ public final class WindowsProvider implements Provider {
             }
             LiveResource now = reads.live(withIdentityFromImport(r, change, batch.results(), byOp), batch.results(), request.host());
             if (change.operation() == ApplyRequest.Operation.DELETE) {
-                if (!now.exists() || Itms.FORGOTTEN_ON_DELETE.contains(r.type())) {
+                if (!now.exists() || Itms.forgottenOnDelete(r)) {
                     results.put(r.address(), LiveResource.absent(r.address()));
                 }
             } else if (now.exists()) {

@@ -28,6 +28,7 @@ final class WindowsSchemas {
         all.put("resource_target", ResourceSchema.of("resource_target", false,
                 Map.of("mode", "computers", "baseGroup", "All Discovered Resources"), List.of(
                         AttributeSchema.of("targetName", Kind.STRING).forcingReplacement(),
+                        AttributeSchema.of("guid", Kind.CASE_INSENSITIVE).forcingReplacement(),
                         AttributeSchema.of("mode", Kind.CASE_INSENSITIVE).forcingReplacement(),
                         AttributeSchema.of("baseGroup", Kind.STRING).forcingReplacement(),
                         AttributeSchema.of("filters", Kind.OBJECT).forcingReplacement(),

@@ -384,12 +384,25 @@ function Get-CemTargets {
             $list += [ordered]@{ name = [string]$name; guid = [string]$guid; memberCount = @($members.ArrayOfGuid.guid).Count }
         }
     }
+    foreach ($guid in @($Arguments.guids)) {
+        $item = (Invoke-CemAsdk 'ItemManagementService' 'GetItemByGuid' @{ itemGuid = [string]$guid }).ItemDetails
+        if ($item) {
+            $members = Invoke-CemAsdk 'ScopingManagementService' 'GetResourceTargetMembership' @{ resourceTargetGuid = [string]$guid }
+            $list += [ordered]@{ name = [string]$item.Name; guid = [string]$guid; memberCount = @($members.ArrayOfGuid.guid).Count }
+        }
+    }
     return ,$list
 }
 
 function Set-CemTarget {
     param($Arguments)
     $a = $Arguments
+    if ($a.guid) {
+        # An existing target named by its GUID: the ASDK cannot change its filters, so cem adopts it as it is.
+        $found = @(Get-CemTargets @{ guids = @($a.guid) })
+        if ($found.Count -eq 0) { throw ('No resource target has the GUID ' + [string]$a.guid + '.') }
+        return [ordered]@{ guid = [string]$a.guid }
+    }
     $existing = @(Get-CemTargets @{ names = @($a.name) })
     if ($existing.Count -gt 0) {
         return [ordered]@{ guid = $existing[0].guid }
@@ -438,7 +451,9 @@ function Get-CemPolicy {
     }
     $details = Invoke-CemAsdk 'ItemManagementService' 'GetItemByGuid' @{ itemGuid = $guid }
     $exported = Invoke-CemAsdk 'ItemManagementService' 'ExportItemXmlString' @{ itemGuid = $guid }
-    $item = [xml]$exported.string.'#text'
+    $item = New-Object System.Xml.XmlDocument
+    $item.PreserveWhitespace = $true
+    $item.LoadXml([string]$exported.string.'#text')
     $settings = $item.SelectSingleNode('//cloudEnabledManagementSettings')
     $gateways = @()
     foreach ($g in @($settings.SelectNodes('gateways/gateway'))) {
@@ -472,7 +487,9 @@ function Set-CemPolicy {
         throw ('The policy "' + [string]$a.policyName + '" does not exist on this Notification Server.')
     }
     $exported = Invoke-CemAsdk 'ItemManagementService' 'ExportItemXmlString' @{ itemGuid = $policy.guid }
-    $item = [xml]$exported.string.'#text'
+    $item = New-Object System.Xml.XmlDocument
+    $item.PreserveWhitespace = $true
+    $item.LoadXml([string]$exported.string.'#text')
     $settings = $item.SelectSingleNode('//cloudEnabledManagementSettings')
     $settings.allowCloudCommunication = ([string][bool]$a.allowCloudCommunication).ToLowerInvariant()
     $settings.preferCem = ([string][bool]$a.preferCem).ToLowerInvariant()
