@@ -73,7 +73,7 @@ final class PlanText {
         String headline = headline(c, drift);
         if (!drift && c.type().equals("cem_certificate") && (c.action() == Action.CREATE || c.action().isReplace())) {
             headline = paint(BOLD + RED, "will be REVOKED — one-way: a revoked certificate cannot be restored");
-        } else if (!drift && c.type().equals("cem_certificate") && c.action() == Action.DELETE) {
+        } else if (!drift && c.type().equals("cem_certificate") && (c.action() == Action.DELETE || c.action() == Action.FORGET)) {
             headline = "will be removed from the cem state; the revocation stays (it cannot be undone)";
         }
         out.append("  ").append(paint(BOLD, "# " + c.address())).append(' ').append(headline).append('\n');
@@ -195,6 +195,7 @@ final class PlanText {
             case "not_in_configuration" -> " (it is no longer in the configuration)";
             case "replace_by_request" -> " (--replace)";
             case "not_in_state" -> " (it exists on the host but not in the state: cem adopts it)";
+            case "not_deleted_by_cem" -> " (cem never deletes this kind of object)";
             default -> "";
         };
     }

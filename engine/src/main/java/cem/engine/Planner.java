@@ -175,6 +175,12 @@ public final class Planner {
         Set<String> sensitive = sensitiveOf(type);
         JsonNode before = live.exists() ? mask(live.attributes(), s, schema) : null;
         String identity = live.exists() ? live.identity() : s == null ? null : s.identity();
+        if (d == null && schema.forgetOnDelete()) {
+            // cem does not delete objects of this type from a host: leaving the configuration forgets it.
+            return new ResourceChange(address, null, type, host, provider, Action.FORGET, before == null ? s.attributes() : before,
+                    before == null ? s.attributes() : before, Set.of(), sensitive, Set.of(), "not_deleted_by_cem", identity,
+                    s.dependencies());
+        }
         if (d == null) {
             if (!live.exists()) {
                 // Gone already: only the state entry is left; apply removes it.

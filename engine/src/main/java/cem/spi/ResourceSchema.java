@@ -13,9 +13,11 @@ import java.util.Optional;
  * @param createBeforeDestroy on replacement, create the new object before deleting the old one
  *     (a new certificate is imported before the old one is unbound)
  * @param defaults values the provider assumes when the configuration leaves an attribute out
+ * @param forgetOnDelete cem never deletes objects of this type from a host (a service, an installed
+ *     gateway, a revocation): removing one from the configuration only forgets it, and plans say so
  */
 public record ResourceSchema(String type, Map<String, AttributeSchema> attributes, boolean createBeforeDestroy,
-        Map<String, Object> defaults) {
+        Map<String, Object> defaults, boolean forgetOnDelete) {
 
     public ResourceSchema {
         attributes = Map.copyOf(attributes);
@@ -26,7 +28,12 @@ public record ResourceSchema(String type, Map<String, AttributeSchema> attribute
             List<AttributeSchema> attributes) {
         Map<String, AttributeSchema> byName = new LinkedHashMap<>();
         attributes.forEach(a -> byName.put(a.name(), a));
-        return new ResourceSchema(type, byName, createBeforeDestroy, defaults);
+        return new ResourceSchema(type, byName, createBeforeDestroy, defaults, false);
+    }
+
+    /** This schema, for a type whose objects cem forgets instead of deleting. */
+    public ResourceSchema forgettingOnDelete() {
+        return new ResourceSchema(type, attributes, createBeforeDestroy, defaults, true);
     }
 
     public Optional<AttributeSchema> attribute(String name) {

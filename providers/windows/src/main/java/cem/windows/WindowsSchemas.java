@@ -58,6 +58,9 @@ final class WindowsSchemas {
         all.put("offline_package", ResourceSchema.of("offline_package", false, Map.of(), List.of(
                 AttributeSchema.of("policy", Kind.STRING),
                 AttributeSchema.of("output", Kind.STRING).forcingReplacement())));
+        for (String type : new String[] {"windows_service", "internet_gateway", "site_server", "cem_certificate"}) {
+            all.put(type, all.get(type).forgettingOnDelete());
+        }
         return Map.copyOf(all);
     }
 
