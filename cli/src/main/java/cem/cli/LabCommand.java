@@ -75,9 +75,8 @@ final class LabCommand implements Runnable {
                 }
                 java.nio.file.Path secret = lab.directory().resolve("password");
                 try {
-                    Files.writeString(secret, lab.password() + "\n");
-                    Files.setPosixFilePermissions(secret, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-                } catch (IOException | UnsupportedOperationException e) {
+                    cem.state.OwnerOnly.write(secret, lab.password() + "\n");
+                } catch (IOException e) {
                     // the password stays unwritten; clients cannot log in, nothing leaks
                 }
                 session.out().println("Lab up (" + lab.directory() + "); user cem-lab, password in " + secret + " (this run only)");

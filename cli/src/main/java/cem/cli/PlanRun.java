@@ -33,12 +33,7 @@ final class PlanRun {
             if (file.getParent() != null) {
                 Files.createDirectories(file.getParent());
             }
-            Files.writeString(file, PlanJson.write(plan, VersionCommand.version(), true).toPrettyString() + "\n");
-            try {
-                Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException e) {
-                // not POSIX: the user's ACLs apply
-            }
+            cem.state.OwnerOnly.write(file, PlanJson.write(plan, VersionCommand.version(), true).toPrettyString() + "\n");
         } catch (IOException e) {
             throw new cem.diag.DiagnosticsException(new cem.diag.Diagnostic(cem.diag.Severity.ERROR, "ENV9004",
                     "Cannot write the plan file " + out, e.getMessage(), "Choose a writable path for -out.", null, null));

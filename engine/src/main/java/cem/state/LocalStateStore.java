@@ -15,7 +15,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -103,7 +102,7 @@ public final class LocalStateStore implements StateStore {
         }
         try (FileChannel ch = FileChannel.open(journalFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND)) {
-            restrict(journalFile);
+            OwnerOnly.restrict(journalFile);
             ch.write(ByteBuffer.wrap((entry.toString() + "\n").getBytes(StandardCharsets.UTF_8)));
             ch.force(true);
             journalEntries++;
@@ -286,7 +285,7 @@ public final class LocalStateStore implements StateStore {
     private static void writeSynced(Path file, String text) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
-            restrict(file);
+            OwnerOnly.restrict(file);
             ch.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
             ch.force(true);
         }
@@ -294,18 +293,9 @@ public final class LocalStateStore implements StateStore {
 
     private static void writeNew(Path file, String text) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            restrict(file);
+            OwnerOnly.restrict(file);
             ch.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
             ch.force(true);
-        }
-    }
-
-    /** Owner-only permissions where the file system has POSIX permissions. */
-    private static void restrict(Path file) {
-        try {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException | IOException e) {
-            // not a POSIX file system (Windows: the user's profile ACLs apply)
         }
     }
 
