@@ -24,15 +24,30 @@ final class VersionCommand implements Runnable {
     }
 
     static String version() {
+        return build().getProperty("version", "unknown");
+    }
+
+    /** Where this build came from: "commit 1e49bf7 of 2026-11-27T06:40:17Z", "modified" when built from uncommitted changes. */
+    static String source() {
+        Properties p = build();
+        String commit = p.getProperty("commit", "");
+        if (commit.isEmpty() || commit.startsWith("${")) {
+            return "built outside git";
+        }
+        return "commit " + commit + " of " + p.getProperty("commit.time", "?")
+                + ("true".equals(p.getProperty("dirty")) ? ", with uncommitted changes" : "");
+    }
+
+    private static Properties build() {
         Properties p = new Properties();
         try (InputStream in = VersionCommand.class.getResourceAsStream("version.properties")) {
             if (in != null) {
                 p.load(in);
             }
         } catch (IOException e) {
-            return "unknown";
+            // an unreadable jar: every field reads as unknown
         }
-        return p.getProperty("version", "unknown");
+        return p;
     }
 
     /** Feeds {@code cem --version}. */
@@ -41,6 +56,7 @@ final class VersionCommand implements Runnable {
         public String[] getVersion() {
             return new String[] {
                 "cem " + version(),
+                "Build: " + source(),
                 "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")"
             };
         }

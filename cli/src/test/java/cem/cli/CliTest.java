@@ -25,6 +25,8 @@ class CliTest {
         CliRun run = CliRun.inRepo("--version");
         assertEquals(0, run.exitCode());
         assertTrue(run.out().startsWith("cem "), run.out());
+        assertTrue(run.out().lines().anyMatch(l -> l.matches("Build: (commit [0-9a-f]{7,} of \\S+(, with uncommitted changes)?|built outside git)")),
+                run.out());
         assertEquals(run.out(), CliRun.inRepo("version").out());
     }
 

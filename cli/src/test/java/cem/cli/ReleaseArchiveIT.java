@@ -43,8 +43,9 @@ class ReleaseArchiveIT {
         assertEquals(0, version.exit, version.out);
         assertTrue(version.out.contains("cem " + VERSION), version.out);
 
-        Result valid = run(elsewhere, launcher, "validate", home.resolve("examples/quickstart").toString());
+        Result valid = run(elsewhere, launcher, "validate", home.resolve("examples/single-site").toString());
         assertEquals(0, valid.exit, valid.out);
+        assertTrue(valid.out.contains("The configuration is valid"), valid.out);
         Result invalid = run(elsewhere, launcher, "validate", home.resolve("examples/invalid/CFG1002-duplicate-key").toString());
         assertEquals(1, invalid.exit, "the launcher passes the exit code through: " + invalid.out);
         assertTrue(invalid.out.contains("CFG1002"), invalid.out);
