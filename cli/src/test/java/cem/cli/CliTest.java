@@ -71,6 +71,15 @@ class CliTest {
     }
 
     @Test
+    void windowsConsolesGetColourOnlyWhereTheyShowIt() {
+        assertFalse(CommonOptions.showsAnsi("Windows 10", Map.of()), "classic conhost prints escapes as text");
+        assertTrue(CommonOptions.showsAnsi("Windows 11", Map.of("WT_SESSION", "d0c1")), "Windows Terminal");
+        assertTrue(CommonOptions.showsAnsi("Windows Server 2019", Map.of("ConEmuANSI", "ON")));
+        assertTrue(CommonOptions.showsAnsi("Windows 10", Map.of("TERM", "xterm-256color")), "mintty, MSYS");
+        assertTrue(CommonOptions.showsAnsi("Linux", Map.of()));
+    }
+
+    @Test
     void colourOnATerminalUnlessDisabled() {
         var session = (java.util.function.Function<String[], String>) args -> {
             var err = new java.io.StringWriter();
