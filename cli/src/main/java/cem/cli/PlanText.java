@@ -196,6 +196,7 @@ final class PlanText {
             case "replace_by_request" -> " (--replace)";
             case "not_in_state" -> " (it exists on the host but not in the state: cem adopts it)";
             case "not_deleted_by_cem" -> " (cem never deletes this kind of object)";
+            case "not_created_by_cem" -> " (it names an object cem did not create)";
             default -> "";
         };
     }

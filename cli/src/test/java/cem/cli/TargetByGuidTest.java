@@ -35,6 +35,10 @@ class TargetByGuidTest {
         assertEquals(0, CliRun.run(Map.of(), tmp, "apply", "--auto-approve", "site").exitCode());
         assertEquals(0, CliRun.run(Map.of(), tmp, "plan", "--detailed-exitcode", "site").exitCode());
         Files.writeString(site.resolve("estate.yaml"), base + "resources: []\n");
+        CliRun leaving = CliRun.run(Map.of(), tmp, "plan", "site");
+        assertTrue(leaving.out().contains("resource_target.existing will be removed from the cem state but will not be destroyed"),
+                "the plan says what apply does: " + leaving.out());
+        assertTrue(leaving.out().contains("0 to destroy"), leaving.out());
         CliRun forget = CliRun.run(Map.of(), tmp, "apply", "--auto-approve", "site");
         assertEquals(0, forget.exitCode(), forget.err());
         assertTrue(Files.readString(site.resolve(".cem/lab/ns1.json")).contains(guid), "forgotten, not deleted");

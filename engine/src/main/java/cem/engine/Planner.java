@@ -175,10 +175,11 @@ public final class Planner {
         Set<String> sensitive = sensitiveOf(type);
         JsonNode before = live.exists() ? mask(live.attributes(), s, schema) : null;
         String identity = live.exists() ? live.identity() : s == null ? null : s.identity();
-        if (d == null && schema.forgetOnDelete()) {
-            // cem does not delete objects of this type from a host: leaving the configuration forgets it.
+        if (d == null && schema.forgets(s.attributes())) {
+            // cem does not delete this object from its host: leaving the configuration forgets it.
             return new ResourceChange(address, null, type, host, provider, Action.FORGET, before == null ? s.attributes() : before,
-                    before == null ? s.attributes() : before, Set.of(), sensitive, Set.of(), "not_deleted_by_cem", identity,
+                    before == null ? s.attributes() : before, Set.of(), sensitive, Set.of(),
+                    schema.forgetOnDelete() ? "not_deleted_by_cem" : "not_created_by_cem", identity,
                     s.dependencies());
         }
         if (d == null) {

@@ -1,5 +1,6 @@
 package cem.spi;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,9 +16,11 @@ import java.util.Optional;
  * @param defaults values the provider assumes when the configuration leaves an attribute out
  * @param forgetOnDelete cem never deletes objects of this type from a host (a service, an installed
  *     gateway, a revocation): removing one from the configuration only forgets it, and plans say so
+ * @param forgetWhenSet an attribute that, when set on a resource, makes cem forget rather than delete that one
+ *     resource (a target adopted by its GUID is not cem's to delete), or null
  */
 public record ResourceSchema(String type, Map<String, AttributeSchema> attributes, boolean createBeforeDestroy,
-        Map<String, Object> defaults, boolean forgetOnDelete) {
+        Map<String, Object> defaults, boolean forgetOnDelete, String forgetWhenSet) {
 
     public ResourceSchema {
         attributes = Map.copyOf(attributes);
@@ -28,12 +31,22 @@ public record ResourceSchema(String type, Map<String, AttributeSchema> attribute
             List<AttributeSchema> attributes) {
         Map<String, AttributeSchema> byName = new LinkedHashMap<>();
         attributes.forEach(a -> byName.put(a.name(), a));
-        return new ResourceSchema(type, byName, createBeforeDestroy, defaults, false);
+        return new ResourceSchema(type, byName, createBeforeDestroy, defaults, false, null);
     }
 
     /** This schema, for a type whose objects cem forgets instead of deleting. */
     public ResourceSchema forgettingOnDelete() {
-        return new ResourceSchema(type, attributes, createBeforeDestroy, defaults, true);
+        return new ResourceSchema(type, attributes, createBeforeDestroy, defaults, true, null);
+    }
+
+    /** This schema, for a type whose objects cem forgets instead of deleting when {@code attribute} is set on them. */
+    public ResourceSchema forgettingOnDeleteWhenSet(String attribute) {
+        return new ResourceSchema(type, attributes, createBeforeDestroy, defaults, forgetOnDelete, attribute);
+    }
+
+    /** Whether removing the resource with these (state) attributes from the configuration forgets it. */
+    public boolean forgets(JsonNode stateAttributes) {
+        return forgetOnDelete || (forgetWhenSet != null && stateAttributes != null && stateAttributes.hasNonNull(forgetWhenSet));
     }
 
     public Optional<AttributeSchema> attribute(String name) {

@@ -61,6 +61,7 @@ final class WindowsSchemas {
         for (String type : new String[] {"windows_service", "internet_gateway", "site_server", "cem_certificate"}) {
             all.put(type, all.get(type).forgettingOnDelete());
         }
+        all.put("resource_target", all.get("resource_target").forgettingOnDeleteWhenSet("guid"));
         return Map.copyOf(all);
     }
 
