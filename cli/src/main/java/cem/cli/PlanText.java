@@ -75,6 +75,9 @@ final class PlanText {
             headline = paint(BOLD + RED, "will be REVOKED — one-way: a revoked certificate cannot be restored");
         } else if (!drift && c.type().equals("cem_certificate") && (c.action() == Action.DELETE || c.action() == Action.FORGET)) {
             headline = "will be removed from the cem state; the revocation stays (it cannot be undone)";
+        } else if (!drift && c.type().equals("cem_policy") && c.action() == Action.DELETE) {
+            headline = paint(RED, "will be destroyed") + ": CEM is turned off in the policy and its gateways and targets are cleared;"
+                    + " the policy item itself stays" + reasonText(c);
         }
         out.append("  ").append(paint(BOLD, "# " + c.address())).append(' ').append(headline).append('\n');
         if (c.previousAddress() != null) {

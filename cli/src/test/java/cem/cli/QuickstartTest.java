@@ -43,6 +43,9 @@ class QuickstartTest {
         CliRun apply = CliRun.run(env, tmp, "apply", "--auto-approve", "quickstart");
         assertEquals(0, apply.exitCode(), apply.err() + apply.out());
         assertEquals(0, CliRun.run(env, tmp, "plan", "--detailed-exitcode", "quickstart").exitCode());
+        CliRun destroy = CliRun.run(env, tmp, "plan", "--destroy", "quickstart");
+        assertTrue(destroy.out().contains("# cem_policy.default will be destroyed: CEM is turned off in the policy"),
+                "the plan says what a destroy does to the policy: " + destroy.out());
 
         CliRun report = CliRun.run(env, tmp, "report", "quickstart");
         assertEquals(0, report.exitCode(), report.err());
