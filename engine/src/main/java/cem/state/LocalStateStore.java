@@ -291,7 +291,23 @@ public final class LocalStateStore implements StateStore {
         }
     }
 
+    /**
+     * Creates {@code file} with {@code text}, failing with FileAlreadyExistsException when it exists. The content is
+     * written to a private temp file first and then hard-linked into place (atomic, and refused when the name exists),
+     * so a crash never leaves a lock file without its holder. Where hard links are not supported the file is created
+     * and written in place.
+     */
     private static void writeNew(Path file, String text) throws IOException {
+        Path temp = file.resolveSibling(file.getFileName() + "." + UUID.randomUUID() + ".tmp");
+        try {
+            writeSynced(temp, text);
+            Files.createLink(file, temp);
+            return;
+        } catch (UnsupportedOperationException e) {
+            // no hard links on this file system
+        } finally {
+            Files.deleteIfExists(temp);
+        }
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             OwnerOnly.restrict(file);
             ch.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
