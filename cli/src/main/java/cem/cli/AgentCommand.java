@@ -31,8 +31,8 @@ final class AgentCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    @Command(name = "remove", description = {"Delete %%ProgramData%%\\cem (the agent module cem installed) from the Windows hosts",
-        "of a configuration. Changes nothing else; the next cem command installs the agent again."})
+    @Command(name = "remove", description = {"Delete the agent module cem installed from the Windows hosts of a configuration.",
+        "Removes %%ProgramData%%\\cem and changes nothing else; the next cem command installs the agent again."})
     static final class Remove implements Callable<Integer> {
 
         private final Session session;

@@ -1,15 +1,17 @@
 package cem.cli;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ScopeType;
 
 /** The top-level {@code cem} command. */
 @Command(
         name = "cem",
         mixinStandardHelpOptions = true,
+        scope = ScopeType.INHERIT, // `cem COMMAND --help` on every command, as the footer promises
         versionProvider = VersionCommand.Provider.class,
         description = {
-            "Declarative configuration of Symantec/Broadcom ITMS Cloud-Enabled Management:",
-            "gateways, certificates, IIS bindings, firewall rules and the CEM policy as code.",
+            "Declarative configuration of Symantec/Broadcom ITMS Cloud-Enabled Management.",
+            "Gateways, certificates, IIS bindings, firewall rules and the CEM policy as code.",
             ""
         },
         subcommands = {ValidateCommand.class, PlanCommand.class, ApplyCommand.class, DestroyCommand.class, ShowCommand.class,

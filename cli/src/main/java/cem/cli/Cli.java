@@ -77,7 +77,7 @@ final class Cli {
     }
 
     /** Gives every command the session (picocli instantiates commands). */
-    private record CommandFactory(Session session) implements CommandLine.IFactory {
+    record CommandFactory(Session session) implements CommandLine.IFactory {
         @Override
         public <K> K create(Class<K> cls) throws Exception {
             try {

@@ -35,9 +35,9 @@ final class IgCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    @Command(name = "restore", description = {"Restore an Internet Gateway's settings (listener, servers, options) from the backup",
-        "cem took before its last change (or a named one), and restart its service. Run `cem plan` afterwards:",
-        "the configuration still says what it wants."})
+    @Command(name = "restore", description = {"Restore an Internet Gateway's settings from a backup cem took, and restart its service.",
+        "The listener, servers and options come from the backup cem took before its last change (or a named one).",
+        "Run `cem plan` afterwards: the configuration still says what it wants."})
     static final class Restore implements Callable<Integer> {
 
         private final Session session;

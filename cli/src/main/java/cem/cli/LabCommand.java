@@ -95,8 +95,8 @@ final class LabCommand implements Runnable {
     }
 
     /** {@code cem lab drift [DIR]}: out-of-band changes on the lab hosts of a configuration. */
-    @Command(name = "drift", description = {"Make realistic out-of-band changes on the lab hosts of a configuration:",
-        "a binding's certificate swapped, a firewall rule disabled, services stopped, the gateway listener moved,",
+    @Command(name = "drift", description = {"Make realistic out-of-band changes on the lab hosts of a configuration.",
+        "A binding's certificate swapped, a firewall rule disabled, services stopped, the gateway listener moved,",
         "the CEM policy disabled. `cem plan` shows them."})
     static final class DriftCmd implements Callable<Integer> {
         private final Session session;

@@ -40,7 +40,7 @@ final class ManCommand implements Callable<Integer> {
 
     private int write(CommandLine cmd, Path dir) throws IOException {
         String name = cmd.getCommandSpec().qualifiedName("-");
-        String first = cmd.getCommandSpec().usageMessage().description().length > 0 ? cmd.getCommandSpec().usageMessage().description()[0] : "";
+        String first = cmd.getCommandSpec().usageMessage().description().length > 0 ? cmd.getCommandSpec().usageMessage().description()[0].replace("%%", "%") : "";
         StringBuilder page = new StringBuilder();
         page.append(".TH ").append(name.toUpperCase(java.util.Locale.ROOT).replace("-", "\\-")).append(" 1 \"")
                 .append(LocalDate.now()).append("\" \"cem ").append(VersionCommand.version()).append("\" \"cem manual\"\n");

@@ -16,8 +16,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code cem report [DIR]}: the CEM view of an estate, read live (changes nothing). */
-@Command(name = "report", description = {"Show the CEM view of an estate, read live: gateways and their registration,",
-    "the CEM policy with its gateways and targets, certificates and the days they have left. Changes nothing."})
+@Command(name = "report", description = {"Show the CEM view of an estate, read live. Changes nothing.",
+    "Gateways and their registration, the CEM policy with its gateways and targets, certificates and the days they have left."})
 final class ReportCommand implements Callable<Integer> {
 
     private final Session session;

@@ -21,6 +21,37 @@ class CliTest {
     }
 
     @Test
+    void everyCommandTakesHelp() {
+        for (String[] command : new String[][] {{"plan"}, {"apply"}, {"state"}, {"state", "list"}, {"agent", "remove"}, {"ig", "restore"},
+            {"lab", "drift"}, {"completion"}, {"man"}}) {
+            String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(command), java.util.stream.Stream.of("--help"))
+                    .toArray(String[]::new);
+            CliRun run = CliRun.inRepo(args);
+            assertEquals(0, run.exitCode(), String.join(" ", args) + ": " + run.err());
+            assertTrue(run.out().contains("Usage: cem " + String.join(" ", command)), run.out());
+        }
+    }
+
+    @Test
+    void everyCommandsSummaryIsAWholeSentence() {
+        // The first description line is the summary in `cem --help` and the NAME of its man page.
+        java.util.List<String> cut = new java.util.ArrayList<>();
+        java.util.ArrayDeque<picocli.CommandLine> todo = new java.util.ArrayDeque<>(
+                java.util.List.of(new picocli.CommandLine(new CemCommand(), new Cli.CommandFactory(new Session(
+                        new java.io.PrintWriter(java.io.Writer.nullWriter()), new java.io.PrintWriter(java.io.Writer.nullWriter()), Map.of(),
+                        CliRun.REPO, false, java.io.InputStream.nullInputStream())))));
+        while (!todo.isEmpty()) {
+            picocli.CommandLine c = todo.pop();
+            String[] description = c.getCommandSpec().usageMessage().description();
+            if (description.length == 0 || !description[0].strip().matches(".*[.)]$")) {
+                cut.add(c.getCommandSpec().qualifiedName() + ": " + (description.length == 0 ? "(none)" : description[0]));
+            }
+            todo.addAll(c.getSubcommands().values());
+        }
+        assertEquals(java.util.List.of(), cut);
+    }
+
+    @Test
     void versionPrintsTheVersion() {
         CliRun run = CliRun.inRepo("--version");
         assertEquals(0, run.exitCode());
