@@ -294,8 +294,9 @@ public final class LocalStateStore implements StateStore {
     /**
      * Creates {@code file} with {@code text}, failing with FileAlreadyExistsException when it exists. The content is
      * written to a private temp file first and then hard-linked into place (atomic, and refused when the name exists),
-     * so a crash never leaves a lock file without its holder. Where hard links are not supported the file is created
-     * and written in place.
+     * so a crash never leaves a lock file without its holder. Where hard links fail (FAT, some network shares) the file
+     * is created and written in place; a crash there can leave a lock whose holder reads as "unreadable", which
+     * {@code cem force-unlock unreadable} removes.
      */
     private static void writeNew(Path file, String text) throws IOException {
         Path temp = file.resolveSibling(file.getFileName() + "." + UUID.randomUUID() + ".tmp");
@@ -303,8 +304,10 @@ public final class LocalStateStore implements StateStore {
             writeSynced(temp, text);
             Files.createLink(file, temp);
             return;
-        } catch (UnsupportedOperationException e) {
-            // no hard links on this file system
+        } catch (FileAlreadyExistsException e) {
+            throw e; // the lock is held
+        } catch (IOException | UnsupportedOperationException e) {
+            // no hard links here (FAT, some network shares): create the file and write it in place below
         } finally {
             Files.deleteIfExists(temp);
         }

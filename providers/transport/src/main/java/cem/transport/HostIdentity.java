@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -96,8 +97,8 @@ public final class HostIdentity {
                 }
 
                 @Override
-                public void checkClientTrusted(X509Certificate[] chain, String authType) {
-                    throw new UnsupportedOperationException();
+                public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+                    throw new CertificateException("cem is a TLS client here; it never accepts client certificates");
                 }
 
                 @Override
