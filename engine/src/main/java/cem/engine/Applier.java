@@ -58,6 +58,9 @@ public final class Applier {
     private final ApplyHook hook;
     private final int parallelism;
     private final AtomicBoolean cancel = new AtomicBoolean();
+    /** Every change of the plan being applied, and the addresses applied so far (for {@link ApplyRequest#unchanged()}). */
+    private List<ResourceChange> planned = List.of();
+    private final Set<String> done = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public Applier(ProviderRegistry registry, Hosts hosts, SecretResolver secrets, StateRecorder recorder, ApplyHook hook,
             int parallelism) {
@@ -79,6 +82,7 @@ public final class Applier {
      * @param desired desired resources (for dependencies, lifecycle and where secrets resolve from)
      */
     public Outcome apply(Plan plan, Map<String, DesiredResource> desired) {
+        planned = plan.changes();
         List<Diagnostic> diags = Collections.synchronizedList(new ArrayList<>());
         Set<String> failed = Collections.synchronizedSet(new TreeSet<>());
         AtomicInteger ok = new AtomicInteger();
@@ -243,7 +247,7 @@ public final class Applier {
             }
             ApplyResponse response;
             try {
-                response = e.getKey().apply(new ApplyRequest(target.value(), changes));
+                response = e.getKey().apply(new ApplyRequest(target.value(), changes, unchanged(host, e.getKey(), sendable)));
             } catch (RuntimeException ex) {
                 sendable.forEach(s -> fail(s, "provider failed: " + ex, failed, diags, start));
                 continue;
@@ -261,12 +265,31 @@ public final class Applier {
                     continue;
                 }
                 record(s, result, desired.get(address), resolvedSecrets.get(address), diags);
+                done.add(address);
                 ok.incrementAndGet();
                 hook.finished(address, s.deposed() ? Action.DELETE : s.change().action(), Duration.between(start, Instant.now()), null);
             }
             recorder.persist();
         }
         hook.hostDone(host);
+    }
+
+    /** The provider's other resources on the host, as they stand while this batch runs. */
+    private List<ResourceInstance> unchanged(String host, Provider provider, List<Step> batch) {
+        Set<String> inBatch = new java.util.HashSet<>();
+        batch.forEach(s -> inBatch.add(s.change().address()));
+        List<ResourceInstance> out = new ArrayList<>();
+        for (ResourceChange c : planned) {
+            if (!host.equals(c.host()) || inBatch.contains(c.address()) || c.action() == Action.FORGET
+                    || registry.forType(c.type()).orElse(null) != provider) {
+                continue;
+            }
+            JsonNode now = c.action() == Action.NO_OP || done.contains(c.address()) ? c.after() : c.before();
+            if (now != null) {
+                out.add(new ResourceInstance(c.address(), c.type(), c.identity(), now));
+            }
+        }
+        return out;
     }
 
     /** Marks a step failed; {@code diags} null when the provider's own diagnostic already says why. */

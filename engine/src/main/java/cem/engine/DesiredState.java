@@ -23,6 +23,7 @@ public final class DesiredState {
     /** Desired resources by address; a type no provider manages is a diagnostic. */
     public static Map<String, DesiredResource> of(Configuration config, ProviderRegistry registry, Diagnostics.Builder diags) {
         Map<String, DesiredResource> out = new LinkedHashMap<>();
+        Map<String, Integer> nextPosition = new java.util.HashMap<>();
         for (ResourceConfig r : config.resources()) {
             ResourceSchema schema = registry.schema(r.type()).orElse(null);
             if (schema == null) {
@@ -39,6 +40,11 @@ public final class DesiredState {
                     attributes.set(k, toJson(v));
                 }
             });
+            if (schema.orderGroup() != null) {
+                // Ordered objects (firewall rules) take their place in their group from the order of declaration.
+                String group = r.host() + "\u0000" + r.type() + "\u0000" + schema.orderGroup().apply(attributes);
+                attributes.put(ResourceSchema.POSITION, nextPosition.merge(group, 1, Integer::sum) - 1);
+            }
             List<String> deps = new ArrayList<>();
             for (Reference ref : Reference.of(r)) {
                 if (!deps.contains(ref.targetAddress())) {

@@ -291,7 +291,9 @@ public final class Planner {
         boolean differs = false;
         for (Iterator<String> it = s.attributes().fieldNames(); it.hasNext(); ) {
             String attr = it.next();
-            if (!schema.isSensitive(attr) && !schema.isComputed(attr) && live.attributes().has(attr)
+            // A position is read relative to the configuration's order, not the state's: moves show in the plan, not as drift.
+            boolean position = schema.orderGroup() != null && attr.equals(ResourceSchema.POSITION);
+            if (!position && !schema.isSensitive(attr) && !schema.isComputed(attr) && live.attributes().has(attr)
                     && !Values.equal(schema, attr, s.attributes().get(attr), live.attributes().get(attr))) {
                 differs = true;
             }

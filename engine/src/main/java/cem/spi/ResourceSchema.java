@@ -18,9 +18,17 @@ import java.util.Optional;
  *     gateway, a revocation): removing one from the configuration only forgets it, and plans say so
  * @param forgetWhenSet an attribute that, when set on a resource, makes cem forget rather than delete that one
  *     resource (a target adopted by its GUID is not cem's to delete), or null
+ * @param orderGroup for a type whose objects are ordered on their host (firewall rules in a chain): the
+ *     group a resource's attributes (defaults filled in) put it in; resources of one group on one host are
+ *     ordered as the configuration declares them, and each gets the attribute {@value #POSITION}. Null
+ *     for an unordered type.
  */
 public record ResourceSchema(String type, Map<String, AttributeSchema> attributes, boolean createBeforeDestroy,
-        Map<String, Object> defaults, boolean forgetOnDelete, String forgetWhenSet) {
+        Map<String, Object> defaults, boolean forgetOnDelete, String forgetWhenSet,
+        java.util.function.Function<JsonNode, String> orderGroup) {
+
+    /** The attribute that holds an ordered resource's 0-based place in its group. */
+    public static final String POSITION = "position";
 
     public ResourceSchema {
         attributes = Map.copyOf(attributes);
@@ -31,17 +39,22 @@ public record ResourceSchema(String type, Map<String, AttributeSchema> attribute
             List<AttributeSchema> attributes) {
         Map<String, AttributeSchema> byName = new LinkedHashMap<>();
         attributes.forEach(a -> byName.put(a.name(), a));
-        return new ResourceSchema(type, byName, createBeforeDestroy, defaults, false, null);
+        return new ResourceSchema(type, byName, createBeforeDestroy, defaults, false, null, null);
     }
 
     /** This schema, for a type whose objects cem forgets instead of deleting. */
     public ResourceSchema forgettingOnDelete() {
-        return new ResourceSchema(type, attributes, createBeforeDestroy, defaults, true, null);
+        return new ResourceSchema(type, attributes, createBeforeDestroy, defaults, true, null, orderGroup);
     }
 
     /** This schema, for a type whose objects cem forgets instead of deleting when {@code attribute} is set on them. */
     public ResourceSchema forgettingOnDeleteWhenSet(String attribute) {
-        return new ResourceSchema(type, attributes, createBeforeDestroy, defaults, forgetOnDelete, attribute);
+        return new ResourceSchema(type, attributes, createBeforeDestroy, defaults, forgetOnDelete, attribute, orderGroup);
+    }
+
+    /** This schema, for a type whose objects are ordered within the group {@code group} gives their attributes. */
+    public ResourceSchema orderedWithin(java.util.function.Function<JsonNode, String> group) {
+        return new ResourceSchema(type, attributes, createBeforeDestroy, defaults, forgetOnDelete, forgetWhenSet, group);
     }
 
     /** Whether removing the resource with these (state) attributes from the configuration forgets it. */

@@ -5,7 +5,6 @@ import cem.diag.Diagnostics;
 import cem.diag.Severity;
 import cem.spi.ApplyRequest;
 import cem.spi.ApplyResponse;
-import cem.spi.ConnectionSpec;
 import cem.spi.HostTarget;
 import cem.spi.LiveResource;
 import cem.spi.Provider;
@@ -14,9 +13,9 @@ import cem.spi.ReadRequest;
 import cem.spi.ReadResponse;
 import cem.spi.ResourceInstance;
 import cem.spi.ResourceSchema;
+import cem.spi.Sessions;
 import cem.spi.Transport;
 import cem.spi.TransportException;
-import cem.spi.Transports;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -29,7 +28,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Certificates, IIS bindings, Windows Firewall rules and services. Each read is one agent batch
@@ -41,13 +39,10 @@ public final class WindowsProvider implements Provider {
     private static final Map<String, ResourceSchema> SCHEMAS = WindowsSchemas.all();
     private static final Duration TIMEOUT = Duration.ofMinutes(5);
 
-    private final ProviderContext context;
-    private final Transports transports = Transports.load();
-    private final Map<String, Transport> sessions = new ConcurrentHashMap<>();
-    private final Map<String, Integer> roundTrips = new ConcurrentHashMap<>();
+    private final Sessions sessions;
 
     public WindowsProvider(ProviderContext context) {
-        this.context = context;
+        this.sessions = new Sessions(context, "winrm");
     }
 
     @Override
@@ -167,12 +162,10 @@ public final class WindowsProvider implements Provider {
 
     private Batch run(HostTarget host, Agent agent) {
         try {
-            Transport t = session(host);
-            JsonNode results = agent.run(t, TIMEOUT);
-            roundTrips.merge(host.name(), 1, Integer::sum);
+            JsonNode results = agent.run(sessions.of(host), TIMEOUT);
             return new Batch(results, null, 1);
         } catch (TransportException e) {
-            sessions.remove(host.name());
+            sessions.drop(host);
             return new Batch(null, hostError(host, e.getMessage(), "", e.hint()), 0);
         } catch (Agent.AgentException e) {
             return new Batch(null, hostError(host, e.getMessage() + " (host " + host.name() + ")", e.detail(), e.hint()), 1);
@@ -194,25 +187,9 @@ public final class WindowsProvider implements Provider {
         return new Diagnostic(Severity.ERROR, "PRV4002", summary, detail, hint, null, null);
     }
 
-    private Transport session(HostTarget host) throws TransportException {
-        Transport existing = sessions.get(host.name());
-        if (existing != null) {
-            return existing;
-        }
-        JsonNode s = host.settings();
-        String scheme = s.path("transport").asText("winrm");
-        ConnectionSpec spec = new ConnectionSpec(host.name(), s.path("address").asText(), s.path("port").asInt(0), s, host.secrets(),
-                host.configDirectory(), context.acceptNewHostKeys(), Duration.ofSeconds(20),
-                context.debug() ? line -> System.err.println(line) : null);
-        Transport t = transports.open(scheme, spec);
-        sessions.put(host.name(), t);
-        return t;
-    }
-
     @Override
     public void close() {
-        sessions.values().forEach(Transport::close);
-        sessions.clear();
+        sessions.close();
     }
 
     static ArrayNode array() {

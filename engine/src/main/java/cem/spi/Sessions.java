@@ -1,0 +1,53 @@
+package cem.spi;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A provider's sessions: one per host for the whole run, opened on first use with the transport
+ * the host names, and dropped after a failure so that the next batch connects afresh.
+ */
+public final class Sessions implements AutoCloseable {
+
+    private final ProviderContext context;
+    private final String defaultScheme;
+    private final Transports transports = Transports.load();
+    private final Map<String, Transport> open = new ConcurrentHashMap<>();
+
+    /** @param defaultScheme the transport of hosts that do not name one */
+    public Sessions(ProviderContext context, String defaultScheme) {
+        this.context = context;
+        this.defaultScheme = defaultScheme;
+    }
+
+    /** The host's session, opened when there is none. */
+    public Transport of(HostTarget host) throws TransportException {
+        Transport existing = open.get(host.name());
+        if (existing != null) {
+            return existing;
+        }
+        JsonNode s = host.settings();
+        ConnectionSpec spec = new ConnectionSpec(host.name(), s.path("address").asText(), s.path("port").asInt(0), s, host.secrets(),
+                host.configDirectory(), context.acceptNewHostKeys(), Duration.ofSeconds(20),
+                context.debug() ? System.err::println : null);
+        Transport t = transports.open(s.path("transport").asText(defaultScheme), spec);
+        open.put(host.name(), t);
+        return t;
+    }
+
+    /** Forgets the host's session after a failure (the next batch reconnects). */
+    public void drop(HostTarget host) {
+        Transport t = open.remove(host.name());
+        if (t != null) {
+            t.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        open.values().forEach(Transport::close);
+        open.clear();
+    }
+}
