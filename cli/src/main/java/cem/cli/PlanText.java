@@ -57,6 +57,7 @@ final class PlanText {
             return out.toString();
         }
         out.append("cem will perform the following actions:\n\n");
+        nftablesNote(actions, out);
         for (ResourceChange c : actions) {
             resource(c, false, out);
         }
@@ -67,6 +68,25 @@ final class PlanText {
                 .append(plan.toForget() > 0 ? ", " + plan.toForget() + " to forget" : "")
                 .append(".\n");
         return out.toString();
+    }
+
+    /** Firewall changes say which tables they rewrite, and that no other table is touched. */
+    private static void nftablesNote(List<ResourceChange> actions, StringBuilder out) {
+        java.util.Map<String, java.util.Set<String>> tablesByHost = new java.util.TreeMap<>();
+        for (ResourceChange c : actions) {
+            if (c.type().equals("nft_rule")) {
+                for (com.fasterxml.jackson.databind.JsonNode side : new com.fasterxml.jackson.databind.JsonNode[] {c.before(), c.after()}) {
+                    if (side != null) {
+                        tablesByHost.computeIfAbsent(c.host(), h -> new java.util.TreeSet<>()).add(side.path("table").asText("inet cem"));
+                    }
+                }
+            }
+        }
+        tablesByHost.forEach((host, tables) -> out.append("  nftables on ").append(host).append(": cem rewrites only the chains it changes in table ")
+                .append(String.join(", ", tables)).append(", in one transaction; no other table is touched.\n"));
+        if (!tablesByHost.isEmpty()) {
+            out.append('\n');
+        }
     }
 
     private void resource(ResourceChange c, boolean drift, StringBuilder out) {
@@ -179,7 +199,7 @@ final class PlanText {
         }
         return switch (c.action()) {
             case CREATE -> "will be created";
-            case UPDATE -> "will be updated in-place";
+            case UPDATE -> onlyMoves(c) ? "will be moved within its chain" : "will be updated in-place";
             case DELETE -> "will be destroyed";
             case DELETE_THEN_CREATE -> "must be replaced";
             case CREATE_THEN_DELETE -> "must be replaced (the new one is created first)";
@@ -187,6 +207,23 @@ final class PlanText {
             case NO_OP -> c.previousAddress() != null ? "has moved from " + c.previousAddress() : "has no changes";
             case READ -> "will be read";
         } + reasonText(c);
+    }
+
+    /** An update whose only change is its place among ordered objects (a firewall rule in its chain). */
+    private static boolean onlyMoves(ResourceChange c) {
+        if (c.before() == null || c.after() == null || !c.after().has(cem.spi.ResourceSchema.POSITION)) {
+            return false;
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode before = ((com.fasterxml.jackson.databind.node.ObjectNode) c.before()).deepCopy();
+        com.fasterxml.jackson.databind.node.ObjectNode after = ((com.fasterxml.jackson.databind.node.ObjectNode) c.after()).deepCopy();
+        boolean moved = !before.path(cem.spi.ResourceSchema.POSITION).equals(after.path(cem.spi.ResourceSchema.POSITION));
+        for (java.util.Iterator<String> it = after.fieldNames(); it.hasNext(); ) {
+            String attr = it.next();
+            if (!attr.equals(cem.spi.ResourceSchema.POSITION) && !cem.engine.Values.same(before.get(attr), after.get(attr))) {
+                return false;
+            }
+        }
+        return moved;
     }
 
     private static String reasonText(ResourceChange c) {

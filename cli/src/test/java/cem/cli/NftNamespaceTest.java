@@ -144,6 +144,7 @@ class NftNamespaceTest {
         write(Namespaces.USER, true, RULES.replace("dport: [8081]", "dport: [8081, 8443]"));
         CliRun update = cem("plan", "--no-color", ".");
         assertTrue(update.out().contains("nft_rule.gateway-in will be updated in-place"), update.out());
+        assertTrue(update.out().contains("nftables on fw1: cem rewrites only the chains it changes in table inet cem, in one transaction; no other table is touched."), update.out());
         assertTrue(update.out().contains("1 to change"), update.out());
         apply();
         assertTrue(fw.nft("list", "chain", "inet", "cem", "input").contains("tcp dport { 8081, 8443 } counter"));
@@ -152,7 +153,7 @@ class NftNamespaceTest {
         String[] blocks = RULES.replace("dport: [8081]", "dport: [8081, 8443]").split("(?m)^(?=  - type)");
         write(Namespaces.USER, true, blocks[2] + blocks[0] + blocks[1]);
         CliRun reorder = cem("plan", "--no-color", ".");
-        assertTrue(reorder.out().contains("nft_rule.dns-from-lan will be updated in-place"), reorder.out());
+        assertTrue(reorder.out().contains("nft_rule.dns-from-lan will be moved within its chain"), reorder.out());
         assertTrue(reorder.out().contains("1 to change"), "only the moved rule changes: " + reorder.out());
         assertTrue(reorder.out().contains("position"), reorder.out());
         apply();

@@ -42,6 +42,8 @@ public final class ConfigCodes {
     public static final String PORT_BIGIP = "SEM3104";
     public static final String BIGIP_POOL_PORT = "SEM3105";
     public static final String BIGIP_SSL_PROFILE = "SEM3106";
+    public static final String NFT_CHAIN_CONFLICT = "SEM3107";
+    public static final String NFT_ADDRESS_FAMILY = "SEM3108";
 
     public static final String CERT_UNREADABLE = "CRT3201";
     public static final String CERT_WRONG_PASSWORD = "CRT3202";

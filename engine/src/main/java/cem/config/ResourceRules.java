@@ -2,6 +2,7 @@ package cem.config;
 
 import cem.diag.Diagnostic;
 import cem.diag.Diagnostics;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,6 +21,7 @@ final class ResourceRules {
         Diagnostics.Builder out = Diagnostics.builder();
         bindings(config, out);
         policies(config, out);
+        nftRules(config, out);
         for (ResourceConfig vip : config.ofType("bigip_gateway_vip")) {
             for (int i = 0; i < vip.body().path("profiles").size(); i++) {
                 String profile = vip.attr("profiles/" + i).asText().toLowerCase(Locale.ROOT);
@@ -38,6 +40,61 @@ final class ResourceRules {
             }
         }
         return out.build();
+    }
+
+    /**
+     * nftables rules: every rule of one chain agrees on the chain's hook and priority (cem creates
+     * the chain from them), and the addresses of one field are of one family (one nft match holds one).
+     */
+    private static void nftRules(Configuration config, Diagnostics.Builder out) {
+        Map<String, ResourceConfig> chainOwner = new LinkedHashMap<>();
+        for (ResourceConfig rule : config.ofType("nft_rule")) {
+            String table = rule.string("table").orElse("inet cem");
+            String hook = rule.string("hook").orElse("forward");
+            String chain = rule.host() + " " + table + " " + rule.string("chain").orElse(hook);
+            ResourceConfig first = chainOwner.putIfAbsent(chain, rule);
+            if (first != null) {
+                String firstHook = first.string("hook").orElse("forward");
+                int firstPriority = first.attr("priority").asInt(0);
+                int priority = rule.attr("priority").asInt(0);
+                if (!firstHook.equals(hook) || firstPriority != priority) {
+                    out.add(Diagnostic.error(ConfigCodes.NFT_CHAIN_CONFLICT, "Chain declared twice with different settings",
+                            "Rule \"" + first.name() + "\" (" + first.declRange().label() + ") puts chain " + chain.substring(chain.indexOf(' ') + 1)
+                                    + " on hook " + firstHook + " priority " + firstPriority + "; this rule says hook " + hook + " priority "
+                                    + priority + ". cem creates each chain once, from its rules.",
+                            "Give every rule of the chain the same hook and priority, or name another chain.",
+                            firstPriority != priority && rule.body().has("priority") ? rule.range("priority")
+                                    : rule.body().has("hook") ? rule.range("hook") : rule.declRange())
+                            .withAddress(rule.address()));
+                }
+            }
+            for (String field : new String[] {"saddr", "daddr"}) {
+                JsonNode values = rule.attr(field);
+                boolean v4 = false;
+                boolean v6 = false;
+                int sets = 0;
+                for (JsonNode v : values) {
+                    String a = v.asText();
+                    if (a.startsWith("@")) {
+                        sets++;
+                    } else if (a.contains(":")) {
+                        v6 = true;
+                    } else {
+                        v4 = true;
+                    }
+                }
+                String problem = v4 && v6 ? "mixes IPv4 and IPv6 addresses"
+                        : sets > 0 && values.size() > 1 ? "mixes a named set with other entries"
+                        : v6 && table.startsWith("ip ") ? "holds IPv6 addresses in an IPv4 (ip) table"
+                        : v4 && table.startsWith("ip6 ") ? "holds IPv4 addresses in an IPv6 (ip6) table" : null;
+                if (problem != null) {
+                    out.add(Diagnostic.error(ConfigCodes.NFT_ADDRESS_FAMILY, "\"" + field + "\" " + problem,
+                            "One nftables match compares one address family, or one named set.",
+                            "Split the rule in two (one per family), or use table \"inet cem\", which holds both.", rule.range(field))
+                            .withAddress(rule.address()));
+                }
+            }
+        }
     }
 
     private static void bindings(Configuration config, Diagnostics.Builder out) {
