@@ -80,7 +80,9 @@ final class LabCommand implements Runnable {
                     // the password stays unwritten; clients cannot log in, nothing leaks
                 }
                 session.out().println("Lab up (" + lab.directory() + "); user cem-lab, password in " + secret + " (this run only)");
-                lab.hosts().keySet().forEach(h -> {
+                java.util.List<String> names = new java.util.ArrayList<>(lab.hosts().keySet());
+                names.addAll(lab.firewalls().keySet());
+                names.forEach(h -> {
                     cem.lab.Lab.Endpoint e = lab.endpoint(h);
                     session.out().println("  " + h + ": " + (e.transport().equals("ssh")
                             ? "ssh -p " + e.port() + " -o UserKnownHostsFile=" + e.knownHosts() + " cem-lab@127.0.0.1"

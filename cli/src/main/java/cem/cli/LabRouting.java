@@ -38,13 +38,13 @@ final class LabRouting {
             if (!h.lab()) {
                 continue;
             }
-            if (!h.os().equals("windows")) {
-                problems.add(Diagnostic.error("ENV9040", "The lab simulates Windows hosts only so far",
-                        "Host \"" + h.name() + "\" is " + h.os() + ".", "Remove lab: true from this host, or make it a Windows host.",
+            if (!h.os().equals("windows") && !h.os().equals("linux")) {
+                problems.add(Diagnostic.error("ENV9040", "The lab simulates Windows hosts and Linux firewalls only so far",
+                        "Host \"" + h.name() + "\" is " + h.os() + ".", "Remove lab: true from this host, or make it a Windows or Linux host.",
                         h.range("lab")));
                 continue;
             }
-            specs.add(new Lab.HostSpec(h.name(), h.body().path("transport").asText("winrm")));
+            specs.add(new Lab.HostSpec(h.name(), h.body().path("transport").asText(h.os().equals("linux") ? "ssh" : "winrm"), h.os()));
         }
         if (problems.hasErrors()) {
             throw new DiagnosticsException(problems.build());

@@ -68,6 +68,7 @@ final class ResourceRules {
                             .withAddress(rule.address()));
                 }
             }
+            java.util.Set<String> families = new java.util.TreeSet<>();
             for (String field : new String[] {"saddr", "daddr"}) {
                 JsonNode values = rule.attr(field);
                 boolean v4 = false;
@@ -83,7 +84,11 @@ final class ResourceRules {
                         v4 = true;
                     }
                 }
+                if (v4 != v6) {
+                    families.add(v4 ? "IPv4" : "IPv6");
+                }
                 String problem = v4 && v6 ? "mixes IPv4 and IPv6 addresses"
+                        : field.equals("daddr") && families.size() > 1 ? "is " + (v4 ? "IPv4" : "IPv6") + " but \"saddr\" is not"
                         : sets > 0 && values.size() > 1 ? "mixes a named set with other entries"
                         : v6 && table.startsWith("ip ") ? "holds IPv6 addresses in an IPv4 (ip) table"
                         : v4 && table.startsWith("ip6 ") ? "holds IPv4 addresses in an IPv6 (ip6) table" : null;

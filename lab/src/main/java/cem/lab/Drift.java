@@ -26,12 +26,40 @@ public final class Drift {
         }
         try (var files = Files.list(labDirectory)) {
             for (Path file : files.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
+                if (file.getFileName().toString().endsWith(NFTABLES_SUFFIX)) {
+                    firewall(file, done);
+                    continue;
+                }
                 String host = file.getFileName().toString().replace(".json", "");
                 WindowsState state = new WindowsState(file, List.of(), Map.of());
                 state.change(s -> drift(host, s, done));
             }
         }
         return done;
+    }
+
+    /** Where the lab keeps a Linux firewall's nftables ({@code HOST-nftables.json}). */
+    static final String NFTABLES_SUFFIX = "-nftables.json";
+
+    /** Someone deletes cem's last rule with nft by hand. */
+    private static void firewall(Path file, List<String> done) {
+        String host = file.getFileName().toString().replace(NFTABLES_SUFFIX, "");
+        NftTables nft = new NftTables(file);
+        for (Map.Entry<String, JsonNode> table : nft.snapshot().entrySet()) {
+            String last = null;
+            for (JsonNode chain : table.getValue().path("chains")) {
+                for (JsonNode rule : chain.path("rules")) {
+                    if (rule.path("comment").asText().startsWith("cem:")) {
+                        last = rule.path("comment").asText();
+                    }
+                }
+            }
+            String[] key = table.getKey().split(" ", 2);
+            if (last != null && nft.deleteRule(key[0], key[1], last)) {
+                done.add(host + ": nft rule \"" + last + "\" deleted from table " + table.getKey() + " by hand");
+                return;
+            }
+        }
     }
 
     private static void drift(String host, ObjectNode s, List<String> done) {

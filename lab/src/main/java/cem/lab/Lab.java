@@ -22,14 +22,20 @@ public final class Lab implements AutoCloseable {
     /** How cem reaches one lab host. */
     public record Endpoint(String host, String transport, int port, String user, Path caFile, Path knownHosts) {}
 
-    /** A host to simulate: its name and the transport the configuration chose. */
-    public record HostSpec(String name, String transport) {}
+    /** A host to simulate: its name, the transport the configuration chose, and its OS (windows or linux). */
+    public record HostSpec(String name, String transport, String os) {
+
+        public HostSpec(String name, String transport) {
+            this(name, transport, "windows");
+        }
+    }
 
     private final Path directory;
     private final String user = "cem-lab";
     private final String password = UUID.randomUUID().toString();
     private final Map<String, Endpoint> endpoints = new LinkedHashMap<>();
     private final Map<String, WindowsHost> hosts = new LinkedHashMap<>();
+    private final Map<String, LinuxHost> firewalls = new LinkedHashMap<>();
     private final List<AutoCloseable> servers = new ArrayList<>();
 
     private Lab(Path directory) {
@@ -52,6 +58,16 @@ public final class Lab implements AutoCloseable {
             Path knownHosts = directory.resolve("known_hosts");
             StringBuilder known = new StringBuilder();
             for (HostSpec spec : specs) {
+                if (spec.os().equals("linux")) {
+                    LinuxHost firewall = new LinuxHost(spec.name(), directory.resolve(spec.name() + Drift.NFTABLES_SUFFIX));
+                    lab.firewalls.put(spec.name(), firewall);
+                    LabSshServer ssh = new LabSshServer(directory.resolve(spec.name() + "-ssh"), firewall, new Faults(), lab.user, lab.password,
+                            null).start();
+                    lab.servers.add(ssh);
+                    known.append(ssh.knownHostsLine()).append('\n');
+                    lab.endpoints.put(spec.name(), new Endpoint(spec.name(), "ssh", ssh.port(), lab.user, caFile, knownHosts));
+                    continue;
+                }
                 WindowsHost host = new WindowsHost(spec.name(), new WindowsState(directory.resolve(spec.name() + ".json"),
                         List.of("Default Web Site", "CEM Agent"),
                         Map.of("W3SVC", "running", "Symantec Internet Gateway Service", "stopped")));
@@ -91,6 +107,11 @@ public final class Lab implements AutoCloseable {
 
     public Map<String, WindowsHost> hosts() {
         return hosts;
+    }
+
+    /** The simulated Linux firewalls, by host name. */
+    public Map<String, LinuxHost> firewalls() {
+        return firewalls;
     }
 
     public Path directory() {
