@@ -38,7 +38,7 @@ class QuickstartTest {
         CliRun plan = CliRun.run(env, tmp, "plan", "--detailed-exitcode", "quickstart");
         assertEquals(2, plan.exitCode(), plan.err() + plan.out());
         assertTrue(plan.out().contains("# internet_gateway.ig1 will be created"), plan.out()); // installed from its package
-        assertTrue(plan.out().contains("Plan: 10 to add, 3 to change, 0 to destroy."), plan.out());
+        assertTrue(plan.out().contains("Plan: 12 to add, 3 to change, 0 to destroy."), plan.out());
 
         CliRun apply = CliRun.run(env, tmp, "apply", "--auto-approve", "quickstart");
         assertEquals(0, apply.exitCode(), apply.err() + apply.out());
@@ -82,6 +82,7 @@ class QuickstartTest {
         assertTrue(seen.out().contains("# resource_target.cloud-laptops must be replaced"), seen.out());
         assertTrue(seen.out().contains("# certificate.gateway-cert will be created (it was deleted outside cem)"), seen.out());
         assertTrue(seen.out().contains("# offline_package.cem-offline will be created (it was deleted outside cem)"), seen.out());
+        assertTrue(seen.out().contains("# nft_rule.nothing-else-to-dmz will be created (it was deleted outside cem)"), seen.out());
         assertTrue(seen.out().contains("# site_server.sitesrv has changed"), seen.out());
         assertTrue(seen.out().contains("Plan: 3 to add, 8 to change, 1 to destroy."), seen.out());
 
