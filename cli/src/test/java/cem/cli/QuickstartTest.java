@@ -84,7 +84,7 @@ class QuickstartTest {
         assertTrue(seen.out().contains("# offline_package.cem-offline will be created (it was deleted outside cem)"), seen.out());
         assertTrue(seen.out().contains("# nft_rule.nothing-else-to-dmz will be created (it was deleted outside cem)"), seen.out());
         assertTrue(seen.out().contains("# site_server.sitesrv has changed"), seen.out());
-        assertTrue(seen.out().contains("Plan: 3 to add, 8 to change, 1 to destroy."), seen.out());
+        assertTrue(seen.out().contains("Plan: 4 to add, 8 to change, 1 to destroy."), seen.out());
 
         assertEquals(0, CliRun.run(env, tmp, "apply", "--auto-approve", "quickstart").exitCode());
         CliRun repaired = CliRun.run(env, tmp, "plan", "--detailed-exitcode", "quickstart");
@@ -100,7 +100,7 @@ class QuickstartTest {
 
         // Moving the gateway to 8443 in all three places makes the offline package stale: it is generated again.
         Files.writeString(site.resolve("estate.yaml"), Files.readString(site.resolve("estate.yaml"))
-                .replace("openPorts: [443]", "openPorts: [8443]").replace("listenerPort: 443", "listenerPort: 8443")
+                .replace("dport: [443]\n    daddr: [192.0.2.20]", "dport: [8443]\n    daddr: [192.0.2.20]").replace("listenerPort: 443", "listenerPort: 8443")
                 .replace("      - gateway: ig1\n        port: 443", "      - gateway: ig1\n        port: 8443"));
         CliRun moved = CliRun.run(env, tmp, "plan", "quickstart");
         assertTrue(moved.out().contains("# offline_package.cem-offline will be updated in-place"), moved.out() + moved.err());
