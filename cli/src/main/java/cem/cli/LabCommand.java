@@ -82,6 +82,7 @@ final class LabCommand implements Runnable {
                 session.out().println("Lab up (" + lab.directory() + "); user cem-lab, password in " + secret + " (this run only)");
                 java.util.List<String> names = new java.util.ArrayList<>(lab.hosts().keySet());
                 names.addAll(lab.firewalls().keySet());
+                names.addAll(lab.balancers().keySet());
                 names.forEach(h -> {
                     cem.lab.Lab.Endpoint e = lab.endpoint(h);
                     session.out().println("  " + h + ": " + (e.transport().equals("ssh")

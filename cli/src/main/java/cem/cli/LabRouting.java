@@ -2,9 +2,6 @@ package cem.cli;
 
 import cem.config.Configuration;
 import cem.config.HostConfig;
-import cem.diag.Diagnostic;
-import cem.diag.DiagnosticsException;
-import cem.diag.Diagnostics;
 import cem.diag.Severity;
 import cem.lab.Lab;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -33,21 +30,11 @@ final class LabRouting {
     /** Starts the lab when any host asks for it, else returns null. */
     static Lab start(Configuration config) {
         List<Lab.HostSpec> specs = new ArrayList<>();
-        Diagnostics.Builder problems = Diagnostics.builder();
         for (HostConfig h : config.hosts().values()) {
             if (!h.lab()) {
                 continue;
             }
-            if (!h.os().equals("windows") && !h.os().equals("linux")) {
-                problems.add(Diagnostic.error("ENV9040", "The lab simulates Windows hosts and Linux firewalls only so far",
-                        "Host \"" + h.name() + "\" is " + h.os() + ".", "Remove lab: true from this host, or make it a Windows or Linux host.",
-                        h.range("lab")));
-                continue;
-            }
-            specs.add(new Lab.HostSpec(h.name(), h.body().path("transport").asText(h.os().equals("linux") ? "ssh" : "winrm"), h.os()));
-        }
-        if (problems.hasErrors()) {
-            throw new DiagnosticsException(problems.build());
+            specs.add(new Lab.HostSpec(h.name(), h.body().path("transport").asText(h.os().equals("windows") ? "winrm" : "ssh"), h.os()));
         }
         return specs.isEmpty() ? null : Lab.start(directory(config.directory()), specs);
     }

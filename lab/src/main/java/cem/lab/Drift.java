@@ -30,6 +30,10 @@ public final class Drift {
                     firewall(file, done);
                     continue;
                 }
+                if (file.getFileName().toString().endsWith(BIGIP_SUFFIX)) {
+                    balancer(file, done);
+                    continue;
+                }
                 String host = file.getFileName().toString().replace(".json", "");
                 WindowsState state = new WindowsState(file, List.of(), Map.of());
                 state.change(s -> drift(host, s, done));
@@ -40,6 +44,21 @@ public final class Drift {
 
     /** Where the lab keeps a Linux firewall's nftables ({@code HOST-nftables.json}). */
     static final String NFTABLES_SUFFIX = "-nftables.json";
+
+    /** Where the lab keeps an F5's configuration ({@code HOST-bigip.json}). */
+    static final String BIGIP_SUFFIX = "-bigip.json";
+
+    /** Someone adds a second member to a gateway's pool in the F5 GUI: the pool balances across two gateways. */
+    private static void balancer(Path file, List<String> done) {
+        String host = file.getFileName().toString().replace(BIGIP_SUFFIX, "");
+        BigipHost device = new BigipHost(host, file);
+        var pools = device.snapshot().path("pools").fieldNames();
+        if (pools.hasNext()) {
+            String pool = pools.next();
+            device.addMember(pool, "172.16.10.99:443");
+            done.add(host + ": a second member 172.16.10.99:443 added to pool " + pool + " by hand");
+        }
+    }
 
     /** Someone deletes cem's last rule with nft by hand. */
     private static void firewall(Path file, List<String> done) {

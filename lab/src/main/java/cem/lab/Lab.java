@@ -36,6 +36,7 @@ public final class Lab implements AutoCloseable {
     private final Map<String, Endpoint> endpoints = new LinkedHashMap<>();
     private final Map<String, WindowsHost> hosts = new LinkedHashMap<>();
     private final Map<String, LinuxHost> firewalls = new LinkedHashMap<>();
+    private final Map<String, BigipHost> balancers = new LinkedHashMap<>();
     private final List<AutoCloseable> servers = new ArrayList<>();
 
     private Lab(Path directory) {
@@ -58,10 +59,18 @@ public final class Lab implements AutoCloseable {
             Path knownHosts = directory.resolve("known_hosts");
             StringBuilder known = new StringBuilder();
             for (HostSpec spec : specs) {
-                if (spec.os().equals("linux")) {
-                    LinuxHost firewall = new LinuxHost(spec.name(), directory.resolve(spec.name() + Drift.NFTABLES_SUFFIX));
-                    lab.firewalls.put(spec.name(), firewall);
-                    LabSshServer ssh = new LabSshServer(directory.resolve(spec.name() + "-ssh"), firewall, new Faults(), lab.user, lab.password,
+                if (spec.os().equals("linux") || spec.os().equals("bigip")) {
+                    HostExecutor device;
+                    if (spec.os().equals("linux")) {
+                        LinuxHost firewall = new LinuxHost(spec.name(), directory.resolve(spec.name() + Drift.NFTABLES_SUFFIX));
+                        lab.firewalls.put(spec.name(), firewall);
+                        device = firewall;
+                    } else {
+                        BigipHost balancer = new BigipHost(spec.name(), directory.resolve(spec.name() + Drift.BIGIP_SUFFIX));
+                        lab.balancers.put(spec.name(), balancer);
+                        device = balancer;
+                    }
+                    LabSshServer ssh = new LabSshServer(directory.resolve(spec.name() + "-ssh"), device, new Faults(), lab.user, lab.password,
                             null).start();
                     lab.servers.add(ssh);
                     known.append(ssh.knownHostsLine()).append('\n');
@@ -107,6 +116,11 @@ public final class Lab implements AutoCloseable {
 
     public Map<String, WindowsHost> hosts() {
         return hosts;
+    }
+
+    /** The simulated F5 BIG-IP devices, by host name. */
+    public Map<String, BigipHost> balancers() {
+        return balancers;
     }
 
     /** The simulated Linux firewalls, by host name. */
