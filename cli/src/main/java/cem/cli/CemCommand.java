@@ -16,7 +16,7 @@ import picocli.CommandLine.ScopeType;
         },
         subcommands = {ValidateCommand.class, PlanCommand.class, ApplyCommand.class, DestroyCommand.class, ShowCommand.class,
             StateCommand.class, ImportCommand.class, ForceUnlockCommand.class, GraphCommand.class, TrustCommand.class,
-            LabCommand.class, AgentCommand.class, ReportCommand.class, IgCommand.class, CompletionCommand.class, ManCommand.class,
+            LabCommand.class, AgentCommand.class, ReportCommand.class, DoctorCommand.class, IgCommand.class, CompletionCommand.class, ManCommand.class,
             VersionCommand.class,
             picocli.CommandLine.HelpCommand.class},
         footer = {"", "Run `cem COMMAND --help` for a command's options. Docs: README.md."})

@@ -22,6 +22,23 @@ record CliRun(int exitCode, String out, String err) {
         return new CliRun(code, out.toString(), err.toString());
     }
 
+    /** A copy of examples/NAME and examples/certs in {@code tmp} (so the example's relative paths hold); returns the copy. */
+    static Path copyExample(Path tmp, String name) {
+        try {
+            Path site = java.nio.file.Files.createDirectories(tmp.resolve(name));
+            java.nio.file.Files.copy(REPO.resolve("examples").resolve(name).resolve("estate.yaml"), site.resolve("estate.yaml"));
+            Path certs = java.nio.file.Files.createDirectories(tmp.resolve("certs"));
+            try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(REPO.resolve("examples/certs"))) {
+                for (Path f : files.toList()) {
+                    java.nio.file.Files.copy(f, certs.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            return site;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     static CliRun inRepo(String... args) {
         return run(Map.of(), REPO, args);
     }

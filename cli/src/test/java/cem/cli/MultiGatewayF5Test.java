@@ -4,11 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cem.lab.BigipHost;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -27,15 +24,8 @@ class MultiGatewayF5Test {
     Path site;
 
     @BeforeEach
-    void copy() throws IOException {
-        site = Files.createDirectories(tmp.resolve("multi-gateway"));
-        Files.copy(CliRun.REPO.resolve("examples/multi-gateway/estate.yaml"), site.resolve("estate.yaml"));
-        Path certs = Files.createDirectories(tmp.resolve("certs"));
-        try (Stream<Path> files = Files.list(CliRun.REPO.resolve("examples/certs"))) {
-            for (Path f : files.toList()) {
-                Files.copy(f, certs.resolve(f.getFileName()));
-            }
-        }
+    void copy() {
+        site = CliRun.copyExample(tmp, "multi-gateway");
     }
 
     private CliRun cem(String... args) {
@@ -70,7 +60,7 @@ class MultiGatewayF5Test {
 
     @Test
     @Timeout(300)
-    void aTransactionTheF5RefusesChangesNoVirtualServerOrPool() throws IOException {
+    void aTransactionTheF5RefusesChangesNoVirtualServerOrPool() {
         // Someone already serves 203.0.113.12:443 from another partition.
         device().addForeignVirtual("/Common/someone-else", "203.0.113.12:443");
         String before = device().snapshot().path("virtuals").toString() + device().snapshot().path("pools");

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,14 +25,7 @@ class QuickstartTest {
     @Test
     @Timeout(300)
     void planApplyDriftRepair() throws IOException {
-        Path site = Files.createDirectories(tmp.resolve("quickstart"));
-        Files.copy(CliRun.REPO.resolve("examples/quickstart/estate.yaml"), site.resolve("estate.yaml"));
-        Path certs = Files.createDirectories(tmp.resolve("certs"));
-        try (Stream<Path> files = Files.list(CliRun.REPO.resolve("examples/certs"))) {
-            for (Path f : files.toList()) {
-                Files.copy(f, certs.resolve(f.getFileName()));
-            }
-        }
+        Path site = CliRun.copyExample(tmp, "quickstart");
         Map<String, String> env = Map.of();
         CliRun plan = CliRun.run(env, tmp, "plan", "--detailed-exitcode", "quickstart");
         assertEquals(2, plan.exitCode(), plan.err() + plan.out());

@@ -33,6 +33,9 @@ public record CertificateFacts(
 
     public static final String SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
 
+    /** Days a certificate must still be valid unless a resource says otherwise (minDaysValid). */
+    public static final int DEFAULT_MIN_DAYS_VALID = 30;
+
     public CertificateFacts {
         chain = List.copyOf(chain);
         dnsNames = List.copyOf(dnsNames);

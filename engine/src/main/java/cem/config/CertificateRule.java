@@ -30,7 +30,7 @@ import java.util.Optional;
  */
 final class CertificateRule {
 
-    static final int DEFAULT_MIN_DAYS_VALID = 30;
+    static final int DEFAULT_MIN_DAYS_VALID = cem.cert.CertificateFacts.DEFAULT_MIN_DAYS_VALID;
 
     private final SecretResolver secrets;
     private final Clock clock;

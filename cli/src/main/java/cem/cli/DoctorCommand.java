@@ -1,0 +1,244 @@
+package cem.cli;
+
+import cem.cert.CertificateFacts;
+import cem.cert.CertificateFile;
+import cem.cli.Finding.Status;
+import cem.cli.Finding.Symptom;
+import cem.config.HostConfig;
+import cem.config.ResourceConfig;
+import cem.engine.PlanOptions;
+import cem.engine.Planner;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code cem doctor [DIR]}: KB 216202's troubleshooting table and the article's validation list as
+ * live checks — what the hosts hold (one read per host, in parallel) and what an agent on the
+ * Internet would meet (DNS, TCP, TLS), grouped by symptom. It only reads: nothing is changed, no
+ * lock is taken, no state is written.
+ */
+@Command(name = "doctor", description = {"Check a live CEM estate against the troubleshooting table. Changes nothing.",
+    "Per symptom (IG not Online, agents not switching, IIS 403, certificate expired or revoked): what was checked,",
+    "what was seen, the likely cause and what to do. Exit 0 all ok, 1 any failure, 2 warnings only (--detailed-exitcode)."})
+final class DoctorCommand implements Callable<Integer> {
+
+    private final Session session;
+
+    @Parameters(arity = "0..1", paramLabel = "DIR", description = "Configuration directory (default: the current one).")
+    String directory = ".";
+
+    @Option(names = "--json", description = "Print the findings as JSON.")
+    boolean json;
+
+    @Option(names = "--detailed-exitcode", description = "Exit 2 when there are warnings but no failures.")
+    boolean detailedExitcode;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "5", description = "Time limit of each network check (default 5).")
+    int timeoutSeconds;
+
+    @Mixin
+    CommonOptions common;
+
+    DoctorCommand(Session session) {
+        this.session = session;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        try (Workspace ws = Workspace.open(session, directory, common.debug)) {
+            Planner.Planned planned = PlanRun.plan(ws, ws.readState(), PlanOptions.defaults());
+            PlanRun.diagnostics(ws, planned.plan().diagnostics(), common.color(session));
+            Instant now = Instant.now();
+            List<Finding> findings = new ArrayList<>(new DoctorChecks(ws.config, planned.plan(), now).run());
+            findings.addAll(network(ws, planned, now));
+            findings.sort(Comparator.comparing(Finding::symptom).thenComparing(Finding::status).thenComparing(Finding::subject));
+            if (json) {
+                session.out().println(json(findings).toPrettyString());
+            } else {
+                session.out().print(text(findings, common.color(session)));
+            }
+            session.out().flush();
+            return exitCode(findings, detailedExitcode);
+        }
+    }
+
+    /** 0 all ok, 1 any failure, 2 warnings only when asked for with --detailed-exitcode. */
+    static int exitCode(List<Finding> findings, boolean detailed) {
+        boolean failed = findings.stream().anyMatch(f -> f.status() == Status.FAIL);
+        boolean warned = findings.stream().anyMatch(f -> f.status() == Status.WARN);
+        return failed ? 1 : warned && detailed ? 2 : 0;
+    }
+
+    /** DNS, TCP and TLS from here, every endpoint in parallel. Lab hosts have no network endpoint and are said to be skipped. */
+    private List<Finding> network(Workspace ws, Planner.Planned planned, Instant now) throws Exception {
+        NetworkChecks net = new NetworkChecks(Duration.ofSeconds(timeoutSeconds), now);
+        Map<String, JsonNode> live = new java.util.HashMap<>();
+        planned.plan().changes().forEach(c -> {
+            if (c.before() != null) {
+                live.put(c.address(), c.before());
+            }
+        });
+        List<Callable<List<Finding>>> work = new ArrayList<>();
+        for (ResourceConfig g : ws.config.ofType("internet_gateway")) {
+            String fqdn = g.string("externalFqdn").orElse(null);
+            int port = g.integer("listenerPort").orElse(443);
+            ResourceConfig cert = g.string("certificate").flatMap(n -> ws.config.resource("certificate", n)).orElse(null);
+            if (fqdn == null) {
+                continue;
+            }
+            if (isLab(ws, g)) {
+                work.add(() -> List.of(Finding.skip(Symptom.IG_NOT_ONLINE, "network", g.address(),
+                        "a lab host: " + fqdn + ":" + port + " is checked through the lab's state only")));
+                continue;
+            }
+            work.add(() -> {
+                List<Finding> out = new ArrayList<>();
+                Finding dns = net.dns(Symptom.IG_NOT_ONLINE, g.address(), fqdn);
+                out.add(dns);
+                if (dns.status() == Status.OK) {
+                    Finding tcp = net.tcp(Symptom.AGENT_NOT_SWITCHING, g.address(), fqdn, port);
+                    out.add(tcp);
+                    if (tcp.status() == Status.OK) {
+                        out.addAll(net.tls(Symptom.AGENT_NOT_SWITCHING, g.address(), fqdn, fqdn, port, thumbprint(cert, live), minDays(cert),
+                                trusted(ws, cert)));
+                    }
+                }
+                return out;
+            });
+        }
+        for (ResourceConfig b : ws.config.ofType("iis_binding")) {
+            if (!b.string("protocol").orElse("https").equals("https")) {
+                continue;
+            }
+            HostConfig host = ws.config.hosts().get(b.host());
+            if (host == null) {
+                continue;
+            }
+            if (host.lab()) {
+                work.add(() -> List.of(Finding.skip(Symptom.IIS_403, "network", b.address(), "a lab host: checked through the lab's state only")));
+                continue;
+            }
+            String name = b.string("hostHeader").filter(h -> !h.isEmpty()).orElse(host.clientName() == null ? host.address() : host.clientName());
+            int port = b.integer("port").orElse(443);
+            ResourceConfig cert = b.string("certificate").flatMap(n -> ws.config.resource("certificate", n)).orElse(null);
+            work.add(() -> net.tls(Symptom.IIS_403, b.address(), name, host.address(), port, thumbprint(cert, live), minDays(cert),
+                    trusted(ws, cert)));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(16, work.size())), r -> {
+            Thread t = new Thread(r, "cem-doctor");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Finding> out = new ArrayList<>();
+            for (Future<List<Finding>> f : pool.invokeAll(work)) {
+                out.addAll(f.get());
+            }
+            return out;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static boolean isLab(Workspace ws, ResourceConfig r) {
+        HostConfig h = ws.config.hosts().get(r.host());
+        return h != null && h.lab();
+    }
+
+    private static String thumbprint(ResourceConfig cert, Map<String, JsonNode> live) {
+        JsonNode l = cert == null ? null : live.get(cert.address());
+        return l == null ? null : l.path("thumbprint").asText(null);
+    }
+
+    private static int minDays(ResourceConfig cert) {
+        return cert == null ? CertificateFacts.DEFAULT_MIN_DAYS_VALID : cert.integer("minDaysValid").orElse(CertificateFacts.DEFAULT_MIN_DAYS_VALID);
+    }
+
+    private static List<X509Certificate> trusted(Workspace ws, ResourceConfig cert) {
+        if (cert == null || cert.string("trustedCaFile").isEmpty()) {
+            return List.of();
+        }
+        try {
+            return CertificateFile.readCertificates(cert.doc().directory().resolve(cert.string("trustedCaFile").get()));
+        } catch (CertificateFile.ReadException e) {
+            return List.of();
+        }
+    }
+
+    static ObjectNode json(List<Finding> findings) {
+        ObjectNode root = JsonNodeFactory.instance.objectNode();
+        Map<Status, Integer> counts = counts(findings);
+        ObjectNode summary = root.putObject("summary");
+        counts.forEach((s, n) -> summary.put(s.word(), n));
+        ArrayNode list = root.putArray("findings");
+        findings.forEach(f -> f.into(list.addObject()));
+        return root;
+    }
+
+    private static Map<Status, Integer> counts(List<Finding> findings) {
+        Map<Status, Integer> counts = new EnumMap<>(Status.class);
+        for (Status s : Status.values()) {
+            counts.put(s, 0);
+        }
+        findings.forEach(f -> counts.merge(f.status(), 1, Integer::sum));
+        return counts;
+    }
+
+    static String text(List<Finding> findings, boolean color) {
+        StringBuilder b = new StringBuilder();
+        for (Symptom symptom : Symptom.values()) {
+            List<Finding> group = findings.stream().filter(f -> f.symptom() == symptom).toList();
+            if (group.isEmpty()) {
+                continue;
+            }
+            // A symptom is as bad as its worst check; checks that could not run do not make it look bad or good.
+            Status worst = group.stream().map(Finding::status).filter(s -> s != Status.SKIP).min(Comparator.naturalOrder()).orElse(Status.SKIP);
+            b.append(paint(color, "\u001b[1m", symptom.title)).append(": ").append(badge(worst, color)).append('\n');
+            for (Finding f : group) {
+                b.append(String.format("  %s %-20s %-34s %s%n", badge(f.status(), color), f.check(), f.subject(), f.evidence()));
+                if (!f.cause().isEmpty()) {
+                    b.append("         likely cause: ").append(f.cause()).append('\n');
+                    b.append("         what to do:   ").append(f.action()).append('\n');
+                }
+            }
+            b.append('\n');
+        }
+        Map<Status, Integer> counts = counts(findings);
+        b.append("Doctor: ").append(counts.get(Status.OK)).append(" ok, ").append(counts.get(Status.WARN)).append(" warning(s), ")
+                .append(counts.get(Status.FAIL)).append(" failure(s), ").append(counts.get(Status.SKIP)).append(" skipped. Nothing was changed.\n");
+        return b.toString();
+    }
+
+    private static String badge(Status s, boolean color) {
+        String word = String.format("%-4s", s.word().toUpperCase(java.util.Locale.ROOT));
+        String code = switch (s) {
+            case FAIL -> "\u001b[1;31m";
+            case WARN -> "\u001b[33m";
+            case SKIP -> "\u001b[2m";
+            case OK -> "\u001b[32m";
+        };
+        return paint(color, code, word);
+    }
+
+    private static String paint(boolean color, String code, String text) {
+        return color ? code + text + "\u001b[0m" : text;
+    }
+}

@@ -1,0 +1,88 @@
+package cem.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import cem.cli.Finding.Symptom;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `cem doctor` on a copy of the quickstart: all well after apply, each seeded fault under its symptom, nothing changed. */
+class DoctorTest {
+
+    @TempDir
+    Path tmp;
+
+    private static String status(JsonNode report, String check, String subject) {
+        for (JsonNode f : report.path("findings")) {
+            if (f.path("check").asText().equals(check) && f.path("subject").asText().equals(subject)) {
+                return f.path("symptom").asText() + ": " + f.path("status").asText();
+            }
+        }
+        throw new AssertionError("no " + check + " of " + subject + " in " + report.toPrettyString());
+    }
+
+    private Map<String, String> files(Path dir) throws IOException {
+        Map<String, String> out = new TreeMap<>();
+        try (Stream<Path> all = Files.walk(dir)) {
+            // The lab's per-run plumbing (ports, its CA, host keys) is made afresh each run; the estate is everything else.
+            for (Path p : all.filter(Files::isRegularFile).filter(p -> !p.toString().contains("-ssh") && !p.endsWith("known_hosts")
+                    && !p.endsWith("lab-ca.pem")).toList()) {
+                out.put(dir.relativize(p).toString(), Files.readString(p));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    @Timeout(300)
+    void healthyAfterApplyAndEachSeededFaultUnderItsSymptom() throws IOException {
+        Path site = CliRun.copyExample(tmp, "quickstart");
+        Map<String, String> env = Map.of();
+        assertEquals(0, CliRun.run(env, tmp, "apply", "--auto-approve", "quickstart").exitCode());
+
+        CliRun healthy = CliRun.run(env, tmp, "doctor", "--json", "quickstart");
+        assertEquals(0, healthy.exitCode(), healthy.out() + healthy.err());
+        JsonNode ok = healthy.json();
+        assertEquals(0, ok.path("summary").path("fail").asInt(), ok.toPrettyString());
+        assertEquals("Internet Gateway not Online: ok", status(ok, "ig.registered", "internet_gateway.ig1"));
+        assertEquals("Agents do not switch to CEM: ok", status(ok, "ports.agree", "internet_gateway.ig1"));
+
+        assertEquals(0, CliRun.run(env, tmp, "lab", "drift", "quickstart").exitCode());
+        Map<String, String> before = files(site.resolve(".cem"));
+        CliRun sick = CliRun.run(env, tmp, "doctor", "--json", "quickstart");
+        assertEquals(1, sick.exitCode(), sick.out() + sick.err());
+        JsonNode r = sick.json();
+        assertEquals("Internet Gateway not Online: fail", status(r, "ig.service", "internet_gateway.ig1"));
+        assertEquals("Internet Gateway not Online: fail", status(r, "ig.online", "internet_gateway.ig1"));
+        assertEquals("Agents do not switch to CEM: fail", status(r, "policy.enabled", "cem_policy.default"));
+        assertEquals("Agents do not switch to CEM: fail", status(r, "ports.agree", "internet_gateway.ig1"));
+        assertEquals("IIS answers 403 (certificate binding): fail", status(r, "binding.certificate", "iis_binding.ns-cem-agent"));
+        assertEquals("Certificate expired or revoked: fail", status(r, "certificate.present", "certificate.gateway-cert"));
+        assertEquals(before, files(site.resolve(".cem")), "the doctor changed nothing: state, lab hosts, locks");
+
+        CliRun text = CliRun.run(env, tmp, "doctor", "--no-color", "quickstart");
+        assertTrue(text.out().contains("likely cause: port drift between listener, policy and perimeter fails silently (KB 440283)"), text.out());
+        assertTrue(text.out().indexOf("FAIL ig.service") < text.out().indexOf("OK   ig.registered"), "failures first: " + text.out());
+    }
+
+    @Test
+    void exitCodes() {
+        Finding ok = Finding.ok(Symptom.CERTIFICATE, "c", "s", "e");
+        Finding warn = Finding.warn(Symptom.CERTIFICATE, "c", "s", "e", "x", "y");
+        Finding fail = Finding.fail(Symptom.CERTIFICATE, "c", "s", "e", "x", "y");
+        assertEquals(0, DoctorCommand.exitCode(List.of(ok), true));
+        assertEquals(0, DoctorCommand.exitCode(List.of(ok, warn), false));
+        assertEquals(2, DoctorCommand.exitCode(List.of(ok, warn), true));
+        assertEquals(1, DoctorCommand.exitCode(List.of(ok, warn, fail), true));
+    }
+}
