@@ -30,6 +30,9 @@ class TmshTest {
         List<String> lines = Tmsh.applyLines(List.of(vip("old", "203.0.113.9", "172.16.10.9")),
                 List.of(vip("ig1", "203.0.113.11", "172.16.10.15")), List.of(vip("ig2", "2001:db8::12", "2001:db8:10::16")));
         Golden.assertMatches(String.join("\n", lines) + "\n", Path.of("src/test/resources/golden/apply.tmsh"));
+        var read = Tmsh.read(List.of(vip("ig1", "203.0.113.11", "172.16.10.15")));
+        Golden.assertMatches("$ " + read.commandLine() + "\n" + new String(read.stdin(), StandardCharsets.UTF_8),
+                Path.of("src/test/resources/golden/read.tmsh"));
     }
 
     @Test
