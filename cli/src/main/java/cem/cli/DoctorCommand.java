@@ -51,6 +51,9 @@ final class DoctorCommand implements Callable<Integer> {
     @Option(names = "--detailed-exitcode", description = "Exit 2 when there are warnings but no failures.")
     boolean detailedExitcode;
 
+    @Option(names = "--agent", paramLabel = "HOST", description = "A managed computer (a host of the configuration) whose agent to check; repeatable.")
+    List<String> agents = new ArrayList<>();
+
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "5", description = "Time limit of each network check (default 5).")
     int timeoutSeconds;
 
@@ -64,11 +67,19 @@ final class DoctorCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (Workspace ws = Workspace.open(session, directory, common.debug)) {
+            List<String> unknown = HostFacts.unknown(ws, agents);
+            if (!unknown.isEmpty()) {
+                throw new cem.diag.DiagnosticsException(new cem.diag.Diagnostic(cem.diag.Severity.ERROR, "ENV9050",
+                        "--agent names no host of this configuration: " + String.join(", ", unknown),
+                        "The doctor reaches a managed computer through the hosts the configuration declares.",
+                        "Declare the computer under hosts: (os: windows), then run the doctor with --agent NAME.", null, null));
+            }
             Planner.Planned planned = PlanRun.plan(ws, ws.readState(), PlanOptions.defaults());
             PlanRun.diagnostics(ws, planned.plan().diagnostics(), common.color(session));
             Instant now = Instant.now();
             List<Finding> findings = new ArrayList<>(new DoctorChecks(ws.config, planned.plan(), now).run());
             findings.addAll(network(ws, planned, now));
+            findings.addAll(HostFacts.check(ws, agents, common.debug));
             findings.sort(Comparator.comparing(Finding::symptom).thenComparing(Finding::status).thenComparing(Finding::subject));
             if (json) {
                 session.out().println(json(findings).toPrettyString());

@@ -50,16 +50,20 @@ class DoctorTest {
         Map<String, String> env = Map.of();
         assertEquals(0, CliRun.run(env, tmp, "apply", "--auto-approve", "quickstart").exitCode());
 
-        CliRun healthy = CliRun.run(env, tmp, "doctor", "--json", "quickstart");
+        CliRun healthy = CliRun.run(env, tmp, "doctor", "--json", "quickstart", "--agent", "laptop1");
         assertEquals(0, healthy.exitCode(), healthy.out() + healthy.err());
         JsonNode ok = healthy.json();
         assertEquals(0, ok.path("summary").path("fail").asInt(), ok.toPrettyString());
         assertEquals("Internet Gateway not Online: ok", status(ok, "ig.registered", "internet_gateway.ig1"));
         assertEquals("Agents do not switch to CEM: ok", status(ok, "ports.agree", "internet_gateway.ig1"));
+        assertEquals("Agents do not switch to CEM: ok", status(ok, "agent.switched", "laptop1"));
+        assertEquals("Agents do not switch to CEM: ok", status(ok, "agent.mode", "laptop1"));
+        assertEquals("Internet Gateway not Online: ok", status(ok, "clock.skew", "internet_gateway.ig1"));
+        assertEquals("IIS answers 403 (certificate binding): ok", status(ok, "iis.log403", "ns1"));
 
         assertEquals(0, CliRun.run(env, tmp, "lab", "drift", "quickstart").exitCode());
         Map<String, String> before = files(site.resolve(".cem"));
-        CliRun sick = CliRun.run(env, tmp, "doctor", "--json", "quickstart");
+        CliRun sick = CliRun.run(env, tmp, "doctor", "--json", "quickstart", "--agent", "laptop1");
         assertEquals(1, sick.exitCode(), sick.out() + sick.err());
         JsonNode r = sick.json();
         assertEquals("Internet Gateway not Online: fail", status(r, "ig.service", "internet_gateway.ig1"));
@@ -68,9 +72,16 @@ class DoctorTest {
         assertEquals("Agents do not switch to CEM: fail", status(r, "ports.agree", "internet_gateway.ig1"));
         assertEquals("IIS answers 403 (certificate binding): fail", status(r, "binding.certificate", "iis_binding.ns-cem-agent"));
         assertEquals("Certificate expired or revoked: fail", status(r, "certificate.present", "certificate.gateway-cert"));
+        assertEquals("Internet Gateway not Online: fail", status(r, "clock.skew", "internet_gateway.ig1"));
+        assertEquals("IIS answers 403 (certificate binding): warn", status(r, "iis.log403", "ns1"));
+        assertEquals("Agents do not switch to CEM: fail", status(r, "agent.mode", "laptop1"), "the 8.7 stuck state");
+        assertEquals("Agents do not switch to CEM: fail", status(r, "agent.switched", "laptop1"));
         assertEquals(before, files(site.resolve(".cem")), "the doctor changed nothing: state, lab hosts, locks");
 
         CliRun text = CliRun.run(env, tmp, "doctor", "--no-color", "quickstart");
+        CliRun unknown = CliRun.run(env, tmp, "doctor", "quickstart", "--agent", "no-such-host");
+        assertEquals(1, unknown.exitCode());
+        assertTrue(unknown.err().contains("--agent names no host of this configuration: no-such-host"), unknown.err());
         assertTrue(text.out().contains("likely cause: port drift between listener, policy and perimeter fails silently (KB 440283)"), text.out());
         assertTrue(text.out().indexOf("FAIL ig.service") < text.out().indexOf("OK   ig.registered"), "failures first: " + text.out());
     }

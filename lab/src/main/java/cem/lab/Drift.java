@@ -151,5 +151,18 @@ public final class Drift {
                 done.add(host + ": service " + service.getKey() + " stopped");
             }
         }
+        boolean agentOnly = s.path("sslBindings").isEmpty() && !s.path("gateway").path("installed").asBoolean();
+        if (!s.path("sslBindings").isEmpty() && s.path("iis403").asInt() == 0) {
+            s.put("iis403", 37);
+            done.add(host + ": IIS answered 403 to agents 37 times (newest W3SVC log)");
+        }
+        if (s.path("gateway").path("installed").asBoolean() && s.path("clockSkewSeconds").asLong() == 0) {
+            s.put("clockSkewSeconds", 420);
+            done.add(host + ": clock 7 minutes ahead of the NS");
+        }
+        if (agentOnly && s.path("agent").path("secureGatewayMode").asInt() != 1) {
+            s.with("agent").put("secureGatewayMode", 1);
+            done.add(host + ": agent left at Secure Gateway Mode 1 (the 8.7 stuck state)");
+        }
     }
 }

@@ -185,9 +185,16 @@ public final class WindowsState {
                 }
                 yield JSON.createObjectNode().put("revoked", true);
             }
+            case "host.facts" -> JSON.createObjectNode()
+                    .put("utcNow", java.time.Instant.now().plusSeconds(state.path("clockSkewSeconds").asLong()).toString())
+                    .put("iisLog", "C:\\inetpub\\logs\\LogFiles\\W3SVC1\\u_ex261127.log")
+                    .put("iis403", state.path("iis403").asInt())
+                    .put("iis403Sample", state.path("iis403").asInt() == 0 ? ""
+                            : "2026-11-27 08:00:00 10.0.0.5 GET /Altiris/NS/Agent/GetClientPolicies.aspx - 4726 - 198.51.100.20 - - 403 7 5 15");
+            case "agent.status" -> agentStatus();
             default -> throw new IllegalArgumentException("Unknown op " + op);
         };
-        if (!op.endsWith(".read")) {
+        if (!op.endsWith(".read") && !op.equals("host.facts") && !op.equals("agent.status")) {
             save();
         }
         return data;
@@ -479,6 +486,40 @@ public final class WindowsState {
                 .put("baseGroup", a.path("baseGroup").asText("All Discovered Resources"));
         t.set("filters", a.path("filters").isArray() ? a.get("filters").deepCopy() : JSON.createArrayNode());
         return JSON.createObjectNode().put("guid", guid);
+    }
+
+    /**
+     * This host as a managed computer: its agent switched to gateway mode when some NS delivers an
+     * enabled CEM policy with targets and an Online gateway — unless its Secure Gateway Mode was
+     * left at 1 (the 8.7 stuck state, KB 397041), which drift can set.
+     */
+    private JsonNode agentStatus() {
+        boolean delivered = false;
+        for (WindowsState peer : peers.get()) {
+            delivered |= peer != this && peer.deliversCem();
+        }
+        int stored = state.path("agent").path("secureGatewayMode").asInt(0);
+        boolean switched = delivered && stored != 1;
+        ObjectNode out = JSON.createObjectNode().put("agentLog", "C:\\ProgramData\\Symantec\\Symantec Agent\\Logs\\Agent.log")
+                .put("switched", switched).put("secureGatewayMode", stored == 1 ? 1 : switched ? 2 : 0)
+                .put("preferSecureGatewayConnect", state.path("agent").path("preferSecureGatewayConnect").asInt(1));
+        return out;
+    }
+
+    /** Whether this host is an NS whose CEM policy reaches agents: enabled, cloud allowed, targets set, a gateway Online. */
+    synchronized boolean deliversCem() {
+        JsonNode p = state.path("ns").path("policies").path(DEFAULT_POLICY);
+        if (!p.path("enabled").asBoolean() || !p.path("allowCloudCommunication").asBoolean() || p.path("targets").isEmpty()) {
+            return false;
+        }
+        for (JsonNode g : p.path("gateways")) {
+            for (WindowsState peer : peers.get()) {
+                if (peer != this && peer.reportsOnline(g.path("fqdn").asText())) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private JsonNode readPolicy(JsonNode a) {

@@ -62,14 +62,22 @@ final class JvmTrustStore {
                 file = Files.createTempFile("cem-truststore", ".p12");
                 file.toFile().deleteOnExit();
             }
+            boolean added = false;
             for (X509Certificate anchor : anchors) {
                 if (store.getCertificateAlias(anchor) == null) {
                     store.setCertificateEntry("cem-" + store.size(), anchor);
+                    added = true;
                 }
             }
-            try (OutputStream out = Files.newOutputStream(file)) {
+            if (!added && System.getProperty("javax.net.ssl.trustStore", "").equals(file.toString())) {
+                return; // nothing new: rewriting the file would only race with connections reading it
+            }
+            // Written aside and moved into place: a connection opening on another thread never reads half a file.
+            Path next = Files.createTempFile(file.toAbsolutePath().getParent(), "cem-truststore", ".tmp");
+            try (OutputStream out = Files.newOutputStream(next)) {
                 store.store(out, "cem".toCharArray());
             }
+            Files.move(next, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             System.setProperty("javax.net.ssl.trustStore", file.toString());
             System.setProperty("javax.net.ssl.trustStorePassword", "cem");
             System.setProperty("javax.net.ssl.trustStoreType", "PKCS12");

@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -181,6 +182,50 @@ class WinRmTransportLabTest {
             assertEquals(FailureKind.REMOTE_ERROR, e.kind(), e.getMessage());
             assertTrue(e.hint().contains("maxSessions"), e.hint());
             assertEquals("IG1\r\n", first.exec(RemoteCommand.of("hostname", TIMEOUT)).stdout());
+        }
+    }
+
+    /**
+     * Sessions to several HTTPS hosts opened at once, each with its own CA: the trust store cem
+     * hands winrm4j is rewritten as CAs arrive, and no connection may ever read half of it (seen
+     * as "TLS certificate not trusted" when `cem doctor` opened three hosts at once).
+     */
+    @Test
+    @Timeout(120)
+    void sessionsToManyHttpsHostsOpenInParallel() throws Exception {
+        for (int round = 0; round < 3; round++) {
+            List<LabWinRmServer> servers = new java.util.ArrayList<>();
+            List<ConnectionSpec> specs = new java.util.ArrayList<>();
+            try {
+                for (int h = 0; h < 4; h++) {
+                    Certificates.Issued ca = Certificates.rootCa("CN=parallel CA " + round + "-" + h);
+                    Certificates.Issued server = ca.issue("CN=127.0.0.1").ip("127.0.0.1").build();
+                    LabWinRmServer lab = new LabWinRmServer(CommandShell.on(new WindowsHost("h" + h)), new Faults(), "cem", PASSWORD,
+                            server.serverContext(), 30).start();
+                    servers.add(lab);
+                    Path caPath = tmp.resolve("ca-" + round + "-" + h + ".pem");
+                    Files.writeString(caPath, ca.certificatePem());
+                    specs.add(spec(lab.port(), false, PASSWORD, new ObjectMapper().createObjectNode().put("caFile", caPath.toString())));
+                }
+                java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(specs.size());
+                try {
+                    List<java.util.concurrent.Future<String>> answers = new java.util.ArrayList<>();
+                    for (ConnectionSpec spec : specs) {
+                        answers.add(pool.submit(() -> {
+                            try (WinRmTransport t = WinRmTransport.open(spec)) {
+                                return t.exec(RemoteCommand.of("hostname", TIMEOUT)).stdout();
+                            }
+                        }));
+                    }
+                    for (int h = 0; h < answers.size(); h++) {
+                        assertEquals(("h" + h).toUpperCase(java.util.Locale.ROOT) + "\r\n", answers.get(h).get(), "round " + round);
+                    }
+                } finally {
+                    pool.shutdownNow();
+                }
+            } finally {
+                servers.forEach(LabWinRmServer::close);
+            }
         }
     }
 }

@@ -552,6 +552,58 @@ function New-CemOfflinePackage {
     throw 'cem: ITMS documents no API to generate the CEM offline package. Generate it in Settings > Notification Server > Cloud-enabled Management.'
 }
 
+# Read-only facts for `cem doctor`: this host's clock and the HTTP 403 answers in its newest IIS log.
+function Get-CemHostFacts {
+    param($Arguments)
+    $root = Join-Path $env:SystemDrive 'inetpub\logs\LogFiles'
+    if ($Arguments -and ($Arguments.PSObject.Properties.Name -contains 'iisLogRoot')) { $root = [string]$Arguments.iisLogRoot }
+    $count = 0
+    $sample = ''
+    $file = ''
+    $log = Get-ChildItem -LiteralPath $root -Recurse -Filter '*.log' -ErrorAction SilentlyContinue | Sort-Object LastWriteTime | Select-Object -Last 1
+    if ($log) {
+        $file = $log.FullName
+        $status = -1
+        foreach ($line in (Get-Content -LiteralPath $log.FullName -Tail 20000)) {
+            if ($line.StartsWith('#Fields:')) {
+                $status = [array]::IndexOf(($line.Substring(8).Trim() -split ' '), 'sc-status')
+            } elseif (-not $line.StartsWith('#') -and $status -ge 0) {
+                $fields = $line -split ' '
+                if ($fields.Length -gt $status -and $fields[$status] -eq '403') {
+                    $count++
+                    $sample = $line
+                }
+            }
+        }
+    }
+    return [ordered]@{ utcNow = [DateTime]::UtcNow.ToString('o'); iisLog = $file; iis403 = $count; iis403Sample = $sample }
+}
+
+# Read-only facts for `cem doctor` on a managed computer: did the agent switch to gateway mode, and
+# the two registry values that steer it (KB 151144, KB 397041).
+function Get-CemAgentStatus {
+    param($Arguments)
+    $file = ''
+    $switched = $false
+    foreach ($dir in @((Join-Path $env:ProgramData 'Symantec\Symantec Agent\Logs'), (Join-Path $env:ProgramData 'Symantec\SMA\Logs'))) {
+        $log = Get-ChildItem -LiteralPath $dir -Filter '*.log' -ErrorAction SilentlyContinue | Sort-Object LastWriteTime | Select-Object -Last 1
+        if ($log) {
+            $file = $log.FullName
+            $switched = [bool](Select-String -LiteralPath $log.FullName -SimpleMatch 'Switching to Internet Gateway mode' -Quiet)
+            break
+        }
+    }
+    $mode = $null
+    $prefer = $null
+    $key = 'HKLM:\SOFTWARE\Altiris\Communications'
+    if (Test-Path -LiteralPath $key) {
+        $p = Get-ItemProperty -LiteralPath $key
+        if ($p.PSObject.Properties.Name -contains 'Secure Gateway Mode') { $mode = [int]$p.'Secure Gateway Mode' }
+        if ($p.PSObject.Properties.Name -contains 'Prefer Secure Gateway Connect') { $prefer = [int]$p.'Prefer Secure Gateway Connect' }
+    }
+    return [ordered]@{ agentLog = $file; switched = $switched; secureGatewayMode = $mode; preferSecureGatewayConnect = $prefer }
+}
+
 function Invoke-CemBatch {
     param([Parameter(Mandatory = $true)][string]$Request)
     $text = [Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($Request))
@@ -585,6 +637,8 @@ function Invoke-CemBatch {
                 'site_server.read' { Get-CemSiteServers $op.args }
                 'site_server.set' { Set-CemSiteServer $op.args }
                 'offline_package.generate' { New-CemOfflinePackage $op.args }
+                'host.facts' { Get-CemHostFacts $op.args }
+                'agent.status' { Get-CemAgentStatus $op.args }
                 default { throw ('Unknown op ' + [string]$op.op) }
             }
             $results += ,([ordered]@{ ok = $true; data = $data })

@@ -1,0 +1,194 @@
+package cem.cli;
+
+import cem.cli.Finding.Symptom;
+import cem.diag.Result;
+import cem.engine.Hosts;
+import cem.spi.HostTarget;
+import cem.spi.ProviderContext;
+import cem.spi.Sessions;
+import cem.spi.TransportException;
+import cem.windows.WindowsProvider;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * What the doctor asks Windows hosts beyond a plan's read, one agent batch per host, hosts in
+ * parallel, read-only ops only: each NS's and gateway's clock and the 403s in the NS's newest IIS
+ * log ({@code host.facts}), and named managed computers' agent state ({@code agent.status}).
+ */
+final class HostFacts {
+
+    /** Clocks further apart than this break 8.8.1's short-lived certificates and Kerberos. */
+    static final Duration SKEW_FAIL = Duration.ofMinutes(5);
+    static final Duration SKEW_WARN = Duration.ofMinutes(1);
+
+    private HostFacts() {}
+
+    static List<Finding> check(Workspace ws, List<String> agents, boolean debug) throws Exception {
+        Set<String> nsHosts = new LinkedHashSet<>();
+        ws.config.ofType("cem_policy").forEach(p -> nsHosts.add(p.host()));
+        Map<String, String> gatewayHosts = new LinkedHashMap<>();
+        ws.config.ofType("internet_gateway").forEach(g -> gatewayHosts.put(g.host(), g.address()));
+        Map<String, List<Map.Entry<String, JsonNode>>> ops = new LinkedHashMap<>();
+        JsonNode none = JsonNodeFactory.instance.objectNode();
+        for (String h : nsHosts) {
+            ops.computeIfAbsent(h, k -> new ArrayList<>()).add(Map.entry("host.facts", none));
+        }
+        gatewayHosts.keySet().forEach(h -> ops.computeIfAbsent(h, k -> new ArrayList<>()).add(Map.entry("host.facts", none)));
+        for (String a : agents) {
+            ops.computeIfAbsent(a, k -> new ArrayList<>()).add(Map.entry("agent.status", none));
+        }
+        Map<String, Map<String, JsonNode>> answers = new LinkedHashMap<>();
+        List<Finding> out = new ArrayList<>();
+        Hosts hosts = new Hosts(ws.config, ws.secrets);
+        try (Sessions sessions = new Sessions(new ProviderContext(ws.session.env(), ws.config.directory(), debug), "winrm")) {
+            ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(16, ops.size())));
+            try {
+                Map<String, Future<Map<String, JsonNode>>> running = new LinkedHashMap<>();
+                for (Map.Entry<String, List<Map.Entry<String, JsonNode>>> e : ops.entrySet()) {
+                    Result<HostTarget> target = hosts.target(e.getKey());
+                    if (target.value() == null) {
+                        out.add(Finding.skip(Symptom.AGENT_NOT_SWITCHING, "host", e.getKey(), target.diagnostics().list().isEmpty()
+                                ? "not a host of this configuration" : target.diagnostics().list().get(0).summary()));
+                        continue;
+                    }
+                    Callable<Map<String, JsonNode>> call = () -> run(sessions, target.value(), e.getValue());
+                    running.put(e.getKey(), pool.submit(call));
+                }
+                for (Map.Entry<String, Future<Map<String, JsonNode>>> e : running.entrySet()) {
+                    try {
+                        answers.put(e.getKey(), e.getValue().get());
+                    } catch (java.util.concurrent.ExecutionException x) {
+                        out.add(Finding.skip(Symptom.IG_NOT_ONLINE, "host", e.getKey(), "cannot ask host " + e.getKey() + ": "
+                                + (x.getCause() == null ? x : x.getCause().getMessage())));
+                    }
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+        clocks(nsHosts, gatewayHosts, answers, out);
+        for (String h : nsHosts) {
+            iisLog(h, answers.getOrDefault(h, Map.of()).get("host.facts"), out);
+        }
+        for (String a : agents) {
+            agent(a, answers.getOrDefault(a, Map.of()).get("agent.status"), out);
+        }
+        return out;
+    }
+
+    private static Map<String, JsonNode> run(Sessions sessions, HostTarget host, List<Map.Entry<String, JsonNode>> ops)
+            throws TransportException {
+        Instant start = Instant.now();
+        JsonNode results = WindowsProvider.runOps(sessions.of(host), ops);
+        Map<String, JsonNode> out = new LinkedHashMap<>();
+        for (int i = 0; i < ops.size(); i++) {
+            JsonNode r = results.path(i);
+            if (r.path("ok").asBoolean()) {
+                out.put(ops.get(i).getKey(), r.path("data"));
+            }
+        }
+        // The host's clock was read somewhere within the round trip: keep its half as the error bar.
+        out.put("roundTrip", JsonNodeFactory.instance.numberNode(Duration.between(start, Instant.now()).toMillis()));
+        return out;
+    }
+
+    private static void clocks(Set<String> nsHosts, Map<String, String> gateways, Map<String, Map<String, JsonNode>> answers, List<Finding> out) {
+        for (String ns : nsHosts) {
+            Instant nsTime = time(answers.get(ns));
+            for (Map.Entry<String, String> g : gateways.entrySet()) {
+                Instant igTime = time(answers.get(g.getKey()));
+                if (nsTime == null || igTime == null) {
+                    out.add(Finding.skip(Symptom.IG_NOT_ONLINE, "clock.skew", g.getValue(), "the clocks of " + ns + " and " + g.getKey()
+                            + " could not both be read"));
+                    continue;
+                }
+                long errorMillis = (answers.get(ns).get("roundTrip").asLong() + answers.get(g.getKey()).get("roundTrip").asLong()) / 2;
+                Duration skew = Duration.between(nsTime, igTime).abs().minusMillis(errorMillis);
+                String evidence = g.getKey() + " is " + Duration.between(nsTime, igTime).toSeconds() + " s from " + ns + " (±"
+                        + Math.max(1, errorMillis / 1000) + " s)";
+                if (skew.compareTo(SKEW_FAIL) > 0) {
+                    out.add(Finding.fail(Symptom.IG_NOT_ONLINE, "clock.skew", g.getValue(), evidence,
+                            "clock skew: 8.8.1's short-lived gateway certificates and Kerberos fail", "Synchronise both hosts' clocks (w32tm /resync)."));
+                } else if (skew.compareTo(SKEW_WARN) > 0) {
+                    out.add(Finding.warn(Symptom.IG_NOT_ONLINE, "clock.skew", g.getValue(), evidence, "the clocks drift apart",
+                            "Check time synchronisation on both hosts."));
+                } else {
+                    out.add(Finding.ok(Symptom.IG_NOT_ONLINE, "clock.skew", g.getValue(), evidence));
+                }
+            }
+        }
+    }
+
+    private static Instant time(Map<String, JsonNode> answer) {
+        try {
+            return answer == null || answer.get("host.facts") == null ? null : Instant.parse(answer.get("host.facts").path("utcNow").asText());
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static void iisLog(String host, JsonNode facts, List<Finding> out) {
+        if (facts == null) {
+            out.add(Finding.skip(Symptom.IIS_403, "iis.log403", host, "host " + host + " did not answer"));
+        } else if (facts.path("iisLog").asText("").isEmpty()) {
+            out.add(Finding.skip(Symptom.IIS_403, "iis.log403", host, "no IIS log found on " + host));
+        } else if (facts.path("iis403").asInt() > 0) {
+            out.add(Finding.warn(Symptom.IIS_403, "iis.log403", host, facts.path("iis403").asInt() + " answers 403 in "
+                    + facts.path("iisLog").asText() + ", e.g. " + facts.path("iis403Sample").asText(),
+                    "agents refused at the HTTPS binding: usually the certificate binding (KB 216202)",
+                    "Check binding.certificate above and the site's SSL settings (client certificates must be accepted, not required)."));
+        } else {
+            out.add(Finding.ok(Symptom.IIS_403, "iis.log403", host, "no 403 in " + facts.path("iisLog").asText()));
+        }
+    }
+
+    private static void agent(String host, JsonNode status, List<Finding> out) {
+        Symptom s = Symptom.AGENT_NOT_SWITCHING;
+        if (status == null) {
+            out.add(Finding.skip(s, "agent.switched", host, "host " + host + " did not answer"));
+            return;
+        }
+        out.add(status.path("switched").asBoolean()
+                ? Finding.ok(s, "agent.switched", host, status.path("agentLog").asText() + ": Switching to Internet Gateway mode")
+                : Finding.fail(s, "agent.switched", host, "no \"Switching to Internet Gateway mode\" in " + status.path("agentLog").asText("the agent log"),
+                        "the policy has not reached this computer, or it cannot reach a gateway",
+                        "Check the policy's targets (is this computer a member?) and the gateway checks above; then update the agent's configuration."));
+        JsonNode mode = status.path("secureGatewayMode");
+        String prefer = status.path("preferSecureGatewayConnect").isNull() ? "not set"
+                : status.path("preferSecureGatewayConnect").asInt() != 0 ? "1: the gateway first when both routes work" : "0: direct first";
+        String evidence = "Secure Gateway Mode " + (mode.isNull() ? "not set" : mode.asInt()) + "; Prefer Secure Gateway Connect " + prefer;
+        if (mode.isNumber() && mode.asInt() == 1) {
+            out.add(Finding.fail(s, "agent.mode", host, evidence, "the 8.7 stuck state: the agent stopped retrying the gateway (KB 397041)",
+                    "Set HKLM\\SOFTWARE\\Altiris\\Communications\\Secure Gateway Mode to 2 and restart the Symantec Management Agent service."));
+        } else if (mode.isNumber() && mode.asInt() == 3) {
+            out.add(Finding.warn(s, "agent.mode", host, evidence, "CEM is being torn down on this agent",
+                    "Wait for the next policy update; if it stays at 3, check that the policy still targets this computer."));
+        } else {
+            out.add(Finding.ok(s, "agent.mode", host, evidence + (mode.isNumber() && mode.asInt() == 2 ? " (2: CEM active)" : "")));
+        }
+    }
+
+    /** Hosts named with --agent that the configuration does not have. */
+    static List<String> unknown(Workspace ws, List<String> agents) {
+        List<String> out = new ArrayList<>();
+        for (String a : agents) {
+            if (!ws.config.hosts().containsKey(a)) {
+                out.add(a);
+            }
+        }
+        return out;
+    }
+}
