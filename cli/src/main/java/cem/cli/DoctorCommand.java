@@ -54,6 +54,10 @@ final class DoctorCommand implements Callable<Integer> {
     @Option(names = "--agent", paramLabel = "HOST", description = "A managed computer (a host of the configuration) whose agent to check; repeatable.")
     List<String> agents = new ArrayList<>();
 
+    @Option(names = "--resolver", paramLabel = "HOST[:PORT]", description = "Resolve the gateways' names through this DNS server (e.g. a public one) "
+            + "instead of this machine's resolver, and connect to the address it gives.")
+    String resolver;
+
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "5", description = "Time limit of each network check (default 5).")
     int timeoutSeconds;
 
@@ -100,7 +104,7 @@ final class DoctorCommand implements Callable<Integer> {
 
     /** DNS, TCP and TLS from here, every endpoint in parallel. Lab hosts have no network endpoint and are said to be skipped. */
     private List<Finding> network(Workspace ws, Planner.Planned planned, Instant now) throws Exception {
-        NetworkChecks net = new NetworkChecks(Duration.ofSeconds(timeoutSeconds), now);
+        NetworkChecks net = new NetworkChecks(Duration.ofSeconds(timeoutSeconds), now, resolver);
         Map<String, JsonNode> live = new java.util.HashMap<>();
         planned.plan().changes().forEach(c -> {
             if (c.before() != null) {
@@ -122,14 +126,14 @@ final class DoctorCommand implements Callable<Integer> {
             }
             work.add(() -> {
                 List<Finding> out = new ArrayList<>();
-                Finding dns = net.dns(Symptom.IG_NOT_ONLINE, g.address(), fqdn);
-                out.add(dns);
-                if (dns.status() == Status.OK) {
-                    Finding tcp = net.tcp(Symptom.AGENT_NOT_SWITCHING, g.address(), fqdn, port);
+                NetworkChecks.Resolved dns = net.dns(Symptom.IG_NOT_ONLINE, g.address(), fqdn);
+                out.add(dns.finding());
+                if (dns.address() != null) {
+                    Finding tcp = net.tcp(Symptom.AGENT_NOT_SWITCHING, g.address(), dns.address(), port);
                     out.add(tcp);
                     if (tcp.status() == Status.OK) {
-                        out.addAll(net.tls(Symptom.AGENT_NOT_SWITCHING, g.address(), fqdn, fqdn, port, thumbprint(cert, live), minDays(cert),
-                                trusted(ws, cert)));
+                        out.addAll(net.tls(Symptom.AGENT_NOT_SWITCHING, g.address(), fqdn, dns.address(), port, thumbprint(cert, live),
+                                minDays(cert), trusted(ws, cert)));
                     }
                 }
                 return out;

@@ -40,33 +40,72 @@ final class NetworkChecks {
 
     private final Duration timeout;
     private final Instant now;
+    private final String resolver;
 
-    NetworkChecks(Duration timeout, Instant now) {
+    /** @param resolver a DNS server (host[:port]) to ask instead of the system's resolver, or null */
+    NetworkChecks(Duration timeout, Instant now, String resolver) {
         this.timeout = timeout;
         this.now = now;
+        this.resolver = resolver;
     }
 
-    /** The name resolves (with a time limit: the JVM's resolver has none of its own). */
-    Finding dns(Symptom symptom, String subject, String name) {
+    /** A name's DNS check, and the address to connect to (the name itself when the system resolver is used). */
+    record Resolved(Finding finding, String address) {}
+
+    /**
+     * The name resolves — through the system's resolver, or through {@code resolver} (host[:port])
+     * when one is named — with a time limit (the JVM's resolver has none of its own).
+     */
+    Resolved dns(Symptom symptom, String subject, String name) {
         try {
-            InetAddress[] addresses = CompletableFuture.supplyAsync(() -> {
+            List<String> addresses = CompletableFuture.supplyAsync(() -> {
                 try {
-                    return InetAddress.getAllByName(name);
-                } catch (IOException e) {
+                    return resolver == null ? Arrays.stream(InetAddress.getAllByName(name)).map(InetAddress::getHostAddress).toList()
+                            : throughResolver(name);
+                } catch (IOException | javax.naming.NamingException e) {
                     throw new java.util.concurrent.CompletionException(e);
                 }
-            }).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            return Finding.ok(symptom, "dns", subject, name + " → " + String.join(", ",
-                    Arrays.stream(addresses).map(InetAddress::getHostAddress).toList()));
+            }).get(timeout.toMillis() * 2, TimeUnit.MILLISECONDS);
+            if (addresses.isEmpty()) {
+                throw new ExecutionException(new IOException("no address"));
+            }
+            return new Resolved(Finding.ok(symptom, "dns", subject, name + " → " + String.join(", ", addresses)
+                    + (resolver == null ? "" : " (via " + resolver + ")")), resolver == null ? name : addresses.get(0));
         } catch (ExecutionException e) {
-            return Finding.fail(symptom, "dns", subject, name + " does not resolve", "no DNS record for the name agents use",
-                    "Create the DNS record (for a gateway: in public DNS, pointing at the perimeter or F5).");
+            return new Resolved(Finding.fail(symptom, "dns", subject, name + " does not resolve" + (resolver == null ? "" : " at " + resolver),
+                    "no DNS record for the name agents use", "Create the DNS record (for a gateway: in public DNS, pointing at the perimeter or F5)."),
+                    null);
         } catch (TimeoutException e) {
-            return Finding.fail(symptom, "dns", subject, "resolving " + name + " took more than " + timeout.toSeconds() + " s",
-                    "the DNS server does not answer", "Check the resolver of this machine.");
+            return new Resolved(Finding.fail(symptom, "dns", subject, "resolving " + name + " took more than " + timeout.toSeconds() * 2 + " s",
+                    "the DNS server does not answer", "Check the resolver" + (resolver == null ? " of this machine." : " " + resolver + ".")), null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return Finding.skip(symptom, "dns", subject, "interrupted");
+            return new Resolved(Finding.skip(symptom, "dns", subject, "interrupted"), null);
+        }
+    }
+
+    /** A and AAAA records from a named DNS server (the JDK's DNS naming provider; no system resolver involved). */
+    private List<String> throughResolver(String name) throws javax.naming.NamingException {
+        java.util.Hashtable<String, String> env = new java.util.Hashtable<>();
+        env.put(javax.naming.Context.INITIAL_CONTEXT_FACTORY, "com.sun.jndi.dns.DnsContextFactory");
+        env.put(javax.naming.Context.PROVIDER_URL, "dns://" + resolver);
+        env.put("com.sun.jndi.dns.timeout.initial", String.valueOf(timeout.toMillis()));
+        env.put("com.sun.jndi.dns.timeout.retries", "1");
+        javax.naming.directory.DirContext context = new javax.naming.directory.InitialDirContext(env);
+        try {
+            javax.naming.directory.Attributes records = context.getAttributes(name, new String[] {"A", "AAAA"});
+            List<String> out = new ArrayList<>();
+            for (String type : new String[] {"A", "AAAA"}) {
+                javax.naming.directory.Attribute a = records.get(type);
+                for (int i = 0; a != null && i < a.size(); i++) {
+                    out.add(String.valueOf(a.get(i)));
+                }
+            }
+            return out;
+        } catch (javax.naming.NameNotFoundException e) {
+            return List.of();
+        } finally {
+            context.close();
         }
     }
 
@@ -142,9 +181,80 @@ final class NetworkChecks {
         } else {
             out.add(Finding.ok(Symptom.CERTIFICATE, "tls.expiry", subject, days + " days left"));
         }
-        out.add(Finding.skip(Symptom.CERTIFICATE, "tls.revocation", subject,
-                "revocation (CRL/OCSP) is not checked yet; agents' certificates are revoked through cem_certificate"));
+        out.add(revocation(subject, leaf, presented.length > 1 ? presented[1] : trustedIssuer(leaf, trusted)));
         return out;
+    }
+
+    /**
+     * Whether the certificate is on its CA's CRL, where the certificate names one over HTTP and it
+     * can be fetched from here. OCSP is not asked.
+     */
+    Finding revocation(String subject, X509Certificate leaf, X509Certificate issuer) {
+        Symptom s = Symptom.CERTIFICATE;
+        List<String> urls = crlUrls(leaf);
+        if (urls.isEmpty()) {
+            return Finding.skip(s, "tls.revocation", subject, "the certificate names no CRL distribution point (OCSP is not asked)");
+        }
+        List<String> problems = new ArrayList<>();
+        for (String url : urls) {
+            try {
+                java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder().connectTimeout(timeout)
+                        .followRedirects(java.net.http.HttpClient.Redirect.NORMAL).build();
+                java.net.http.HttpResponse<byte[]> r = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).timeout(timeout)
+                        .GET().build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+                if (r.statusCode() != 200) {
+                    problems.add(url + " answered " + r.statusCode());
+                    continue;
+                }
+                java.security.cert.X509CRL crl = (java.security.cert.X509CRL) java.security.cert.CertificateFactory.getInstance("X.509")
+                        .generateCRL(new java.io.ByteArrayInputStream(r.body()));
+                if (issuer != null) {
+                    crl.verify(issuer.getPublicKey());
+                }
+                java.security.cert.X509CRLEntry entry = crl.getRevokedCertificate(leaf);
+                if (entry != null) {
+                    return Finding.fail(s, "tls.revocation", subject, "revoked on " + entry.getRevocationDate().toInstant() + " (" + url + ")",
+                            "the certificate was revoked", "Issue a new certificate, import it and bind it (cem apply).");
+                }
+                return Finding.ok(s, "tls.revocation", subject, "not on the CRL at " + url + (issuer == null ? " (its signature not checked)" : ""));
+            } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
+                problems.add(url + ": " + e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                problems.add(url + ": interrupted");
+            }
+        }
+        return Finding.skip(s, "tls.revocation", subject, "no CRL could be read from here: " + String.join("; ", problems));
+    }
+
+    private static List<String> crlUrls(X509Certificate c) {
+        List<String> out = new ArrayList<>();
+        byte[] ext = c.getExtensionValue(org.bouncycastle.asn1.x509.Extension.cRLDistributionPoints.getId());
+        if (ext == null) {
+            return out;
+        }
+        try {
+            org.bouncycastle.asn1.x509.CRLDistPoint points = org.bouncycastle.asn1.x509.CRLDistPoint.getInstance(
+                    org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils.parseExtensionValue(ext));
+            for (org.bouncycastle.asn1.x509.DistributionPoint p : points.getDistributionPoints()) {
+                if (p.getDistributionPoint() != null && p.getDistributionPoint().getType() == org.bouncycastle.asn1.x509.DistributionPointName.FULL_NAME) {
+                    for (org.bouncycastle.asn1.x509.GeneralName n : org.bouncycastle.asn1.x509.GeneralNames.getInstance(
+                            p.getDistributionPoint().getName()).getNames()) {
+                        String url = n.getName().toString();
+                        if (n.getTagNo() == org.bouncycastle.asn1.x509.GeneralName.uniformResourceIdentifier && url.startsWith("http")) {
+                            out.add(url);
+                        }
+                    }
+                }
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            // an unreadable extension names nothing we can use
+        }
+        return out;
+    }
+
+    private static X509Certificate trustedIssuer(X509Certificate leaf, List<X509Certificate> trusted) {
+        return trusted.stream().filter(t -> t.getSubjectX500Principal().equals(leaf.getIssuerX500Principal())).findFirst().orElse(null);
     }
 
     /** The chain a server presents; trust is judged afterwards, by the checks, never by the handshake. */

@@ -28,7 +28,7 @@ class NetworkChecksTest {
 
     private static final Certificates.Issued ROOT = Certificates.rootCa("CN=doctor test root");
     private static final Certificates.Issued INTERMEDIATE = ROOT.issue("CN=doctor test intermediate").ca().eku().build();
-    private final NetworkChecks net = new NetworkChecks(Duration.ofSeconds(3), Instant.now());
+    private final NetworkChecks net = new NetworkChecks(Duration.ofSeconds(3), Instant.now(), null);
     private final java.util.List<SSLServerSocket> servers = new java.util.ArrayList<>();
 
     @AfterEach
@@ -98,8 +98,8 @@ class NetworkChecksTest {
 
     @Test
     void dnsAndTcpPassAndFail() throws IOException {
-        assertEquals(Status.OK, net.dns(Symptom.IG_NOT_ONLINE, "g", "localhost").status());
-        assertEquals(Status.FAIL, net.dns(Symptom.IG_NOT_ONLINE, "g", "no-such-gateway.invalid").status());
+        assertEquals(Status.OK, net.dns(Symptom.IG_NOT_ONLINE, "g", "localhost").finding().status());
+        assertEquals(Status.FAIL, net.dns(Symptom.IG_NOT_ONLINE, "g", "no-such-gateway.invalid").finding().status());
         int port = serve(leaf().build());
         assertEquals(Status.OK, net.tcp(Symptom.IG_NOT_ONLINE, "g", "127.0.0.1", port).status());
         int closed;
@@ -109,5 +109,82 @@ class NetworkChecksTest {
         assertEquals(Status.FAIL, net.tcp(Symptom.IG_NOT_ONLINE, "g", "127.0.0.1", closed).status());
         assertEquals(Status.FAIL, net.tls(Symptom.IIS_403, "b", "x", "127.0.0.1", closed, null, 30, List.of()).get(0).status(),
                 "no handshake where nothing listens");
+    }
+
+    @Test
+    void revocationIsReadFromTheCrlTheCertificateNames() throws Exception {
+        Certificates.Issued ca = Certificates.rootCa("CN=doctor CRL CA");
+        com.sun.net.httpserver.HttpServer http = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        String url = "http://127.0.0.1:" + http.getAddress().getPort() + "/ca.crl";
+        Certificates.Issued revoked = ca.issue("CN=gateway.example.com").dns("gateway.example.com").crl(url).build();
+        Certificates.Issued fine = ca.issue("CN=gateway.example.com").dns("gateway.example.com").crl(url).build();
+        byte[] crl = ca.crl(List.of(revoked.certificate()));
+        http.createContext("/ca.crl", exchange -> {
+            exchange.sendResponseHeaders(200, crl.length);
+            exchange.getResponseBody().write(crl);
+            exchange.close();
+        });
+        http.start();
+        try {
+            assertEquals(Status.FAIL, net.revocation("g", revoked.certificate(), ca.certificate()).status(), "on the CRL");
+            assertEquals(Status.OK, net.revocation("g", fine.certificate(), ca.certificate()).status(), "not on the CRL");
+            assertEquals(Status.SKIP, net.revocation("g", leaf().build().certificate(), null).status(), "no distribution point");
+            Certificates.Issued other = Certificates.rootCa("CN=an impostor");
+            assertEquals(Status.SKIP, net.revocation("g", fine.certificate(), other.certificate()).status(), "a CRL not signed by the issuer is not believed");
+        } finally {
+            http.stop(0);
+        }
+        assertEquals(Status.SKIP, net.revocation("g", fine.certificate(), ca.certificate()).status(), "the CRL cannot be fetched");
+    }
+
+    /** A DNS server on loopback (UDP) that knows one name: the doctor asks it instead of the system's resolver. */
+    @Test
+    void aNamedResolverIsAskedInsteadOfTheSystemOne() throws Exception {
+        try (java.net.DatagramSocket dns = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            Thread server = new Thread(() -> answer(dns, "gateway.example.com", new byte[] {127, 0, 0, 1}));
+            server.setDaemon(true);
+            server.start();
+            NetworkChecks viaResolver = new NetworkChecks(Duration.ofSeconds(3), Instant.now(), "127.0.0.1:" + dns.getLocalPort());
+            NetworkChecks.Resolved known = viaResolver.dns(Symptom.IG_NOT_ONLINE, "g", "gateway.example.com");
+            assertEquals(Status.OK, known.finding().status(), known.finding().evidence());
+            assertEquals("127.0.0.1", known.address());
+            assertEquals(Status.FAIL, viaResolver.dns(Symptom.IG_NOT_ONLINE, "g", "unknown.example.com").finding().status());
+        }
+    }
+
+    /** Answers A queries for {@code name} with {@code address}, NXDOMAIN for any other name, until the socket closes. */
+    private static void answer(java.net.DatagramSocket socket, String name, byte[] address) {
+        byte[] buffer = new byte[512];
+        while (!socket.isClosed()) {
+            try {
+                java.net.DatagramPacket q = new java.net.DatagramPacket(buffer, buffer.length);
+                socket.receive(q);
+                byte[] in = java.util.Arrays.copyOf(q.getData(), q.getLength());
+                StringBuilder asked = new StringBuilder();
+                int i = 12;
+                while (in[i] != 0) {
+                    int len = in[i];
+                    asked.append(asked.length() == 0 ? "" : ".").append(new String(in, i + 1, len, java.nio.charset.StandardCharsets.US_ASCII));
+                    i += len + 1;
+                }
+                int qtype = ((in[i + 1] & 0xff) << 8) | (in[i + 2] & 0xff);
+                int questionEnd = i + 5;
+                boolean known = asked.toString().equalsIgnoreCase(name);
+                boolean withAnswer = known && qtype != 28;
+                java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+                out.write(in, 0, 2);
+                out.write(new byte[] {(byte) 0x81, (byte) (known ? 0x80 : 0x83), 0, 1, 0, (byte) (withAnswer ? 1 : 0), 0, 0, 0, 0});
+                out.write(in, 12, questionEnd - 12);
+                if (withAnswer) {
+                    out.write(new byte[] {(byte) 0xc0, 0x0c, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4});
+                    out.write(address);
+                }
+                byte[] reply = out.toByteArray();
+                socket.send(new java.net.DatagramPacket(reply, reply.length, q.getSocketAddress()));
+            } catch (IOException e) {
+                return;
+            }
+        }
     }
 }

@@ -122,6 +122,22 @@ public final class Certificates {
             }
         }
 
+        /** A CRL signed by this CA that revokes these certificates (DER). */
+        public byte[] crl(List<X509Certificate> revoked) {
+            try {
+                org.bouncycastle.cert.X509v2CRLBuilder b = new org.bouncycastle.cert.X509v2CRLBuilder(
+                        X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded()), Date.from(Instant.now().minusSeconds(60)));
+                b.setNextUpdate(Date.from(Instant.now().plusSeconds(86400)));
+                for (X509Certificate r : revoked) {
+                    b.addCRLEntry(r.getSerialNumber(), Date.from(Instant.now().minusSeconds(30)), org.bouncycastle.asn1.x509.CRLReason.keyCompromise);
+                }
+                String alg = keys.getPrivate().getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256withRSA";
+                return b.build(new JcaContentSignerBuilder(alg).build(keys.getPrivate())).getEncoded();
+            } catch (IOException | OperatorCreationException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
         /** Starts a certificate issued by this one. */
         public Builder issue(String subject) {
             return new Builder(subject, this);
@@ -151,6 +167,7 @@ public final class Certificates {
         private Instant notBefore = LONG_AGO;
         private Instant notAfter = FAR_FUTURE;
         private boolean ca;
+        private String crlUrl;
 
         private Builder(String subject, Issued issuer) {
             this.subject = subject;
@@ -201,6 +218,12 @@ public final class Certificates {
             return this;
         }
 
+        /** A CRL distribution point (an http URL). */
+        public Builder crl(String url) {
+            crlUrl = url;
+            return this;
+        }
+
         public Issued build() {
             try {
                 KeyPair keys = keyPair();
@@ -223,6 +246,12 @@ public final class Certificates {
                     ipAddresses.forEach(n -> all.add(new GeneralName(GeneralName.iPAddress, n)));
                     GeneralName[] names = all.toArray(GeneralName[]::new);
                     b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
+                }
+                if (crlUrl != null) {
+                    GeneralNames where = new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier, crlUrl));
+                    b.addExtension(Extension.cRLDistributionPoints, false, new org.bouncycastle.asn1.x509.CRLDistPoint(
+                            new org.bouncycastle.asn1.x509.DistributionPoint[] {new org.bouncycastle.asn1.x509.DistributionPoint(
+                                    new org.bouncycastle.asn1.x509.DistributionPointName(where), null, null)}));
                 }
                 KeyPair signer = issuer == null ? keys : issuer.keys();
                 String sigAlg = signature != null ? signature
