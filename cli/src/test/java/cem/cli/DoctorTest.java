@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cem.cli.Finding.Symptom;
+import cem.lab.WindowsState;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.time.Instant;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -84,6 +88,34 @@ class DoctorTest {
         assertTrue(unknown.err().contains("--agent names no host of this configuration: no-such-host"), unknown.err());
         assertTrue(text.out().contains("likely cause: port drift between listener, policy and perimeter fails silently (KB 440283)"), text.out());
         assertTrue(text.out().indexOf("FAIL ig.service") < text.out().indexOf("OK   ig.registered"), "failures first: " + text.out());
+    }
+
+    /** The faults `lab drift` does not make, seeded in the lab hosts' state: each check seen failing. */
+    @Test
+    @Timeout(300)
+    void registrationVersionCloudTargetsAndExpiryFail() throws IOException {
+        Path site = CliRun.copyExample(tmp, "quickstart");
+        Map<String, String> env = Map.of();
+        assertEquals(0, CliRun.run(env, tmp, "apply", "--auto-approve", "quickstart").exitCode());
+        Path lab = site.resolve(".cem/lab");
+        new WindowsState(lab.resolve("ig1.json"), List.of(), Map.of()).change(s -> {
+            ((ObjectNode) s.get("gateway")).putArray("log").add("Failed to register with Notification Server: 403");
+            ((ObjectNode) s.get("gateway")).put("version", "8.8.0");
+        });
+        new WindowsState(lab.resolve("ns1.json"), List.of(), Map.of()).change(s -> {
+            ObjectNode policy = (ObjectNode) s.path("ns").path("policies").path("Cloud-enabled Management Settings");
+            policy.put("allowCloudCommunication", false);
+            policy.putArray("targets");
+            s.path("certificates").forEach(c -> ((ObjectNode) c).put("notAfter", Instant.now().plus(Duration.ofDays(10)).toString()));
+        });
+        CliRun run = CliRun.run(env, tmp, "doctor", "--json", "quickstart");
+        assertEquals(1, run.exitCode(), run.out() + run.err());
+        JsonNode r = run.json();
+        assertEquals("Internet Gateway not Online: fail", status(r, "ig.registered", "internet_gateway.ig1"));
+        assertEquals("Internet Gateway not Online: warn", status(r, "ig.version", "internet_gateway.ig1"));
+        assertEquals("Agents do not switch to CEM: fail", status(r, "policy.cloud", "cem_policy.default"));
+        assertEquals("Agents do not switch to CEM: fail", status(r, "policy.targets", "cem_policy.default"));
+        assertEquals("Certificate expired or revoked: warn", status(r, "certificate.expiry", "certificate.ns-cert"));
     }
 
     @Test
