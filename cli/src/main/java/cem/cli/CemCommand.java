@@ -15,7 +15,7 @@ import picocli.CommandLine.ScopeType;
             ""
         },
         subcommands = {ValidateCommand.class, PlanCommand.class, ApplyCommand.class, DestroyCommand.class, ShowCommand.class,
-            StateCommand.class, ImportCommand.class, ForceUnlockCommand.class, GraphCommand.class, TrustCommand.class,
+            StateCommand.class, InitCommand.class, LockCommand.class, ImportCommand.class, ForceUnlockCommand.class, GraphCommand.class, TrustCommand.class,
             LabCommand.class, AgentCommand.class, ReportCommand.class, DoctorCommand.class, IgCommand.class, CompletionCommand.class, ManCommand.class,
             VersionCommand.class,
             picocli.CommandLine.HelpCommand.class},

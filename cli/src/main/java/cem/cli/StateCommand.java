@@ -3,7 +3,6 @@ package cem.cli;
 import cem.diag.Diagnostic;
 import cem.diag.DiagnosticsException;
 import cem.diag.Severity;
-import cem.state.LocalStateStore;
 import cem.state.ResourceState;
 import cem.state.State;
 import cem.state.StateException;
@@ -18,7 +17,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code cem state list|show|rm|mv}: read and edit what cem manages, without touching hosts. */
 @Command(name = "state", description = "Inspect and edit the state (what cem manages). Touches no host.",
-        subcommands = {StateCommand.ListCmd.class, StateCommand.ShowCmd.class, StateCommand.RmCmd.class, StateCommand.MvCmd.class})
+        subcommands = {StateCommand.ListCmd.class, StateCommand.ShowCmd.class, StateCommand.RmCmd.class, StateCommand.MvCmd.class,
+            StateCommand.HistoryCmd.class, StateCommand.MigrateCmd.class})
 final class StateCommand implements Runnable {
 
     @picocli.CommandLine.Spec
@@ -38,7 +38,7 @@ final class StateCommand implements Runnable {
         String lockTimeout;
 
         StateStore store(Session session) {
-            return new LocalStateStore(session.resolve(dir).resolve(".cem"), Workspace.jobUrl(session));
+            return StateBackends.forDirectory(session, dir);
         }
 
         State read(Session session) {
@@ -79,11 +79,13 @@ final class StateCommand implements Runnable {
         }
     }
 
-    @Command(name = "show", description = "Show one managed resource's recorded attributes.")
+    @Command(name = "show", description = "Show one managed resource's recorded attributes, now or in an earlier version.")
     static final class ShowCmd implements Callable<Integer> {
         private final Session session;
         @Mixin Dir dir;
-        @Parameters(paramLabel = "ADDR") String address;
+        @Parameters(arity = "0..1", paramLabel = "ADDR", description = "A resource address (default: every resource).") String address;
+        @Option(names = "--version", paramLabel = "N", description = "A version from `cem state history` (backends that keep history).")
+        Long version;
 
         ShowCmd(Session session) {
             this.session = session;
@@ -91,8 +93,94 @@ final class StateCommand implements Runnable {
 
         @Override
         public Integer call() {
-            ResourceState r = find(dir.read(session), address);
-            session.out().print(ShowCommand.stateText(List.of(r)));
+            State state;
+            if (version == null) {
+                state = dir.read(session);
+            } else {
+                try {
+                    state = dir.store(session).read(version).orElseThrow(() -> new DiagnosticsException(new Diagnostic(Severity.ERROR, "ENV9024",
+                            "No state version " + version, "The backend does not hold it (the local file keeps no history; old versions expire).",
+                            "`cem state history` lists the versions kept.", null, null)));
+                } catch (StateException e) {
+                    throw Workspace.stateError(e);
+                }
+            }
+            List<ResourceState> shown = address == null ? List.copyOf(state.all()) : List.of(find(state, address));
+            session.out().print(ShowCommand.stateText(shown));
+            session.out().flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "history", description = "List the state's written versions, newest first.")
+    static final class HistoryCmd implements Callable<Integer> {
+        private final Session session;
+        @Mixin Dir dir;
+
+        HistoryCmd(Session session) {
+            this.session = session;
+        }
+
+        @Override
+        public Integer call() {
+            try {
+                session.out().printf("%-8s %-8s %-25s %-28s %-10s %s%n", "VERSION", "SERIAL", "WRITTEN", "BY", "RESOURCES", "CEM");
+                for (cem.state.StateVersion v : dir.store(session).history()) {
+                    session.out().printf("%-8d %-8d %-25s %-28s %-10d %s%n", v.version(), v.serial(), v.created() == null ? "" : v.created(),
+                            v.author(), v.resources(), v.cemVersion());
+                }
+            } catch (StateException e) {
+                throw Workspace.stateError(e);
+            }
+            session.out().flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "migrate", description = "Copy the state between the local file and the configured backend, without loss.",
+            footer = {"", "After changing `backend:` from local to postgres: `cem state migrate --from-local`.",
+                "To go back: `cem state migrate --to-local`, then remove the backend block."})
+    static final class MigrateCmd implements Callable<Integer> {
+        private final Session session;
+        @Mixin Dir dir;
+        @Option(names = "--from-local", description = "Copy .cem/state.json into the configured backend.") boolean fromLocal;
+        @Option(names = "--to-local", description = "Copy the configured backend's state into .cem/state.json.") boolean toLocal;
+
+        MigrateCmd(Session session) {
+            this.session = session;
+        }
+
+        @Override
+        public Integer call() {
+            if (fromLocal == toLocal) {
+                throw new DiagnosticsException(new Diagnostic(Severity.ERROR, "ENV9025", "Say which way to migrate", "",
+                        "Use --from-local or --to-local.", null, null));
+            }
+            StateStore configured = dir.store(session);
+            StateStore local = StateBackends.local(session, session.resolve(dir.dir));
+            StateStore from = fromLocal ? local : configured;
+            StateStore to = fromLocal ? configured : local;
+            java.time.Duration wait = PlanOptionsMixin.parseDuration(dir.lockTimeout);
+            try (StateStore.Lock a = from.lock("state migrate", wait); StateStore.Lock b = to.lock("state migrate", wait)) {
+                State state = from.read().orElseThrow(() -> new DiagnosticsException(new Diagnostic(Severity.ERROR, "ENV9021",
+                        "No state in " + from.describe(), "", "Nothing to migrate.", null, null)));
+                java.util.Optional<State> there = to.read();
+                if (there.isPresent() && (!there.get().lineage().equals(state.lineage()) || there.get().serial() >= state.serial())) {
+                    throw new DiagnosticsException(new Diagnostic(Severity.ERROR, "ENV9026", "The destination already holds a state",
+                            to.describe() + " has serial " + there.get().serial() + " of lineage " + there.get().lineage() + ".",
+                            "Migrate only into an empty backend (or one holding an older serial of the same lineage).", null, null));
+                }
+                to.write(state);
+                State back = to.read().orElseThrow();
+                if (!cem.state.StateCodec.write(back).equals(cem.state.StateCodec.write(state))) {
+                    throw new DiagnosticsException(new Diagnostic(Severity.ERROR, "ENV9026", "The migrated state differs from its source",
+                            "Reading " + to.describe() + " back did not give what was written.", "Report this; the source is untouched.", null, null));
+                }
+                session.out().println("Copied state serial " + state.serial() + " (" + state.all().size() + " resources) from " + from.describe()
+                        + " to " + to.describe() + ". The source is left as it was.");
+            } catch (StateException e) {
+                throw Workspace.stateError(e);
+            }
             session.out().flush();
             return 0;
         }

@@ -12,7 +12,6 @@ import cem.diag.Result;
 import cem.diag.Severity;
 import cem.engine.ProviderRegistry;
 import cem.spi.ProviderContext;
-import cem.state.LocalStateStore;
 import cem.state.State;
 import cem.state.StateException;
 import cem.state.StateStore;
@@ -81,7 +80,7 @@ final class Workspace implements AutoCloseable {
             throw new DiagnosticsException(new Diagnostic(Severity.ERROR, "ENV9010", "Providers conflict", e.getMessage(),
                     "Install only one provider module for each resource type.", null, null));
         }
-        StateStore store = new LocalStateStore(config.directory().resolve(".cem"), jobUrl(session));
+        StateStore store = StateBackends.open(session, config, secrets, digest);
         return new Workspace(session, config, result.diagnostics(), store, registry, secrets, digest, lab);
     }
 

@@ -42,6 +42,26 @@ public record Configuration(
         removed = List.copyOf(removed);
     }
 
+    /** The {@code backend:} block (the first file that declares one), or null for the local state file. */
+    public com.fasterxml.jackson.databind.JsonNode backend() {
+        for (YamlDocument doc : documents) {
+            if (doc.root() != null && doc.root().path("backend").isObject()) {
+                return doc.root().get("backend");
+            }
+        }
+        return null;
+    }
+
+    /** The document that declares the backend, or null. */
+    public YamlDocument backendDocument() {
+        for (YamlDocument doc : documents) {
+            if (doc.root() != null && doc.root().path("backend").isObject()) {
+                return doc;
+            }
+        }
+        return null;
+    }
+
     public Optional<ResourceConfig> resource(String type, String name) {
         return resources.stream().filter(r -> r.type().equals(type) && r.name().equals(name)).findFirst();
     }

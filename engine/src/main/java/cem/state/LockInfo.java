@@ -12,11 +12,18 @@ import java.time.Instant;
  * @param pid the process
  * @param created when it was taken
  * @param jobUrl the CI job, when the environment names one (else null)
+ * @param key the state's key in a backend holding several states, else null
+ * @param heartbeat when the holder last said it is alive (a backend that tracks it), else null
  */
-public record LockInfo(String id, String operation, String user, String hostname, long pid, Instant created, String jobUrl) {
+public record LockInfo(String id, String operation, String user, String hostname, long pid, Instant created, String jobUrl, String key,
+        Instant heartbeat) {
+
+    public LockInfo(String id, String operation, String user, String hostname, long pid, Instant created, String jobUrl) {
+        this(id, operation, user, hostname, pid, created, jobUrl, null, null);
+    }
 
     public String describe() {
-        return "ID " + id + ", " + operation + " by " + user + "@" + hostname + " (pid " + pid + ") since " + created
-                + (jobUrl == null ? "" : ", " + jobUrl);
+        return "ID " + id + ", " + operation + (key == null ? "" : " of state " + key) + " by " + user + "@" + hostname + " (pid " + pid
+                + ") since " + created + (heartbeat == null ? "" : ", alive at " + heartbeat) + (jobUrl == null ? "" : ", " + jobUrl);
     }
 }

@@ -37,6 +37,32 @@ public interface StateStore {
     /** The lock held right now, if any. */
     Optional<LockInfo> currentLock() throws StateException;
 
+    /** Creates or upgrades what the backend needs (tables, schema); idempotent. The local file needs nothing. */
+    default String init() throws StateException {
+        return "The local state needs no initialisation.";
+    }
+
+    /** Written versions, newest first, where the backend keeps history; else only the current one. */
+    default java.util.List<StateVersion> history() throws StateException {
+        return read().map(s -> java.util.List.of(new StateVersion(1, s.serial(), s.lineage(), "", null, s.cemVersion(), null,
+                s.all().size()))).orElse(java.util.List.of());
+    }
+
+    /** One version from the history, or empty when the backend does not keep it. */
+    default Optional<State> read(long version) throws StateException {
+        return Optional.empty();
+    }
+
+    /** Every lock the backend knows of (the local file: at most the one). */
+    default java.util.List<LockInfo> locks() throws StateException {
+        return currentLock().map(java.util.List::of).orElse(java.util.List.of());
+    }
+
+    /** Where the state lives, for messages ("postgres cem.states key site-a"). */
+    default String describe() {
+        return getClass().getSimpleName();
+    }
+
     /** A held lock; closing releases it. */
     interface Lock extends AutoCloseable {
         LockInfo info();

@@ -1,0 +1,196 @@
+package cem.state.postgres;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import cem.state.BackendSpec;
+import cem.state.LockInfo;
+import cem.state.ResourceState;
+import cem.state.State;
+import cem.state.StateException;
+import cem.state.StateStore;
+import cem.testkit.Postgres;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The PostgreSQL backend against a real server on loopback (started here, removed afterwards). */
+class PostgresStateStoreTest {
+
+    static Postgres pg;
+    private static int schemas;
+
+    @BeforeAll
+    static void start() {
+        String why = Postgres.unavailable();
+        Assumptions.assumeTrue(why == null, () -> "skipped: " + why);
+        pg = Postgres.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (pg != null) {
+            pg.close();
+        }
+    }
+
+    /** A store on a schema of its own (each test starts from nothing), initialised. */
+    static PostgresStateStore store(String schema, String key, int keep) throws StateException {
+        ObjectNode settings = new ObjectMapper().createObjectNode().put("type", "postgres").put("url", pg.url()).put("username", "postgres")
+                .put("sslmode", "disable").put("schema", schema).put("keepVersions", keep);
+        PostgresStateStore s = new PostgresStateStore(new BackendSpec(settings, Map.of(), key, Path.of("."), "https://ci.example/job/7",
+                "sha256:abc", "0.1.0-test"));
+        s.init();
+        return s;
+    }
+
+    static String fresh() {
+        return "t" + (++schemas) + "_" + ProcessHandle.current().pid();
+    }
+
+    static State state(String lineage, long serial, int resources) {
+        State s = new State(State.FORMAT_VERSION, lineage, serial, "0.1.0-test", Map.of());
+        for (int i = 0; i < resources; i++) {
+            ObjectNode attributes = new ObjectMapper().createObjectNode().put("localPorts", 4726 + i);
+            s = s.with(new ResourceState("windows_firewall_rule.r" + i, "windows_firewall_rule", "ns1", "cem-r" + i, attributes, List.of(),
+                    false));
+        }
+        return s;
+    }
+
+    @Test
+    void initIsIdempotentAndWritesMakeVersionsWithRetention() throws Exception {
+        String schema = fresh();
+        PostgresStateStore s = store(schema, "site-a", 3);
+        assertTrue(s.init().contains("up to date"), "a second init changes nothing");
+        assertTrue(s.read().isEmpty());
+        for (int serial = 1; serial <= 5; serial++) {
+            s.write(state("L1", serial, serial));
+        }
+        assertEquals(5, s.read().orElseThrow().serial());
+        var history = s.history();
+        assertEquals(List.of(5L, 4L, 3L), history.stream().map(v -> v.version()).toList(), "keepVersions 3");
+        assertEquals("sha256:abc", history.get(0).configDigest());
+        assertEquals(5, history.get(0).resources());
+        assertEquals(4, s.read(4).orElseThrow().serial());
+        assertTrue(s.read(1).isEmpty(), "expired");
+    }
+
+    @Test
+    void aWriteFromAStaleStateIsRefusedEvenWithoutALock() throws Exception {
+        PostgresStateStore s = store(fresh(), "site-a", 100);
+        s.write(state("L1", 1, 1));
+        s.write(state("L1", 2, 2)); // another writer went ahead
+        StateException stale = assertThrows(StateException.class, () -> s.write(state("L1", 2, 9)));
+        assertTrue(stale.getMessage().contains("the database holds serial 2"), stale.getMessage());
+        StateException other = assertThrows(StateException.class, () -> s.write(state("L2", 3, 1)));
+        assertTrue(other.getMessage().contains("another lineage"), other.getMessage());
+        assertEquals(2, s.read().orElseThrow().all().size(), "nothing of the refused writes landed");
+    }
+
+    @Test
+    @Timeout(60)
+    void locksArePerStateTheSecondWaitsThenNamesTheHolder() throws Exception {
+        String schema = fresh();
+        PostgresStateStore a = store(schema, "site-a", 100);
+        PostgresStateStore a2 = store(schema, "site-a", 100);
+        PostgresStateStore b = store(schema, "site-b", 100);
+        try (StateStore.Lock held = a.lock("apply", Duration.ZERO); StateStore.Lock other = b.lock("apply", Duration.ZERO)) {
+            Instant start = Instant.now();
+            StateException busy = assertThrows(StateException.class, () -> a2.lock("plan", Duration.ofSeconds(1)));
+            assertTrue(Duration.between(start, Instant.now()).toMillis() >= 900, "it waited for --lock-timeout");
+            assertTrue(busy.getMessage().contains("apply of state site-a by"), busy.getMessage());
+            assertTrue(busy.getMessage().contains("https://ci.example/job/7"), busy.getMessage());
+            assertTrue(busy.hint().contains("cem force-unlock " + held.info().id()), busy.hint());
+            List<LockInfo> all = a.locks();
+            assertEquals(List.of("site-a", "site-b"), all.stream().map(LockInfo::key).toList());
+        }
+        assertTrue(a.locks().isEmpty(), "released");
+        try (StateStore.Lock again = a2.lock("plan", Duration.ZERO)) {
+            assertEquals("site-a", again.info().key());
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void aKilledHoldersLockIsReleasedByPostgres() throws Exception {
+        String schema = fresh();
+        PostgresStateStore s = store(schema, "site-k", 100);
+        Process holder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), LockHolder.class.getName(), pg.url(), "site-k", schema)
+                .redirectErrorStream(true).start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream()));
+            String line = out.readLine();
+            assertEquals("locked", line);
+        } finally {
+            holder.destroyForcibly().waitFor();
+        }
+        Instant start = Instant.now();
+        try (StateStore.Lock lock = s.lock("apply", Duration.ofSeconds(10))) {
+            assertTrue(Duration.between(start, Instant.now()).toSeconds() < 10);
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void forceUnlockEndsTheHoldersSession() throws Exception {
+        String schema = fresh();
+        PostgresStateStore s = store(schema, "site-f", 100);
+        StateStore.Lock stuck = s.lock("apply", Duration.ZERO);
+        s.forceUnlock(stuck.info().id());
+        try (StateStore.Lock mine = store(schema, "site-f", 100).lock("apply", Duration.ofSeconds(5))) {
+            assertFalse(mine.info().id().equals(stuck.info().id()));
+        }
+        stuck.close(); // its session is gone: closing must not fail
+        StateException unknown = assertThrows(StateException.class, () -> s.forceUnlock("no-such-id"));
+        assertTrue(unknown.getMessage().contains("No lock with ID no-such-id"), unknown.getMessage());
+    }
+
+    @Test
+    @Timeout(120)
+    void theDatabaseGoingAwayLeavesAClearErrorAndNoPartialVersion() throws Exception {
+        PostgresStateStore s = store(fresh(), "site-d", 100);
+        s.write(state("L1", 1, 3));
+        pg.stop();
+        try {
+            StateException down = assertThrows(StateException.class, () -> s.write(state("L1", 2, 4)));
+            assertTrue(down.getMessage().contains("The previous version is intact") || down.getMessage().contains("Cannot connect"),
+                    down.getMessage());
+        } finally {
+            pg.restart();
+        }
+        assertEquals(1, s.read().orElseThrow().serial());
+        assertEquals(1, s.history().size());
+    }
+
+    @Test
+    void writingAThousandResourceVersionIsMeasuredNotAsserted() throws Exception {
+        PostgresStateStore s = store(fresh(), "site-big", 100);
+        State big = state("L1", 1, 1000);
+        long start = System.nanoTime();
+        s.write(big);
+        long writeMicros = (System.nanoTime() - start) / 1000;
+        start = System.nanoTime();
+        try (StateStore.Lock lock = s.lock("apply", Duration.ZERO)) {
+            lock.info();
+        }
+        long lockMicros = (System.nanoTime() - start) / 1000;
+        System.out.println("postgres backend: 1,000-resource version written in " + writeMicros / 1000 + " ms; lock taken and released in "
+                + lockMicros / 1000 + " ms");
+        assertEquals(1000, s.read().orElseThrow().all().size());
+    }
+}

@@ -1,0 +1,80 @@
+package cem.cli;
+
+import cem.config.Configuration;
+import cem.config.SecretResolver;
+import cem.diag.Diagnostic;
+import cem.diag.DiagnosticsException;
+import cem.diag.Result;
+import cem.diag.Severity;
+import cem.state.BackendSpec;
+import cem.state.LocalStateStore;
+import cem.state.StateBackendFactory;
+import cem.state.StateException;
+import cem.state.StateStore;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.ServiceLoader;
+
+/**
+ * Opens the state store a configuration names: the local file {@code .cem/state.json} by default,
+ * or a backend module found with {@link ServiceLoader} ({@code backend: {type: postgres, …}}),
+ * its secret references resolved here.
+ */
+final class StateBackends {
+
+    private StateBackends() {}
+
+    static StateStore open(Session session, Configuration config, SecretResolver secrets, String digest) {
+        JsonNode backend = config.backend();
+        if (backend == null || backend.path("type").asText("local").equals("local")) {
+            return local(session, config.directory());
+        }
+        String type = backend.path("type").asText();
+        Map<String, String> resolved = new HashMap<>();
+        Path base = config.backendDocument().directory();
+        if (backend.hasNonNull("password")) {
+            Result<String> password = secrets.resolve(backend.get("password").asText(), base, null, Severity.ERROR);
+            if (password.value() == null) {
+                throw new DiagnosticsException(password.diagnostics());
+            }
+            resolved.put("password", password.value());
+        }
+        String key = backend.path("key").asText(config.directory().toAbsolutePath().normalize().getFileName().toString());
+        BackendSpec spec = new BackendSpec(backend, resolved, key, base, Workspace.jobUrl(session), digest, VersionCommand.version());
+        for (StateBackendFactory f : ServiceLoader.load(StateBackendFactory.class)) {
+            if (f.type().equals(type)) {
+                try {
+                    return f.open(spec);
+                } catch (StateException e) {
+                    throw Workspace.stateError(e);
+                }
+            }
+        }
+        throw new DiagnosticsException(new Diagnostic(Severity.ERROR, "ENV9031", "No state backend \"" + type + "\" in this cem",
+                "The configuration's backend block names a type no installed module serves.", "Use type: local or postgres.", null, null));
+    }
+
+    /**
+     * The store of a configuration directory for commands that touch no host (state, force-unlock,
+     * lock list, init): the files are parsed and schema-checked only, so a certificate or a host
+     * credential that cannot be read does not stand between an administrator and the state.
+     */
+    static StateStore forDirectory(Session session, String directory) {
+        Path dir = session.resolve(directory);
+        Result<Configuration> loaded = new cem.config.ConfigLoader(new cem.config.SchemaCheck(), session.cwd()).load(dir);
+        if (loaded.value() == null || loaded.hasErrors()) {
+            boolean noConfig = loaded.diagnostics().list().stream().anyMatch(d -> d.code().equals("ENV9002"));
+            if (noConfig && java.nio.file.Files.isDirectory(dir.resolve(".cem"))) {
+                return local(session, dir); // a state without its configuration: still readable
+            }
+            throw new DiagnosticsException(loaded.diagnostics());
+        }
+        return open(session, loaded.value(), new SecretResolver(session.env()), null);
+    }
+
+    static StateStore local(Session session, Path configDirectory) {
+        return new LocalStateStore(configDirectory.resolve(".cem"), Workspace.jobUrl(session));
+    }
+}

@@ -1,0 +1,29 @@
+package cem.state;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * What a backend is opened with.
+ *
+ * @param settings the {@code backend:} block as written
+ * @param secrets its resolved secret references by attribute ({@code password}); never logged
+ * @param key this state's key (one per site or workspace)
+ * @param configDirectory where relative paths start
+ * @param jobUrl the CI job URL when the environment names one, for lock holder details, or null
+ * @param configDigest the digest of the configuration the writes come from, or null
+ * @param cemVersion the running cem's version
+ */
+public record BackendSpec(JsonNode settings, Map<String, String> secrets, String key, Path configDirectory, String jobUrl,
+        String configDigest, String cemVersion) {
+
+    public BackendSpec {
+        secrets = Map.copyOf(secrets);
+    }
+
+    @Override
+    public String toString() {
+        return "BackendSpec[" + settings.path("type").asText() + " " + key + "]"; // never the secrets
+    }
+}
