@@ -9,7 +9,6 @@ import cem.state.StateStore;
 import cem.state.StateVersion;
 import java.net.InetAddress;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -41,6 +40,8 @@ public final class PostgresStateStore implements StateStore {
     static final int DEFAULT_KEEP = 100;
     private static final Duration HEARTBEAT = Duration.ofSeconds(15);
 
+    private static final java.sql.Driver DRIVER = new org.postgresql.Driver();
+
     private final BackendSpec spec;
     private final String schema;
     private final String url;
@@ -71,7 +72,12 @@ public final class PostgresStateStore implements StateStore {
 
     private Connection connect() throws StateException {
         try {
-            return DriverManager.getConnection(url, properties);
+            // The driver itself, not DriverManager: its service lookup depends on the class loader (a shaded jar, a test runner).
+            Connection c = DRIVER.connect(url, properties);
+            if (c == null) {
+                throw new SQLException("not a PostgreSQL URL: " + url);
+            }
+            return c;
         } catch (SQLException e) {
             throw new StateException("Cannot connect to the state database " + where() + ": " + e.getMessage(),
                     "Check backend.url, the user and its password (the value is not shown), and backend.sslmode/sslRootCert.");
