@@ -95,6 +95,21 @@ final class ApplyCommand implements Callable<Integer> {
             throw new DiagnosticsException(new Diagnostic(Severity.ERROR, EngineCodes.STALE_PLAN, "Cannot read the saved plan " + target,
                     "It is not a cem plan file: " + e.getMessage(), "Make a new one with `cem plan -out FILE`.", null, null));
         }
+        if (json != null && json.has("encrypted") && json.hasNonNull("config_directory")) {
+            // A sealed plan: its configuration holds the key.
+            try (Workspace ws = Workspace.open(session, json.get("config_directory").asText(), common.debug, planOptions.acceptNewHostKeys)) {
+                if (ws.encryption == null) {
+                    throw new DiagnosticsException(new Diagnostic(Severity.ERROR, EngineCodes.STALE_PLAN, "The saved plan " + target
+                            + " is encrypted, and its configuration names no key", "", "Set backend.encryption.key.", null, null));
+                }
+                json = new ObjectMapper().readTree(ws.encryption.open(Files.readString(file, StandardCharsets.UTF_8), "The saved plan " + target));
+            } catch (cem.state.StateException e) {
+                throw Workspace.stateError(e);
+            } catch (IOException e) {
+                throw new DiagnosticsException(new Diagnostic(Severity.ERROR, EngineCodes.STALE_PLAN, "Cannot read the saved plan " + target,
+                        e.getMessage(), "Make a new one with `cem plan -out FILE`.", null, null));
+            }
+        }
         if (json == null || !json.has("resource_changes") || !json.has("config_digest") || !json.has("lineage")) {
             throw new DiagnosticsException(new Diagnostic(Severity.ERROR, EngineCodes.STALE_PLAN, "Not a cem plan file: " + target,
                     "It lacks the fields a saved plan has.", "Make one with `cem plan -out FILE`.", null, null));

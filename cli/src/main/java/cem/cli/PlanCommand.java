@@ -71,7 +71,7 @@ final class PlanCommand implements Callable<Integer> {
                 session.out().print(new PlanText(color).render(plan));
             }
             if (out != null && plan.applyable()) {
-                PlanRun.writePlanFile(session, plan, out);
+                PlanRun.writePlanFile(session, plan, out, ws.encryption);
                 if (!json && !markdown) {
                     session.out().println("\nSaved the plan to: " + out + "\nTo perform exactly these actions, run: cem apply " + out);
                 }

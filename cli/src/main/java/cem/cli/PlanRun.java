@@ -27,13 +27,21 @@ final class PlanRun {
         }
     }
 
-    static void writePlanFile(Session session, Plan plan, String out) {
+    static void writePlanFile(Session session, Plan plan, String out, cem.state.StateEncryption encryption) {
         Path file = session.resolve(out);
         try {
             if (file.getParent() != null) {
                 Files.createDirectories(file.getParent());
             }
-            cem.state.OwnerOnly.write(file, PlanJson.write(plan, VersionCommand.version(), true).toPrettyString() + "\n");
+            String text = PlanJson.write(plan, VersionCommand.version(), true).toPrettyString() + "\n";
+            if (encryption != null) {
+                // Sealed like the state; the configuration's directory stays readable so that apply finds the key.
+                var sealed = (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper()
+                        .readTree(encryption.seal(text, plan.lineage(), plan.serial()));
+                sealed.put("config_directory", plan.configDirectory());
+                text = sealed.toPrettyString() + "\n";
+            }
+            cem.state.OwnerOnly.write(file, text);
         } catch (IOException e) {
             throw new cem.diag.DiagnosticsException(new cem.diag.Diagnostic(cem.diag.Severity.ERROR, "ENV9004",
                     "Cannot write the plan file " + out, e.getMessage(), "Choose a writable path for -out.", null, null));

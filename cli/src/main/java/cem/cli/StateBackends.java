@@ -9,6 +9,7 @@ import cem.diag.Severity;
 import cem.state.BackendSpec;
 import cem.state.LocalStateStore;
 import cem.state.StateBackendFactory;
+import cem.state.StateEncryption;
 import cem.state.StateException;
 import cem.state.StateStore;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -28,8 +29,9 @@ final class StateBackends {
 
     static StateStore open(Session session, Configuration config, SecretResolver secrets, String digest) {
         JsonNode backend = config.backend();
+        StateEncryption encryption = encryption(config, secrets);
         if (backend == null || backend.path("type").asText("local").equals("local")) {
-            return local(session, config.directory());
+            return new LocalStateStore(config.directory().resolve(".cem"), Workspace.jobUrl(session), encryption);
         }
         String type = backend.path("type").asText();
         Map<String, String> resolved = new HashMap<>();
@@ -42,7 +44,7 @@ final class StateBackends {
             resolved.put("password", password.value());
         }
         String key = backend.path("key").asText(config.directory().toAbsolutePath().normalize().getFileName().toString());
-        BackendSpec spec = new BackendSpec(backend, resolved, key, base, Workspace.jobUrl(session), digest, VersionCommand.version());
+        BackendSpec spec = new BackendSpec(backend, resolved, key, base, Workspace.jobUrl(session), digest, VersionCommand.version(), encryption);
         for (StateBackendFactory f : ServiceLoader.load(StateBackendFactory.class)) {
             if (f.type().equals(type)) {
                 try {
@@ -72,6 +74,34 @@ final class StateBackends {
             throw new DiagnosticsException(loaded.diagnostics());
         }
         return open(session, loaded.value(), new SecretResolver(session.env()), null);
+    }
+
+    /** The configured encryption at rest (backend.encryption), its keys read through their secret references; null when none. */
+    static StateEncryption encryption(Configuration config, SecretResolver secrets) {
+        JsonNode backend = config.backend();
+        JsonNode e = backend == null ? null : backend.get("encryption");
+        if (e == null || !e.isObject()) {
+            return null;
+        }
+        Path base = config.backendDocument().directory();
+        try {
+            byte[] key = StateEncryption.parseKey(secret(secrets, e.path("key").asText(), base), "encryption.key");
+            java.util.List<byte[]> fallbacks = new java.util.ArrayList<>();
+            for (JsonNode f : e.path("fallbackKeys")) {
+                fallbacks.add(StateEncryption.parseKey(secret(secrets, f.asText(), base), "fallback key " + f.asText()));
+            }
+            return new StateEncryption(key, fallbacks, e.path("required").asBoolean(true));
+        } catch (StateException x) {
+            throw Workspace.stateError(x);
+        }
+    }
+
+    private static String secret(SecretResolver secrets, String ref, Path base) {
+        Result<String> value = secrets.resolve(ref, base, null, Severity.ERROR);
+        if (value.value() == null) {
+            throw new DiagnosticsException(value.diagnostics());
+        }
+        return value.value();
     }
 
     static StateStore local(Session session, Path configDirectory) {

@@ -38,6 +38,8 @@ final class Workspace implements AutoCloseable {
     final ProviderRegistry registry;
     final SecretResolver secrets;
     final String digest;
+    /** Seals saved plans (and state) at rest when the configuration asks for it; else null. */
+    final cem.state.StateEncryption encryption;
     private final cem.lab.Lab lab;
 
     private Workspace(Session session, Configuration config, Diagnostics warnings, StateStore store, ProviderRegistry registry,
@@ -50,6 +52,7 @@ final class Workspace implements AutoCloseable {
         this.registry = registry;
         this.secrets = secrets;
         this.digest = digest;
+        this.encryption = StateBackends.encryption(config, secrets);
     }
 
     /** Loads and validates a configuration directory; any error stops the command with its diagnostics. */

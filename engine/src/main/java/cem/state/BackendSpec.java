@@ -14,9 +14,10 @@ import java.util.Map;
  * @param jobUrl the CI job URL when the environment names one, for lock holder details, or null
  * @param configDigest the digest of the configuration the writes come from, or null
  * @param cemVersion the running cem's version
+ * @param encryption seals state at rest, or null
  */
 public record BackendSpec(JsonNode settings, Map<String, String> secrets, String key, Path configDirectory, String jobUrl,
-        String configDigest, String cemVersion) {
+        String configDigest, String cemVersion, StateEncryption encryption) {
 
     public BackendSpec {
         secrets = Map.copyOf(secrets);

@@ -50,12 +50,25 @@ public final class LocalStateStore implements StateStore {
      * @param jobUrl the CI job URL for lock records, or null
      */
     public LocalStateStore(Path dir, String jobUrl) {
+        this(dir, jobUrl, null);
+    }
+
+    /** @param encryption seals the state file at rest, or null for clear text */
+    public LocalStateStore(Path dir, String jobUrl, StateEncryption encryption) {
+        this.encryption = encryption;
         this.dir = dir;
         this.stateFile = dir.resolve("state.json");
         this.backupFile = dir.resolve("state.json.backup");
         this.lockFile = dir.resolve("state.lock");
         this.journalFile = dir.resolve("state.journal");
         this.jobUrl = jobUrl;
+    }
+
+    private final StateEncryption encryption;
+
+    @Override
+    public String describe() {
+        return "the local file " + stateFile;
     }
 
     public Path stateFile() {
@@ -73,6 +86,12 @@ public final class LocalStateStore implements StateStore {
             throw new StateException("Cannot read state file " + stateFile + ": " + e.getMessage(),
                     "Check that the file is readable by you.");
         }
+        if (encryption != null) {
+            text = encryption.open(text, "State file " + stateFile);
+        } else if (StateEncryption.isSealed(text)) {
+            throw new StateException("State file " + stateFile + " is encrypted, and no key is configured.",
+                    "Set backend.encryption.key to the secret reference of its key.");
+        }
         try {
             return Optional.of(replayJournal(StateCodec.read(text)));
         } catch (StateCodec.CorruptStateException e) {
@@ -84,7 +103,7 @@ public final class LocalStateStore implements StateStore {
 
     @Override
     public synchronized void writeChanges(State state, java.util.Set<String> changed) throws StateException {
-        if (!Files.exists(stateFile) || journalEntries >= COMPACT_EVERY) {
+        if (!Files.exists(stateFile) || journalEntries >= COMPACT_EVERY || encryption != null) { // no clear-text journal beside a sealed state
             write(state);
             return;
         }
@@ -155,7 +174,8 @@ public final class LocalStateStore implements StateStore {
         Path temp = dir.resolve("state.json.tmp-" + ProcessHandle.current().pid());
         try {
             ensureDirectory();
-            writeSynced(temp, StateCodec.write(state));
+            String text = StateCodec.write(state);
+            writeSynced(temp, encryption == null ? text : encryption.seal(text, state.lineage(), state.serial()));
             if (Files.exists(stateFile)) {
                 Path backupTemp = dir.resolve("state.json.backup.tmp-" + ProcessHandle.current().pid());
                 Files.copy(stateFile, backupTemp, StandardCopyOption.REPLACE_EXISTING);

@@ -158,7 +158,14 @@ public final class PostgresStateStore implements StateStore {
                 if (!r.next()) {
                     return Optional.empty();
                 }
-                return Optional.of(StateCodec.read(r.getString(1)));
+                String text = r.getString(1);
+                if (spec.encryption() != null) {
+                    text = spec.encryption().open(text, "The state " + where());
+                } else if (cem.state.StateEncryption.isSealed(text)) {
+                    throw new StateException("The state " + where() + " is encrypted, and no key is configured.",
+                            "Set backend.encryption.key to the secret reference of its key.");
+                }
+                return Optional.of(StateCodec.read(text));
             }
         } catch (SQLException e) {
             throw readError(e);
@@ -193,6 +200,9 @@ public final class PostgresStateStore implements StateStore {
     @Override
     public void write(State state) throws StateException {
         String body = StateCodec.write(state);
+        if (spec.encryption() != null) {
+            body = spec.encryption().seal(body, state.lineage(), state.serial());
+        }
         try (Connection c = connect()) {
             c.setAutoCommit(false);
             try {

@@ -47,12 +47,16 @@ class PostgresStateStoreTest {
         }
     }
 
-    /** A store on a schema of its own (each test starts from nothing), initialised. */
     static PostgresStateStore store(String schema, String key, int keep) throws StateException {
+        return store(schema, key, keep, null);
+    }
+
+    /** A store on a schema of its own (each test starts from nothing), initialised. */
+    static PostgresStateStore store(String schema, String key, int keep, cem.state.StateEncryption encryption) throws StateException {
         ObjectNode settings = new ObjectMapper().createObjectNode().put("type", "postgres").put("url", pg.url()).put("username", "postgres")
                 .put("sslmode", "disable").put("schema", schema).put("keepVersions", keep);
         PostgresStateStore s = new PostgresStateStore(new BackendSpec(settings, Map.of(), key, Path.of("."), "https://ci.example/job/7",
-                "sha256:abc", "0.1.0-test"));
+                "sha256:abc", "0.1.0-test", encryption));
         s.init();
         return s;
     }
@@ -192,5 +196,27 @@ class PostgresStateStoreTest {
         System.out.println("postgres backend: 1,000-resource version written in " + writeMicros / 1000 + " ms; lock taken and released in "
                 + lockMicros / 1000 + " ms");
         assertEquals(1000, s.read().orElseThrow().all().size());
+    }
+
+    @Test
+    void encryptedAtRestInTheDatabaseWithSerialAndLineageStillInColumns() throws Exception {
+        byte[] k = new byte[32];
+        new java.security.SecureRandom().nextBytes(k);
+        String schema = fresh();
+        PostgresStateStore s = store(schema, "site-e", 100, new cem.state.StateEncryption(k, List.of(), true));
+        s.write(state("L1", 1, 2));
+        try (var c = java.sql.DriverManager.getConnection(pg.url() + "?user=postgres&sslmode=disable");
+                var q = c.prepareStatement("SELECT body, serial, lineage FROM \"" + schema + "\".states WHERE key = 'site-e'")) {
+            var r = q.executeQuery();
+            r.next();
+            assertTrue(r.getString(1).contains("\"encrypted\"") && !r.getString(1).contains("windows_firewall_rule"), r.getString(1));
+            assertEquals(1, r.getLong(2));
+            assertEquals("L1", r.getString(3));
+        }
+        assertEquals(2, s.read().orElseThrow().all().size());
+        byte[] other = new byte[32];
+        StateException wrong = assertThrows(StateException.class,
+                () -> store(schema, "site-e", 100, new cem.state.StateEncryption(other, List.of(), true)).read());
+        assertTrue(wrong.getMessage().contains("neither the configured key"), wrong.getMessage());
     }
 }
