@@ -13,7 +13,6 @@ import cem.plan.PlanMode;
 import cem.state.State;
 import cem.state.StateStore;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -88,32 +87,7 @@ final class ApplyCommand implements Callable<Integer> {
     }
 
     private int applySaved(Path file) {
-        JsonNode json;
-        try {
-            json = new ObjectMapper().readTree(Files.readString(file, StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new DiagnosticsException(new Diagnostic(Severity.ERROR, EngineCodes.STALE_PLAN, "Cannot read the saved plan " + target,
-                    "It is not a cem plan file: " + e.getMessage(), "Make a new one with `cem plan -out FILE`.", null, null));
-        }
-        if (json != null && json.has("encrypted") && json.hasNonNull("config_directory")) {
-            // A sealed plan: its configuration holds the key.
-            try (Workspace ws = Workspace.open(session, json.get("config_directory").asText(), common.debug, planOptions.acceptNewHostKeys)) {
-                if (ws.encryption == null) {
-                    throw new DiagnosticsException(new Diagnostic(Severity.ERROR, EngineCodes.STALE_PLAN, "The saved plan " + target
-                            + " is encrypted, and its configuration names no key", "", "Set backend.encryption.key.", null, null));
-                }
-                json = new ObjectMapper().readTree(ws.encryption.open(Files.readString(file, StandardCharsets.UTF_8), "The saved plan " + target));
-            } catch (cem.state.StateException e) {
-                throw Workspace.stateError(e);
-            } catch (IOException e) {
-                throw new DiagnosticsException(new Diagnostic(Severity.ERROR, EngineCodes.STALE_PLAN, "Cannot read the saved plan " + target,
-                        e.getMessage(), "Make a new one with `cem plan -out FILE`.", null, null));
-            }
-        }
-        if (json == null || !json.has("resource_changes") || !json.has("config_digest") || !json.has("lineage")) {
-            throw new DiagnosticsException(new Diagnostic(Severity.ERROR, EngineCodes.STALE_PLAN, "Not a cem plan file: " + target,
-                    "It lacks the fields a saved plan has.", "Make one with `cem plan -out FILE`.", null, null));
-        }
+        JsonNode json = PlanRun.readPlanFile(session, file, target);
         Plan plan = PlanJson.read(json);
         try (Workspace ws = Workspace.open(session, plan.configDirectory(), common.debug, planOptions.acceptNewHostKeys)) {
             try (StateStore.Lock lock = ws.lock("apply", planOptions.lockTimeout())) {

@@ -47,4 +47,42 @@ final class PlanRun {
                     "Cannot write the plan file " + out, e.getMessage(), "Choose a writable path for -out.", null, null));
         }
     }
+
+    /**
+     * A saved plan's JSON, opened with its configuration's key when it is sealed (the
+     * configuration is parsed for its backend block only). Anything that is not a plan file is a
+     * diagnostic.
+     */
+    static com.fasterxml.jackson.databind.JsonNode readPlanFile(Session session, Path file, String label) {
+        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        try {
+            String text = Files.readString(file, java.nio.charset.StandardCharsets.UTF_8);
+            com.fasterxml.jackson.databind.JsonNode json = mapper.readTree(text);
+            if (json != null && json.has("encrypted") && json.hasNonNull("config_directory")) {
+                var loaded = new cem.config.ConfigLoader(new cem.config.SchemaCheck(), session.cwd())
+                        .load(session.resolve(json.get("config_directory").asText()));
+                if (loaded.value() == null) {
+                    throw new cem.diag.DiagnosticsException(loaded.diagnostics());
+                }
+                cem.state.StateEncryption encryption = StateBackends.encryption(loaded.value(), new cem.config.SecretResolver(session.env()));
+                if (encryption == null) {
+                    throw new cem.diag.DiagnosticsException(new cem.diag.Diagnostic(cem.diag.Severity.ERROR, cem.engine.EngineCodes.STALE_PLAN,
+                            "The saved plan " + label + " is encrypted, and its configuration names no key", "", "Set backend.encryption.key.",
+                            null, null));
+                }
+                json = mapper.readTree(encryption.open(text, "The saved plan " + label));
+            }
+            if (json == null || !json.has("resource_changes") || !json.has("config_digest") || !json.has("lineage")) {
+                throw new cem.diag.DiagnosticsException(new cem.diag.Diagnostic(cem.diag.Severity.ERROR, cem.engine.EngineCodes.STALE_PLAN,
+                        "Not a cem plan file: " + label, "It lacks the fields a saved plan has.", "Make one with `cem plan -out FILE`.", null, null));
+            }
+            return json;
+        } catch (cem.state.StateException e) {
+            throw Workspace.stateError(e);
+        } catch (IOException e) {
+            throw new cem.diag.DiagnosticsException(new cem.diag.Diagnostic(cem.diag.Severity.ERROR, cem.engine.EngineCodes.STALE_PLAN,
+                    "Cannot read the saved plan " + label, "It is not a cem plan file: " + e.getMessage(), "Make a new one with `cem plan -out FILE`.",
+                    null, null));
+        }
+    }
 }

@@ -4,7 +4,6 @@ import cem.plan.PlanJson;
 import cem.state.ResourceState;
 import cem.state.State;
 import cem.state.StateCodec;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,8 +37,7 @@ final class ShowCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Path path = session.resolve(target);
         if (Files.isRegularFile(path)) {
-            var node = new ObjectMapper().readTree(Files.readString(path));
-            var plan = PlanJson.read(node);
+            var plan = PlanJson.read(PlanRun.readPlanFile(session, path, target));
             session.out().print(json ? PlanJson.write(plan, VersionCommand.version(), false).toPrettyString() + "\n"
                     : new PlanText(common.color(session)).render(plan));
         } else {

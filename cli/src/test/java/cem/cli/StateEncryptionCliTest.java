@@ -46,6 +46,8 @@ class StateEncryptionCliTest {
         String sealedPlan = Files.readString(site.resolve("p.plan"));
         assertTrue(sealedPlan.contains("\"encrypted\""), sealedPlan);
         assertFalse(sealedPlan.contains("gateway.example.com"), "nothing of the plan in clear");
+        CliRun shown = CliRun.run(env, tmp, "show", "--no-color", "quickstart/p.plan");
+        assertTrue(shown.out().contains("# internet_gateway.ig1 will be created"), shown.out() + shown.err());
         CliRun apply = CliRun.run(env, tmp, "apply", "quickstart/p.plan");
         assertEquals(0, apply.exitCode(), apply.out() + apply.err());
         String state = Files.readString(site.resolve(".cem/state.json"));
