@@ -79,14 +79,14 @@ final class LabCommand implements Runnable {
                 } catch (IOException e) {
                     // the password stays unwritten; clients cannot log in, nothing leaks
                 }
-                session.out().println("Lab up (" + lab.directory() + "); user cem-lab, password in " + secret + " (this run only)");
+                session.out().println("Lab up (" + lab.directory() + "); user cem-lab+HOST, password in " + secret + " (this run only)");
                 java.util.List<String> names = new java.util.ArrayList<>(lab.hosts().keySet());
                 names.addAll(lab.firewalls().keySet());
                 names.addAll(lab.balancers().keySet());
                 names.forEach(h -> {
                     cem.lab.Lab.Endpoint e = lab.endpoint(h);
                     session.out().println("  " + h + ": " + (e.transport().equals("ssh")
-                            ? "ssh -p " + e.port() + " -o UserKnownHostsFile=" + e.knownHosts() + " cem-lab@127.0.0.1"
+                            ? "ssh -p " + e.port() + " -o UserKnownHostsFile=" + e.knownHosts() + " " + e.user() + "@127.0.0.1"
                             : "https://127.0.0.1:" + e.port() + "/wsman (CA: " + e.caFile() + ")"));
                 });
                 session.out().println("Ctrl-C stops it.");

@@ -38,6 +38,35 @@ public final class Lab implements AutoCloseable {
     private final Map<String, LinuxHost> firewalls = new LinkedHashMap<>();
     private final Map<String, BigipHost> balancers = new LinkedHashMap<>();
     private final List<AutoCloseable> servers = new ArrayList<>();
+    /** Latency and faults of every lab host (CEM_LAB_LATENCY_MS sets a per-command latency, for benchmarks). */
+    private final Faults faults = new Faults().latencyMillis(latencyFromEnvironment());
+    private LabSshServer ssh;
+    private LabWinRmServer winrm;
+
+    private static long latencyFromEnvironment() {
+        try {
+            return Long.parseLong(System.getenv().getOrDefault("CEM_LAB_LATENCY_MS", "0"));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /** Commands each host answered so far (one round trip each; upload chunks of WinRM scripts count). */
+    public Map<String, Integer> commandsByHost() {
+        Map<String, Integer> out = new java.util.TreeMap<>();
+        String prefix = user + "+";
+        java.util.function.BiConsumer<String, Integer> add = (login, n) -> {
+            String host = login.regionMatches(true, 0, prefix, 0, prefix.length()) ? login.substring(prefix.length()) : login;
+            out.merge(host, n, Integer::sum);
+        };
+        if (ssh != null) {
+            ssh.commandsByUser().forEach(add);
+        }
+        if (winrm != null) {
+            winrm.commandsByUser().forEach(add);
+        }
+        return out;
+    }
 
     private Lab(Path directory) {
         this.directory = directory;
@@ -57,45 +86,51 @@ public final class Lab implements AutoCloseable {
             Path caFile = directory.resolve("lab-ca.pem");
             Files.writeString(caFile, ca.certificatePem());
             Path knownHosts = directory.resolve("known_hosts");
-            StringBuilder known = new StringBuilder();
+            // One SSH server and one WinRM server for every host: a login cem-lab+HOST reaches HOST.
+            Map<String, HostExecutor> overSsh = new LinkedHashMap<>();
+            Map<String, CommandShell.Factory> overWinRm = new LinkedHashMap<>();
             for (HostSpec spec : specs) {
-                if (spec.os().equals("linux") || spec.os().equals("bigip")) {
-                    HostExecutor device;
-                    if (spec.os().equals("linux")) {
-                        LinuxHost firewall = new LinuxHost(spec.name(), directory.resolve(spec.name() + Drift.NFTABLES_SUFFIX));
-                        lab.firewalls.put(spec.name(), firewall);
-                        device = firewall;
-                    } else {
-                        BigipHost balancer = new BigipHost(spec.name(), directory.resolve(spec.name() + Drift.BIGIP_SUFFIX));
-                        lab.balancers.put(spec.name(), balancer);
-                        device = balancer;
-                    }
-                    LabSshServer ssh = new LabSshServer(directory.resolve(spec.name() + "-ssh"), device, new Faults(), lab.user, lab.password,
-                            null).start();
-                    lab.servers.add(ssh);
-                    known.append(ssh.knownHostsLine()).append('\n');
-                    lab.endpoints.put(spec.name(), new Endpoint(spec.name(), "ssh", ssh.port(), lab.user, caFile, knownHosts));
-                    continue;
-                }
-                WindowsHost host = new WindowsHost(spec.name(), new WindowsState(directory.resolve(spec.name() + ".json"),
-                        List.of("Default Web Site", "CEM Agent"),
-                        Map.of("W3SVC", "running", "Symantec Internet Gateway Service", "stopped")));
-                lab.hosts.put(spec.name(), host);
-                Faults faults = new Faults();
-                if (spec.transport().equals("ssh")) {
-                    LabSshServer ssh = new LabSshServer(directory.resolve(spec.name() + "-ssh"), host, faults, lab.user, lab.password, null)
-                            .start();
-                    lab.servers.add(ssh);
-                    known.append(ssh.knownHostsLine()).append('\n');
-                    lab.endpoints.put(spec.name(), new Endpoint(spec.name(), "ssh", ssh.port(), lab.user, caFile, knownHosts));
+                HostExecutor device;
+                if (spec.os().equals("linux")) {
+                    LinuxHost firewall = new LinuxHost(spec.name(), directory.resolve(spec.name() + Drift.NFTABLES_SUFFIX));
+                    lab.firewalls.put(spec.name(), firewall);
+                    device = firewall;
+                } else if (spec.os().equals("bigip")) {
+                    BigipHost balancer = new BigipHost(spec.name(), directory.resolve(spec.name() + Drift.BIGIP_SUFFIX));
+                    lab.balancers.put(spec.name(), balancer);
+                    device = balancer;
                 } else {
-                    LabWinRmServer winrm = new LabWinRmServer(CommandShell.on(host), faults, lab.user, lab.password, tls.serverContext(), 30)
-                            .start();
-                    lab.servers.add(winrm);
-                    lab.endpoints.put(spec.name(), new Endpoint(spec.name(), "winrm", winrm.port(), lab.user, caFile, knownHosts));
+                    WindowsHost host = new WindowsHost(spec.name(), new WindowsState(directory.resolve(spec.name() + ".json"),
+                            List.of("Default Web Site", "CEM Agent"),
+                            Map.of("W3SVC", "running", "Symantec Internet Gateway Service", "stopped")));
+                    lab.hosts.put(spec.name(), host);
+                    device = host;
+                    if (!spec.transport().equals("ssh")) {
+                        overWinRm.put(spec.name(), CommandShell.on(host));
+                        continue;
+                    }
+                }
+                overSsh.put(spec.name(), device);
+            }
+            String known = "";
+            if (!overSsh.isEmpty()) {
+                LabSshServer ssh = LabSshServer.virtualHosts(directory.resolve("ssh"), overSsh, lab.faults, lab.user, lab.password).start();
+                lab.servers.add(ssh);
+                lab.ssh = ssh;
+                known = ssh.knownHostsLine() + "\n";
+                for (String name : overSsh.keySet()) {
+                    lab.endpoints.put(name, new Endpoint(name, "ssh", ssh.port(), lab.user + "+" + name, caFile, knownHosts));
                 }
             }
-            Files.writeString(knownHosts, known.toString());
+            if (!overWinRm.isEmpty()) {
+                LabWinRmServer winrm = LabWinRmServer.virtualHosts(overWinRm, lab.faults, lab.user, lab.password, tls.serverContext(), 30).start();
+                lab.servers.add(winrm);
+                lab.winrm = winrm;
+                for (String name : overWinRm.keySet()) {
+                    lab.endpoints.put(name, new Endpoint(name, "winrm", winrm.port(), lab.user + "+" + name, caFile, knownHosts));
+                }
+            }
+            Files.writeString(knownHosts, known);
             java.util.List<WindowsState> states = lab.hosts.values().stream().map(WindowsHost::state).toList();
             states.forEach(st -> st.peers(() -> states));
             return lab;

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
@@ -36,6 +37,25 @@ public final class LabSshServer implements AutoCloseable {
      * @param authorizedKeys an OpenSSH authorized_keys file, or null
      */
     public LabSshServer(Path directory, HostExecutor host, Faults faults, String user, String password, Path authorizedKeys) {
+        this(directory, login -> user.equals(login) ? host : null, faults, password, authorizedKeys);
+    }
+
+    /**
+     * Many lab hosts behind one port: a login {@code USER+HOST} reaches host HOST (so a lab of
+     * hundreds of hosts needs one server, not hundreds).
+     */
+    public static LabSshServer virtualHosts(Path directory, Map<String, HostExecutor> byHost, Faults faults, String user, String password) {
+        String prefix = user + "+";
+        return new LabSshServer(directory, login -> login.startsWith(prefix) ? byHost.get(login.substring(prefix.length())) : null, faults,
+                password, null);
+    }
+
+    private final java.util.function.Function<String, HostExecutor> hosts;
+    private final Map<String, AtomicInteger> commandsByUser = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private LabSshServer(Path directory, java.util.function.Function<String, HostExecutor> hosts, Faults faults, String password,
+            Path authorizedKeys) {
+        this.hosts = hosts;
         server = SshServer.setUpDefaultServer();
         server.setHost("127.0.0.1");
         server.setPort(0);
@@ -47,12 +67,13 @@ public final class LabSshServer implements AutoCloseable {
         SimpleGeneratorHostKeyProvider keys = new SimpleGeneratorHostKeyProvider(directory.resolve("ssh_host_key"));
         keys.setAlgorithm(KeyUtils.EC_ALGORITHM);
         server.setKeyPairProvider(keys);
-        server.setPasswordAuthenticator((u, p, session) -> !faults.rejectAuth() && password != null && user.equals(u) && password.equals(p));
+        server.setPasswordAuthenticator((u, p, session) -> !faults.rejectAuth() && password != null && hosts.apply(u) != null
+                && password.equals(p));
         if (authorizedKeys != null) {
-            server.setPublickeyAuthenticator((u, key, session) -> !faults.rejectAuth() && user.equals(u)
+            server.setPublickeyAuthenticator((u, key, session) -> !faults.rejectAuth() && hosts.apply(u) != null
                     && authorized(authorizedKeys).stream().anyMatch(k -> KeyUtils.compareKeys(k, key)));
         }
-        server.setCommandFactory((channel, commandLine) -> new ExecCommand(commandLine, host, faults));
+        server.setCommandFactory((channel, commandLine) -> new ExecCommand(commandLine, hosts.apply(channel.getSession().getUsername()), faults));
     }
 
     /** The keys of an OpenSSH authorized_keys file, read at each login (so tests can change it). */
@@ -82,6 +103,13 @@ public final class LabSshServer implements AutoCloseable {
     /** Commands answered so far. */
     public int commands() {
         return commands.get();
+    }
+
+    /** Commands answered so far, by login (USER+HOST behind a virtual-host server). */
+    public Map<String, Integer> commandsByUser() {
+        Map<String, Integer> out = new java.util.TreeMap<>();
+        commandsByUser.forEach((k, v) -> out.put(k, v.get()));
+        return out;
     }
 
     /** The host key's public part, as OpenSSH writes it in known_hosts. */
@@ -152,6 +180,7 @@ public final class LabSshServer implements AutoCloseable {
                     }
                     faults.pause();
                     commands.incrementAndGet();
+                    commandsByUser.computeIfAbsent(user, k -> new AtomicInteger()).incrementAndGet();
                     Execution result = host.run(user, commandLine, stdin.toByteArray());
                     out.write(result.stdout().getBytes(StandardCharsets.UTF_8));
                     out.flush();

@@ -36,12 +36,15 @@ public final class LabWinRmServer implements AutoCloseable {
     static final String TRANSFER = "http://schemas.xmlsoap.org/ws/2004/09/transfer";
 
     private final HttpServer server;
-    private final CommandShell.Factory shells;
+    /** The shells of the host a login reaches (one host, or several behind one port: {@code USER+HOST}); null refuses it. */
+    private final java.util.function.Function<String, CommandShell.Factory> hosts;
     private final Faults faults;
     private final String user;
     private final String password;
     private final int maxShells;
     private final Map<String, CommandShell> open = new ConcurrentHashMap<>();
+    private final Map<String, String> owners = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> commandsByUser = new ConcurrentHashMap<>();
     private final Map<String, Output> outputs = new ConcurrentHashMap<>();
     private final AtomicInteger commands = new AtomicInteger();
     private final AtomicInteger scripts = new AtomicInteger();
@@ -54,7 +57,23 @@ public final class LabWinRmServer implements AutoCloseable {
      * @param maxShells shells a user may have open at once (WinRM's MaxShellsPerUser; 30 by default on Windows)
      */
     public LabWinRmServer(CommandShell.Factory shells, Faults faults, String user, String password, SSLContext tls, int maxShells) {
-        this.shells = shells;
+        this(login -> login.equalsIgnoreCase(user) ? shells : null, faults, user, password, tls, maxShells);
+    }
+
+    /**
+     * Many lab hosts behind one port: a login {@code USER+HOST} reaches host HOST's shells (so a
+     * lab of hundreds of hosts needs one server, not hundreds).
+     */
+    public static LabWinRmServer virtualHosts(Map<String, CommandShell.Factory> byHost, Faults faults, String user, String password,
+            SSLContext tls, int maxShells) {
+        String prefix = (user + "+").toLowerCase(java.util.Locale.ROOT);
+        return new LabWinRmServer(login -> login.toLowerCase(java.util.Locale.ROOT).startsWith(prefix)
+                ? byHost.get(login.substring(prefix.length())) : null, faults, user, password, tls, maxShells);
+    }
+
+    private LabWinRmServer(java.util.function.Function<String, CommandShell.Factory> hosts, Faults faults, String user, String password,
+            SSLContext tls, int maxShells) {
+        this.hosts = hosts;
         this.faults = faults;
         this.user = user;
         this.password = password;
@@ -96,6 +115,13 @@ public final class LabWinRmServer implements AutoCloseable {
         return commands.get();
     }
 
+    /** Commands run so far, by login (USER+HOST behind a virtual-host server). */
+    public Map<String, Integer> commandsByUser() {
+        Map<String, Integer> out = new java.util.TreeMap<>();
+        commandsByUser.forEach((k, v) -> out.put(k, v.get()));
+        return out;
+    }
+
     /** PowerShell invocations so far (round trips a provider makes; upload chunks are not counted). */
     public int scripts() {
         return scripts.get();
@@ -113,7 +139,8 @@ public final class LabWinRmServer implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
-            if (!authorized(exchange.getRequestHeaders().getFirst("Authorization"))) {
+            String login = login(exchange.getRequestHeaders().getFirst("Authorization"));
+            if (login == null) {
                 exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"WSMAN\"");
                 exchange.sendResponseHeaders(401, -1);
                 return;
@@ -132,16 +159,18 @@ public final class LabWinRmServer implements AutoCloseable {
             String action = text(request, ADDRESSING, "Action");
             String messageId = text(request, ADDRESSING, "MessageID");
             String shellId = selector(request);
-            faults.pause();
             boolean isCommand = (SHELL + "/Command").equals(action);
+            if (isCommand) {
+                faults.pause(); // a command's latency, once per round trip (not per message of it)
+            }
             if (isCommand && faults.dropThisCommand()) {
                 // The connection drops after the command was received (and possibly started).
                 exchange.close();
                 return;
             }
             String response = switch (action == null ? "" : action) {
-                case TRANSFER + "/Create" -> create(messageId);
-                case SHELL + "/Command" -> command(messageId, shellId, request);
+                case TRANSFER + "/Create" -> create(messageId, login);
+                case SHELL + "/Command" -> command(messageId, shellId, request, login);
                 case SHELL + "/Send" -> send(messageId, shellId, request);
                 case SHELL + "/Receive" -> receive(messageId, shellId, request);
                 case SHELL + "/Signal" -> reply(messageId, SHELL + "/SignalResponse", "<rsp:SignalResponse/>");
@@ -157,9 +186,10 @@ public final class LabWinRmServer implements AutoCloseable {
         }
     }
 
-    private boolean authorized(String header) {
+    /** The user a request authenticates as, when its host exists and the password is right; else null. */
+    private String login(String header) {
         if (faults.rejectAuth() || header == null || !header.startsWith("Basic ")) {
-            return false;
+            return null;
         }
         String decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
         int colon = decoded.indexOf(':');
@@ -168,17 +198,18 @@ public final class LabWinRmServer implements AutoCloseable {
         if (u.contains("\\")) {
             u = u.substring(u.indexOf('\\') + 1);
         }
-        return user.equalsIgnoreCase(u) && password.equals(p);
+        return hosts.apply(u) != null && password.equals(p) ? u : null;
     }
 
-    private String create(String messageId) {
-        if (open.size() >= maxShells) {
+    private String create(String messageId, String login) {
+        if (owners.values().stream().filter(login::equalsIgnoreCase).count() >= maxShells) {
             return fault("s:Receiver", "w:QuotaLimit", "The WS-Management service cannot process the request. This user is allowed a "
                     + "maximum number of " + maxShells + " concurrent shells, which has been exceeded. Close existing shells or raise "
                     + "the quota for this user.", messageId);
         }
         String id = UUID.randomUUID().toString().toUpperCase(java.util.Locale.ROOT);
-        open.put(id, shells.open());
+        open.put(id, hosts.apply(login).open());
+        owners.put(id, login);
         String address = "<a:Address>" + "http://127.0.0.1:" + port() + "/wsman" + "</a:Address>";
         return reply(messageId, TRANSFER + "/CreateResponse",
                 "<x:ResourceCreated>" + address + "<a:ReferenceParameters><w:ResourceURI>http://schemas.microsoft.com/wbem/wsman/1/"
@@ -189,7 +220,7 @@ public final class LabWinRmServer implements AutoCloseable {
                         + "<rsp:OutputStreams>stdout stderr</rsp:OutputStreams></rsp:Shell>");
     }
 
-    private String command(String messageId, String shellId, Document request) {
+    private String command(String messageId, String shellId, Document request, String login) {
         CommandShell shell = open.get(shellId == null ? "" : shellId);
         if (shell == null) {
             return unknownShell(messageId);
@@ -201,10 +232,11 @@ public final class LabWinRmServer implements AutoCloseable {
         }
         String commandId = UUID.randomUUID().toString().toUpperCase(java.util.Locale.ROOT);
         commands.incrementAndGet();
+        commandsByUser.computeIfAbsent(login, k -> new AtomicInteger()).incrementAndGet();
         if (line.toString().startsWith("powershell ")) {
             scripts.incrementAndGet();
         }
-        Execution result = shell.run(user, line.toString());
+        Execution result = shell.run(login, line.toString());
         outputs.put(commandId, new Output(result.exitCode(), result.stdout().getBytes(StandardCharsets.UTF_8),
                 result.stderr().getBytes(StandardCharsets.UTF_8)));
         lastCommand.put(shellId, commandId);
@@ -246,6 +278,7 @@ public final class LabWinRmServer implements AutoCloseable {
     }
 
     private String delete(String messageId, String shellId) {
+        owners.remove(shellId == null ? "" : shellId);
         if (open.remove(shellId == null ? "" : shellId) == null) {
             return unknownShell(messageId);
         }
