@@ -26,6 +26,10 @@ final class PlanOptionsMixin {
     @Option(names = "--parallelism", paramLabel = "N", defaultValue = "16", description = "Hosts worked on at once (default: ${DEFAULT-VALUE}).")
     int parallelism;
 
+    /** The benchmark's baseline: a round trip per resource, as Terraform's providers refresh. Not for real use. */
+    @Option(names = "--one-command-per-resource", hidden = true)
+    boolean onePerResource;
+
     @Option(names = "--accept-new-host-keys",
             description = "Record the SSH host key of a host seen for the first time (OpenSSH's accept-new); a changed key still fails.")
     boolean acceptNewHostKeys;
@@ -36,7 +40,7 @@ final class PlanOptionsMixin {
 
     PlanOptions options(PlanMode mode) {
         PlanMode m = refreshOnly ? PlanMode.REFRESH_ONLY : mode;
-        return new PlanOptions(m, Set.copyOf(targets), Set.copyOf(excludes), Set.copyOf(replace), Math.max(1, parallelism));
+        return new PlanOptions(m, Set.copyOf(targets), Set.copyOf(excludes), Set.copyOf(replace), Math.max(1, parallelism), onePerResource);
     }
 
     Duration lockTimeout() {

@@ -147,6 +147,19 @@ final class Workspace implements AutoCloseable {
     @Override
     public void close() {
         registry.close();
+        String stats = session.env().get("CEM_LAB_STATS");
+        if (lab != null && stats != null) {
+            // For bench/: the lab counts the round trips each host answered, and the CPU its own handlers used.
+            var node = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+            node.put("labCpuMillis", cem.lab.Lab.cpuMillis());
+            var hosts = node.putObject("commandsByHost");
+            lab.commandsByHost().forEach(hosts::put);
+            try {
+                Files.writeString(session.resolve(stats), node.toPrettyString() + "\n");
+            } catch (IOException e) {
+                session.err().println("cem: cannot write lab statistics to " + stats + ": " + e.getMessage());
+            }
+        }
         if (lab != null) {
             lab.close();
         }

@@ -11,8 +11,15 @@ import java.util.Set;
  * @param excludes addresses to leave out (with what depends on them)
  * @param replace addresses to replace even when unchanged
  * @param parallelism hosts read at the same time
+ * @param onePerResource read every resource in a round trip of its own (the Terraform-style cost
+ *     model, for the benchmark's baseline only; cem always batches per host)
  */
-public record PlanOptions(PlanMode mode, Set<String> targets, Set<String> excludes, Set<String> replace, int parallelism) {
+public record PlanOptions(PlanMode mode, Set<String> targets, Set<String> excludes, Set<String> replace, int parallelism,
+        boolean onePerResource) {
+
+    public PlanOptions(PlanMode mode, Set<String> targets, Set<String> excludes, Set<String> replace, int parallelism) {
+        this(mode, targets, excludes, replace, parallelism, false);
+    }
 
     public PlanOptions {
         targets = Set.copyOf(targets);

@@ -98,7 +98,7 @@ public final class Planner {
                 hostOf.put(s.address(), s.host());
             }
         }
-        Refresh.Outcome read = new Refresh(registry, new Hosts(config, secrets), options.parallelism())
+        Refresh.Outcome read = new Refresh(registry, new Hosts(config, secrets), options.parallelism(), options.onePerResource())
                 .read(Refresh.group(hostOf, toRead));
         diags.addAll(read.diagnostics());
 

@@ -36,11 +36,18 @@ public final class Refresh {
     private final ProviderRegistry registry;
     private final Hosts hosts;
     private final int parallelism;
+    private final boolean onePerResource;
 
     public Refresh(ProviderRegistry registry, Hosts hosts, int parallelism) {
+        this(registry, hosts, parallelism, false);
+    }
+
+    /** @param onePerResource a round trip per resource instead of per host (the benchmark's baseline) */
+    public Refresh(ProviderRegistry registry, Hosts hosts, int parallelism, boolean onePerResource) {
         this.registry = registry;
         this.hosts = hosts;
         this.parallelism = Math.max(1, parallelism);
+        this.onePerResource = onePerResource;
     }
 
     /** @param byHost the resources to read, grouped by host name */
@@ -49,7 +56,8 @@ public final class Refresh {
         Set<String> unknown = Collections.synchronizedSet(new TreeSet<>());
         List<Diagnostic> diags = Collections.synchronizedList(new ArrayList<>());
         AtomicInteger trips = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallelism, Math.max(1, byHost.size())), r -> {
+        int work = onePerResource ? byHost.values().stream().mapToInt(List::size).sum() : byHost.size();
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallelism, Math.max(1, work)), r -> {
             Thread t = new Thread(r, "cem-refresh");
             t.setDaemon(true);
             return t;
@@ -57,7 +65,13 @@ public final class Refresh {
         try {
             List<Future<?>> running = new ArrayList<>();
             for (Map.Entry<String, List<ResourceInstance>> e : byHost.entrySet()) {
-                running.add(pool.submit(() -> readHost(e.getKey(), e.getValue(), live, unknown, diags, trips)));
+                if (onePerResource) {
+                    for (ResourceInstance r : e.getValue()) {
+                        running.add(pool.submit(() -> readHost(e.getKey(), List.of(r), live, unknown, diags, trips)));
+                    }
+                } else {
+                    running.add(pool.submit(() -> readHost(e.getKey(), e.getValue(), live, unknown, diags, trips)));
+                }
             }
             for (Future<?> f : running) {
                 f.get();

@@ -51,6 +51,24 @@ public final class Lab implements AutoCloseable {
         }
     }
 
+    private static final java.util.concurrent.atomic.AtomicLong CPU_NANOS = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Adds the CPU time a lab handler used to answer one request. */
+    static void chargeCpu(long nanos) {
+        CPU_NANOS.addAndGet(nanos);
+    }
+
+    /** CPU time the lab's handlers used in this process so far. */
+    public static long cpuMillis() {
+        return CPU_NANOS.get() / 1_000_000;
+    }
+
+    /** The current thread's CPU time (nanoseconds), for charging a handler. */
+    static long threadCpu() {
+        var mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        return mx.isCurrentThreadCpuTimeSupported() ? mx.getCurrentThreadCpuTime() : 0;
+    }
+
     /** Commands each host answered so far (one round trip each; upload chunks of WinRM scripts count). */
     public Map<String, Integer> commandsByHost() {
         Map<String, Integer> out = new java.util.TreeMap<>();

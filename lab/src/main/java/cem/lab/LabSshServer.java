@@ -181,7 +181,9 @@ public final class LabSshServer implements AutoCloseable {
                     faults.pause();
                     commands.incrementAndGet();
                     commandsByUser.computeIfAbsent(user, k -> new AtomicInteger()).incrementAndGet();
+                    long cpu = Lab.threadCpu();
                     Execution result = host.run(user, commandLine, stdin.toByteArray());
+                    Lab.chargeCpu(Lab.threadCpu() - cpu);
                     out.write(result.stdout().getBytes(StandardCharsets.UTF_8));
                     out.flush();
                     err.write(result.stderr().getBytes(StandardCharsets.UTF_8));

@@ -138,6 +138,15 @@ public final class LabWinRmServer implements AutoCloseable {
     }
 
     private void handle(HttpExchange exchange) throws IOException {
+        long cpu = Lab.threadCpu();
+        try {
+            handleExchange(exchange);
+        } finally {
+            Lab.chargeCpu(Lab.threadCpu() - cpu);
+        }
+    }
+
+    private void handleExchange(HttpExchange exchange) throws IOException {
         try (exchange) {
             String login = login(exchange.getRequestHeaders().getFirst("Authorization"));
             if (login == null) {

@@ -33,6 +33,12 @@ public final class WindowsState {
 
     private final Path file;
     private ObjectNode state;
+    /**
+     * What peers may see of this host without taking its lock: a copy made after every change.
+     * Hosts ask each other (an NS asks its gateways whether they report Online; an agent asks its
+     * NS); with locks on both sides, two NSs asking each other at once would deadlock.
+     */
+    private volatile JsonNode published = JSON.createObjectNode();
     /** The other hosts of the lab, for what the NS sees of its gateways (their status reports). */
     private java.util.function.Supplier<java.util.Collection<WindowsState>> peers = java.util.List::of;
 
@@ -58,6 +64,7 @@ public final class WindowsState {
             new java.util.TreeMap<>(services).forEach((name, st) -> svc.putObject(name).put("state", st).put("startType", "automatic"));
         }
         this.state = loaded;
+        this.published = loaded.deepCopy();
     }
 
     /** Whether %ProgramData%\\cem holds the agent module with this SHA-256. */
@@ -86,7 +93,8 @@ public final class WindowsState {
     }
 
     /** Whether this host is a gateway that reports to the NS as Online under this external name. */
-    synchronized boolean reportsOnline(String externalFqdn) {
+    boolean reportsOnline(String externalFqdn) {
+        JsonNode state = published;
         JsonNode g = state.path("gateway");
         boolean registered = false;
         for (JsonNode line : g.path("log")) {
@@ -507,8 +515,8 @@ public final class WindowsState {
     }
 
     /** Whether this host is an NS whose CEM policy reaches agents: enabled, cloud allowed, targets set, a gateway Online. */
-    synchronized boolean deliversCem() {
-        JsonNode p = state.path("ns").path("policies").path(DEFAULT_POLICY);
+    boolean deliversCem() {
+        JsonNode p = published.path("ns").path("policies").path(DEFAULT_POLICY);
         if (!p.path("enabled").asBoolean() || !p.path("allowCloudCommunication").asBoolean() || p.path("targets").isEmpty()) {
             return false;
         }
@@ -604,6 +612,7 @@ public final class WindowsState {
     }
 
     private void save() {
+        published = state.deepCopy();
         if (file == null) {
             return;
         }

@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# The estate-scale benchmark (issue 11): N lab sites (an NS over WinRM, a gateway over SSH and a
+# Linux perimeter firewall each, 12 resources per site), every lab command delayed by LATENCY ms
+# as real Windows would be, and these scenarios, each a real `cem` process:
+#   plan-fresh      plan against empty hosts
+#   apply-fresh     apply everything
+#   plan-converged  plan with nothing to do
+#   plan-drift      plan after changes by hand on 5% of the hosts
+#   baseline        plan-converged with one remote command per resource and parallelism 10
+#                   (the Terraform cost model), in the same run
+# For each: wall time, remote commands per host (counted by the lab), total commands, peak RSS,
+# CPU time of the process and of the lab's handlers. Results: bench/results/estate-N<sites>.json
+# and a table on stdout.
+#
+#   bench/estate.sh                 N=10 and N=100 at 500 ms
+#   SITES="500" bench/estate.sh     the 500-site run (about 10 minutes on 2 cores)
+#   LATENCY=0 PARALLELISM=64 …      other settings
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+sites_list=${SITES:-"10 100"}
+latency=${LATENCY:-500}
+parallelism=${PARALLELISM:-}
+(cd "$root" && ./cem version >/dev/null)
+jar="$root/cli/target/cem.jar"
+
+run() { # scenario, dir, args...
+  local scenario=$1 dir=$2; shift 2
+  local stats="$dir/.stats-$scenario.json" timing="$dir/.time-$scenario"
+  local start end code=0
+  start=$(date +%s.%N)
+  CEM_LAB_LATENCY_MS=$latency CEM_LAB_STATS="$stats" /usr/bin/time -f "%M %U %S" -o "$timing" \
+    java -jar "$jar" "$@" --no-color "$dir" >"$dir/.out-$scenario" 2>&1 || code=$?
+  end=$(date +%s.%N)
+  /usr/bin/python3 - "$scenario" "$stats" "$timing" "$start" "$end" "$code" "$dir/.out-$scenario" <<'EOF'
+import json, sys
+scenario, stats, timing, start, end, code, out = sys.argv[1:]
+s = json.load(open(stats))
+rss, user, sys_ = open(timing).read().split()[-3:]
+per_host = list(s["commandsByHost"].values())
+summary = [l for l in open(out).read().splitlines() if l.startswith(("Plan:", "No changes", "Apply complete", "Apply incomplete"))]
+print(json.dumps({"scenario": scenario, "exit": int(code), "wall_s": round(float(end) - float(start), 2),
+    "hosts": len(per_host), "commands_total": sum(per_host),
+    "commands_per_host_max": max(per_host) if per_host else 0, "commands_per_host_min": min(per_host) if per_host else 0,
+    "peak_rss_mb": int(rss) // 1024, "cpu_s": round(float(user) + float(sys_), 2), "lab_cpu_s": round(s["labCpuMillis"] / 1000, 2),
+    "result": summary[-1] if summary else "(see output)"}))
+EOF
+}
+
+drift() { # dir, fraction of gateway hosts whose services are stopped by hand
+  /usr/bin/python3 - "$1" <<'EOF'
+import json, os, sys, glob
+lab = os.path.join(sys.argv[1], ".cem", "lab")
+files = sorted(glob.glob(os.path.join(lab, "ig*.json")))
+every = max(1, round(len(files) / max(1, round(len(files) * 3 * 0.05))))
+for f in files[::every]:
+    s = json.load(open(f))
+    for svc in s.get("services", {}).values():
+        svc["state"] = "stopped"
+    json.dump(s, open(f, "w"))
+EOF
+}
+
+for n in $sites_list; do
+  work=$(mktemp -d /tmp/cem-estate.XXXXXX)
+  cp -r "$root/examples/certs" "$work/certs"
+  dir="$work/estate"
+  mkdir -p "$dir"
+  /usr/bin/python3 - "$n" "$dir/estate.yaml" <<'EOF'
+import sys
+n, out = int(sys.argv[1]), sys.argv[2]
+lines = ["version: 1", "hosts:"]
+for i in range(n):
+    lines += [f"  ns{i}: {{address: ns{i}.example.net, fqdn: smp.example.net, os: windows, lab: true}}",
+              f"  ig{i}: {{address: ig{i}.example.net, os: windows, transport: ssh, lab: true}}",
+              f"  fw{i}: {{address: fw{i}.example.net, os: linux, lab: true}}"]
+lines.append("resources:")
+for i in range(n):
+    lines += [
+        f"  - {{type: certificate, name: ns-cert-{i}, host: ns{i}, pfx: ../certs/ns.pfx, password: '${{file:../certs/example.pass}}'}}",
+        f"  - {{type: certificate, name: gw-cert-{i}, host: ig{i}, pfx: ../certs/gateway.pfx, password: '${{file:../certs/example.pass}}'}}",
+        f"  - {{type: iis_binding, name: ns-https-{i}, host: ns{i}, site: Default Web Site, port: 443, certificate: ns-cert-{i}}}",
+        f"  - {{type: iis_binding, name: ns-agent-{i}, host: ns{i}, site: CEM Agent, port: 4726, certificate: ns-cert-{i}}}",
+        f"  - {{type: windows_firewall_rule, name: ns-agent-in-{i}, host: ns{i}, direction: inbound, action: allow, localPorts: [4726]}}",
+        f"  - {{type: windows_firewall_rule, name: ig-in-{i}, host: ig{i}, direction: inbound, action: allow, localPorts: [443]}}",
+        f"  - {{type: windows_service, name: iis-{i}, host: ns{i}, service: W3SVC, state: running, startType: automatic}}",
+        f"  - {{type: windows_service, name: gw-svc-{i}, host: ig{i}, service: Symantec Internet Gateway Service, state: running, startType: automatic}}",
+        f"  - type: internet_gateway\n    name: ig{i}\n    host: ig{i}\n    externalFqdn: gateway.example.com\n    listenerPort: 443\n"
+        f"    certificate: gw-cert-{i}\n    servers: [{{fqdn: smp.example.net}}]\n"
+        f"    installer: {{package: 'C:\\Installers\\Symantec_Internet_Gateway_x64.msi', arguments: [/qn]}}",
+        f"  - {{type: resource_target, name: laptops-{i}, host: ns{i}, filters: [{{type: resourceCollection, operation: union, ref: All Windows Computers}}]}}",
+        f"  - {{type: cem_policy, name: policy-{i}, host: ns{i}, gateways: [{{gateway: ig{i}, port: 443}}], targets: [laptops-{i}]}}",
+        f"  - {{type: nft_rule, name: agents-{i}, host: fw{i}, hook: forward, protocol: tcp, dport: [443], daddr: [192.0.2.20], action: accept, gateway: ig{i}}}",
+    ]
+open(out, "w").write("\n".join(lines) + "\n")
+EOF
+  p=()
+  [ -n "$parallelism" ] && p=(--parallelism "$parallelism")
+  echo "== $n sites ($((n * 3)) hosts, $((n * 12)) resources), latency ${latency} ms, $(nproc) cores, $(date -u +%F)" >&2
+  {
+    run plan-fresh "$dir" plan "${p[@]}"
+    run apply-fresh "$dir" apply --auto-approve "${p[@]}"
+    run plan-converged "$dir" plan --detailed-exitcode "${p[@]}"
+    drift "$dir"
+    run plan-drift "$dir" plan --detailed-exitcode "${p[@]}"
+    run baseline "$dir" plan --detailed-exitcode --one-command-per-resource --parallelism 10
+  } > "$work/results.jsonl"
+  /usr/bin/python3 - "$work/results.jsonl" "$root/bench/results/estate-N$n.json" "$n" "$latency" "${parallelism:-default}" <<'EOF'
+import json, sys, platform, os, datetime
+rows = [json.loads(l) for l in open(sys.argv[1])]
+n, latency, parallelism = int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+doc = {"sites": n, "hosts": n * 3, "resources": n * 12, "latency_ms": latency, "parallelism": parallelism,
+       "cores": os.cpu_count(), "machine": platform.machine(), "date": datetime.date.today().isoformat(), "scenarios": rows}
+json.dump(doc, open(sys.argv[2], "w"), indent=2)
+print(f"{'scenario':16} {'wall s':>7} {'cmds':>7} {'per host':>9} {'rss MB':>7} {'cpu s':>6} {'lab cpu':>7}  result")
+for r in rows:
+    print(f"{r['scenario']:16} {r['wall_s']:7.2f} {r['commands_total']:7d} {r['commands_per_host_min']:>4}-{r['commands_per_host_max']:<4} "
+          f"{r['peak_rss_mb']:7d} {r['cpu_s']:6.2f} {r['lab_cpu_s']:7.2f}  {r['result']}")
+EOF
+  [ -n "${KEEP:-}" ] && echo "kept $work" >&2 || rm -rf "$work"
+done
