@@ -20,8 +20,9 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 sites_list=${SITES:-"10 100"}
 latency=${LATENCY:-500}
 parallelism=${PARALLELISM:-}
-(cd "$root" && ./cem version >/dev/null)
+(cd "$root" && ./cem version >/dev/null && ./mvnw -q -B -ntp -o install -DskipTests -pl testkit -am >/dev/null)
 jar="$root/cli/target/cem.jar"
+testkit=$(ls "$root"/testkit/target/cem-testkit-*.jar | grep -v sources | head -n 1)
 
 run() { # scenario, dir, args...
   local scenario=$1 dir=$2; shift 2
@@ -65,34 +66,7 @@ for n in $sites_list; do
   cp -r "$root/examples/certs" "$work/certs"
   dir="$work/estate"
   mkdir -p "$dir"
-  /usr/bin/python3 - "$n" "$dir/estate.yaml" <<'EOF'
-import sys
-n, out = int(sys.argv[1]), sys.argv[2]
-lines = ["version: 1", "hosts:"]
-for i in range(n):
-    lines += [f"  ns{i}: {{address: ns{i}.example.net, fqdn: smp.example.net, os: windows, lab: true}}",
-              f"  ig{i}: {{address: ig{i}.example.net, os: windows, transport: ssh, lab: true}}",
-              f"  fw{i}: {{address: fw{i}.example.net, os: linux, lab: true}}"]
-lines.append("resources:")
-for i in range(n):
-    lines += [
-        f"  - {{type: certificate, name: ns-cert-{i}, host: ns{i}, pfx: ../certs/ns.pfx, password: '${{file:../certs/example.pass}}'}}",
-        f"  - {{type: certificate, name: gw-cert-{i}, host: ig{i}, pfx: ../certs/gateway.pfx, password: '${{file:../certs/example.pass}}'}}",
-        f"  - {{type: iis_binding, name: ns-https-{i}, host: ns{i}, site: Default Web Site, port: 443, certificate: ns-cert-{i}}}",
-        f"  - {{type: iis_binding, name: ns-agent-{i}, host: ns{i}, site: CEM Agent, port: 4726, certificate: ns-cert-{i}}}",
-        f"  - {{type: windows_firewall_rule, name: ns-agent-in-{i}, host: ns{i}, direction: inbound, action: allow, localPorts: [4726]}}",
-        f"  - {{type: windows_firewall_rule, name: ig-in-{i}, host: ig{i}, direction: inbound, action: allow, localPorts: [443]}}",
-        f"  - {{type: windows_service, name: iis-{i}, host: ns{i}, service: W3SVC, state: running, startType: automatic}}",
-        f"  - {{type: windows_service, name: gw-svc-{i}, host: ig{i}, service: Symantec Internet Gateway Service, state: running, startType: automatic}}",
-        f"  - type: internet_gateway\n    name: ig{i}\n    host: ig{i}\n    externalFqdn: gateway.example.com\n    listenerPort: 443\n"
-        f"    certificate: gw-cert-{i}\n    servers: [{{fqdn: smp.example.net}}]\n"
-        f"    installer: {{package: 'C:\\Installers\\Symantec_Internet_Gateway_x64.msi', arguments: [/qn]}}",
-        f"  - {{type: resource_target, name: laptops-{i}, host: ns{i}, filters: [{{type: resourceCollection, operation: union, ref: All Windows Computers}}]}}",
-        f"  - {{type: cem_policy, name: policy-{i}, host: ns{i}, gateways: [{{gateway: ig{i}, port: 443}}], targets: [laptops-{i}]}}",
-        f"  - {{type: nft_rule, name: agents-{i}, host: fw{i}, hook: forward, protocol: tcp, dport: [443], daddr: [192.0.2.20], action: accept, gateway: ig{i}}}",
-    ]
-open(out, "w").write("\n".join(lines) + "\n")
-EOF
+  java -cp "$testkit" cem.testkit.Estates "$n" "$dir/estate.yaml" lab
   p=()
   [ -n "$parallelism" ] && p=(--parallelism "$parallelism")
   echo "== $n sites ($((n * 3)) hosts, $((n * 12)) resources), latency ${latency} ms, $(nproc) cores, $(date -u +%F)" >&2

@@ -56,8 +56,7 @@ public final class Refresh {
         Set<String> unknown = Collections.synchronizedSet(new TreeSet<>());
         List<Diagnostic> diags = Collections.synchronizedList(new ArrayList<>());
         AtomicInteger trips = new AtomicInteger();
-        int work = onePerResource ? byHost.values().stream().mapToInt(List::size).sum() : byHost.size();
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallelism, Math.max(1, work)), r -> {
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallelism, Math.max(1, byHost.size())), r -> {
             Thread t = new Thread(r, "cem-refresh");
             t.setDaemon(true);
             return t;
@@ -66,9 +65,8 @@ public final class Refresh {
             List<Future<?>> running = new ArrayList<>();
             for (Map.Entry<String, List<ResourceInstance>> e : byHost.entrySet()) {
                 if (onePerResource) {
-                    for (ResourceInstance r : e.getValue()) {
-                        running.add(pool.submit(() -> readHost(e.getKey(), List.of(r), live, unknown, diags, trips)));
-                    }
+                    // One round trip per resource, in turn: a host's session serves one command at a time.
+                    running.add(pool.submit(() -> e.getValue().forEach(r -> readHost(e.getKey(), List.of(r), live, unknown, diags, trips))));
                 } else {
                     running.add(pool.submit(() -> readHost(e.getKey(), e.getValue(), live, unknown, diags, trips)));
                 }
