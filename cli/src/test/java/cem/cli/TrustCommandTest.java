@@ -42,7 +42,7 @@ class TrustCommandTest {
             assertEquals(0, recorded.exitCode(), recorded.err());
             String line = Files.readString(site.resolve("known_hosts")).trim();
             assertEquals(ssh.knownHostsLine(), line);
-            assertTrue(recorded.out().contains("  ecdsa-sha2-nistp521 SHA256:"), recorded.out());
+            assertTrue(recorded.out().contains("  ecdsa-sha2-nistp256 SHA256:"), recorded.out());
 
             CliRun tls = CliRun.run(Map.of(), tmp, "trust", "ig1", "-d", "site");
             assertEquals(0, tls.exitCode(), tls.err());
