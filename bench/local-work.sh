@@ -6,12 +6,14 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 ./mvnw -q -B -ntp -DskipTests install -pl bench/jmh -am >/dev/null
-cp="bench/jmh/target/cem-bench-$(./mvnw -q -B -ntp help:evaluate -Dexpression=project.version -DforceStdout 2>/dev/null).jar"
-cp="$cp:$(./mvnw -q -B -ntp -pl bench/jmh dependency:build-classpath -Dmdep.outputFile=/dev/stdout 2>/dev/null)"
+deps=$(mktemp)
+trap 'rm -f "$deps"' EXIT
+./mvnw -q -B -ntp -pl bench/jmh dependency:build-classpath -Dmdep.outputFile="$deps" >/dev/null
+cp="$(ls bench/jmh/target/cem-bench-*.jar | head -n 1):$(cat "$deps")"
 ./cem version >/dev/null
 {
   echo "cem local work, $(nproc) cores, $(date -u +%F)"
-  java -Dcem.examples=examples -cp "$cp" org.openjdk.jmh.Main -rf text cem.bench 2>&1 | sed -n '/^Benchmark/,$p'
+  java -Dcem.examples=examples -cp "$cp" org.openjdk.jmh.Main cem.bench 2>&1 | sed -n '/^Benchmark/,$p'
   start=$(date +%s.%N); ./cem --version >/dev/null; end=$(date +%s.%N)
   printf 'cem --version wall: %.2f s\n' "$(echo "$end - $start" | bc)"
 } | tee bench/results/local-work.txt
