@@ -23,7 +23,7 @@ final class PlanOptionsMixin {
     @Option(names = "--refresh-only", description = "Only update the state to match what is live; change no host.")
     boolean refreshOnly;
 
-    @Option(names = "--parallelism", paramLabel = "N", defaultValue = "16", description = "Hosts worked on at once (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--parallelism", paramLabel = "N", defaultValue = "64", description = "Hosts worked on at once (default: ${DEFAULT-VALUE}).")
     int parallelism;
 
     /** The benchmark's baseline: a round trip per resource, as Terraform's providers refresh. Not for real use. */

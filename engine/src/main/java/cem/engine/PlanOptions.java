@@ -28,6 +28,6 @@ public record PlanOptions(PlanMode mode, Set<String> targets, Set<String> exclud
     }
 
     public static PlanOptions defaults() {
-        return new PlanOptions(PlanMode.NORMAL, Set.of(), Set.of(), Set.of(), 16);
+        return new PlanOptions(PlanMode.NORMAL, Set.of(), Set.of(), Set.of(), 64);
     }
 }
