@@ -55,4 +55,17 @@ class TmshTest {
         assertEquals("tmsh -q", Tmsh.read(List.of()).commandLine());
         assertEquals("quit\n", new String(Tmsh.read(List.of()).stdin(), StandardCharsets.UTF_8).replace("\n\n", "\n").strip() + "\n");
     }
+
+    @Test
+    void theLabRefusesAVirtualServerWithoutItsPoolAndChangesNothing() {
+        BigipHost device = new BigipHost("f5", tmp.resolve("f5.json"));
+        String before = device.snapshot().toString();
+        String lines = String.join("\n", "create auth partition cem", "create cli transaction",
+                "create ltm virtual /cem/cem-x destination 203.0.113.9:443 ip-protocol tcp pool /cem/cem-x-pool profiles replace-all-with { tcp }",
+                "submit cli transaction", "quit") + "\n";
+        String out = device.run("admin", Tmsh.COMMAND_LINE, lines.getBytes(StandardCharsets.UTF_8)).stdout();
+        assertEquals(List.of("01020036:3: The requested Pool (/cem/cem-x-pool) was not found."), Tmsh.errors(out), out);
+        assertEquals(0, device.snapshot().path("virtuals").size(), "the transaction changed nothing");
+        assertEquals(true, !before.equals(device.snapshot().toString()), "only the partition, created outside the transaction, was added");
+    }
 }
