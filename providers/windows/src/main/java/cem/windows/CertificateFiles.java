@@ -40,12 +40,29 @@ final class CertificateFiles {
     /** A PFX to import and the password that opens it. */
     record Pfx(byte[] bytes, String password) {}
 
+    /** Thumbprints already computed, by file, size, time and a digest of the password: a PFX costs a PBKDF2 run to open. */
+    private static final java.util.Map<String, String> THUMBPRINTS = new java.util.concurrent.ConcurrentHashMap<>();
+
     static Optional<String> thumbprint(JsonNode attributes, Path base) {
         try {
-            return Optional.of(thumbprint(leaf(attributes, base)));
+            String key = cacheKey(attributes, base);
+            String known = THUMBPRINTS.get(key);
+            if (known != null) {
+                return Optional.of(known);
+            }
+            String thumbprint = thumbprint(leaf(attributes, base));
+            THUMBPRINTS.put(key, thumbprint);
+            return Optional.of(thumbprint);
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
             return Optional.empty();
         }
+    }
+
+    private static String cacheKey(JsonNode attributes, Path base) throws IOException, GeneralSecurityException {
+        Path file = base.resolve(attributes.hasNonNull("pfx") ? attributes.get("pfx").asText() : attributes.path("pem").asText()).toAbsolutePath();
+        String password = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                .digest(attributes.path("password").asText("").getBytes(StandardCharsets.UTF_8)));
+        return file + "|" + Files.size(file) + "|" + Files.getLastModifiedTime(file).toMillis() + "|" + password;
     }
 
     static String thumbprint(X509Certificate cert) throws GeneralSecurityException {
