@@ -22,6 +22,8 @@ latency=${LATENCY:-500}
 parallelism=${PARALLELISM:-}
 (cd "$root" && ./cem version >/dev/null && ./mvnw -q -B -ntp -o install -DskipTests -pl testkit -am >/dev/null)
 jar="$root/cli/target/cem.jar"
+# The JVM options of the launchers (./cem, bin/cem): the benchmark measures what users run.
+jvm=$(sed -n 's/^exec "$java" \(.*\) -Xshare:auto -jar .*/\1/p' "$root/cem")
 testkit=$(ls "$root"/testkit/target/cem-testkit-*.jar | grep -v sources | head -n 1)
 
 run() { # scenario, dir, args...
@@ -30,7 +32,7 @@ run() { # scenario, dir, args...
   local start end code=0
   start=$(date +%s.%N)
   CEM_LAB_LATENCY_MS=$latency CEM_LAB_STATS="$stats" /usr/bin/time -f "%M %U %S" -o "$timing" \
-    java -jar "$jar" "$@" --no-color "$dir" >"$dir/.out-$scenario" 2>&1 || code=$?
+    java $jvm -jar "$jar" "$@" --no-color "$dir" >"$dir/.out-$scenario" 2>&1 || code=$?
   end=$(date +%s.%N)
   /usr/bin/python3 - "$scenario" "$stats" "$timing" "$start" "$end" "$code" "$dir/.out-$scenario" <<'EOF'
 import json, sys
