@@ -74,7 +74,7 @@ final class AgentCommand implements Runnable {
                         session.out().println(h.name() + ": " + (removed ? "removed %ProgramData%\\cem" : "nothing to remove"));
                     } catch (TransportException e) {
                         new DiagnosticPrinter(session, common.color(session), ws.config::lines).print(cem.diag.Diagnostics.of(
-                                new Diagnostic(Severity.ERROR, "PRV4002", e.getMessage(), "", e.hint(), null, null)));
+                                cem.spi.Sessions.hostProblem(e.getMessage(), "", e.hint())));
                         failures++;
                     }
                 }

@@ -35,10 +35,20 @@ final class DoctorChecks {
         for (ResourceChange c : plan.changes()) {
             if ("host_unreadable".equals(c.reason())) {
                 unreadable.add(c.address());
-            } else if (c.before() != null) {
-                live.put(c.address(), c.before());
             }
         }
+        live.putAll(live(plan));
+    }
+
+    /** What the plan read on the hosts, by address (resources that exist there). */
+    static Map<String, JsonNode> live(Plan plan) {
+        Map<String, JsonNode> out = new LinkedHashMap<>();
+        for (ResourceChange c : plan.changes()) {
+            if (!"host_unreadable".equals(c.reason()) && c.before() != null) {
+                out.put(c.address(), c.before());
+            }
+        }
+        return out;
     }
 
     List<Finding> run() {

@@ -105,12 +105,7 @@ final class DoctorCommand implements Callable<Integer> {
     /** DNS, TCP and TLS from here, every endpoint in parallel. Lab hosts have no network endpoint and are said to be skipped. */
     private List<Finding> network(Workspace ws, Planner.Planned planned, Instant now) throws Exception {
         NetworkChecks net = new NetworkChecks(Duration.ofSeconds(timeoutSeconds), now, resolver);
-        Map<String, JsonNode> live = new java.util.HashMap<>();
-        planned.plan().changes().forEach(c -> {
-            if (c.before() != null) {
-                live.put(c.address(), c.before());
-            }
-        });
+        Map<String, JsonNode> live = DoctorChecks.live(planned.plan());
         List<Callable<List<Finding>>> work = new ArrayList<>();
         for (ResourceConfig g : ws.config.ofType("internet_gateway")) {
             String fqdn = g.string("externalFqdn").orElse(null);

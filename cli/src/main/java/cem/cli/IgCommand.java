@@ -87,7 +87,7 @@ final class IgCommand implements Runnable {
                     session.out().println(host + ": restored the Internet Gateway settings from backup "
                             + result.path("data").path("restored").asText() + ". Run `cem plan " + directory + "` to compare with the configuration.");
                 } catch (TransportException e) {
-                    throw new DiagnosticsException(new Diagnostic(Severity.ERROR, "PRV4002", e.getMessage(), "", e.hint(), null, null));
+                    throw new DiagnosticsException(cem.spi.Sessions.hostProblem(e.getMessage(), "", e.hint()));
                 }
             }
             session.out().flush();

@@ -28,8 +28,12 @@ final class StateBackends {
     private StateBackends() {}
 
     static StateStore open(Session session, Configuration config, SecretResolver secrets, String digest) {
+        return open(session, config, secrets, digest, encryption(config, secrets));
+    }
+
+    /** @param encryption the configuration's encryption at rest, already read (or null) */
+    static StateStore open(Session session, Configuration config, SecretResolver secrets, String digest, StateEncryption encryption) {
         JsonNode backend = config.backend();
-        StateEncryption encryption = encryption(config, secrets);
         if (backend == null || backend.path("type").asText("local").equals("local")) {
             return new LocalStateStore(config.directory().resolve(".cem"), Workspace.jobUrl(session), encryption);
         }

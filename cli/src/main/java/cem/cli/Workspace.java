@@ -43,7 +43,7 @@ final class Workspace implements AutoCloseable {
     private final cem.lab.Lab lab;
 
     private Workspace(Session session, Configuration config, Diagnostics warnings, StateStore store, ProviderRegistry registry,
-            SecretResolver secrets, String digest, cem.lab.Lab lab) {
+            SecretResolver secrets, String digest, cem.lab.Lab lab, cem.state.StateEncryption encryption) {
         this.lab = lab;
         this.session = session;
         this.config = config;
@@ -52,7 +52,7 @@ final class Workspace implements AutoCloseable {
         this.registry = registry;
         this.secrets = secrets;
         this.digest = digest;
-        this.encryption = StateBackends.encryption(config, secrets);
+        this.encryption = encryption;
     }
 
     /** Loads and validates a configuration directory; any error stops the command with its diagnostics. */
@@ -83,8 +83,17 @@ final class Workspace implements AutoCloseable {
             throw new DiagnosticsException(new Diagnostic(Severity.ERROR, "ENV9010", "Providers conflict", e.getMessage(),
                     "Install only one provider module for each resource type.", null, null));
         }
-        StateStore store = StateBackends.open(session, config, secrets, digest);
-        return new Workspace(session, config, result.diagnostics(), store, registry, secrets, digest, lab);
+        try {
+            cem.state.StateEncryption encryption = StateBackends.encryption(config, secrets); // its keys are read once
+            StateStore store = StateBackends.open(session, config, secrets, digest, encryption);
+            return new Workspace(session, config, result.diagnostics(), store, registry, secrets, digest, lab, encryption);
+        } catch (RuntimeException e) {
+            registry.close();
+            if (lab != null) {
+                lab.close(); // a backend that cannot be opened must not leave the lab's servers running
+            }
+            throw e;
+        }
     }
 
     State readState() {

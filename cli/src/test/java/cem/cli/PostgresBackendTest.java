@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -25,9 +24,7 @@ class PostgresBackendTest {
 
     @BeforeAll
     static void start() {
-        String why = Postgres.unavailable();
-        Assumptions.assumeTrue(why == null, () -> "skipped: " + why);
-        pg = Postgres.start();
+        pg = Postgres.startOrSkip();
     }
 
     @AfterAll

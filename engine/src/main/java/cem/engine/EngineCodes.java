@@ -6,7 +6,7 @@ public final class EngineCodes {
     private EngineCodes() {}
 
     public static final String NO_PROVIDER = "PRV4001";
-    public static final String HOST_UNREADABLE = "PRV4002";
+    public static final String HOST_UNREADABLE = cem.spi.Sessions.HOST_PROBLEM;
     public static final String READ_FAILED = "PRV4003";
     public static final String APPLY_FAILED = "PRV4004";
     public static final String PROVIDER_BUG = "PRV4005";

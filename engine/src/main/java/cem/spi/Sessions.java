@@ -37,6 +37,20 @@ public final class Sessions implements AutoCloseable {
         return t;
     }
 
+    /** The code of a host-level problem: it has no address, and makes every resource of its batch unknown. */
+    public static final String HOST_PROBLEM = "PRV4002";
+
+    /** A host-level problem (unreachable, refused, a tool missing on the host). */
+    public static cem.diag.Diagnostic hostProblem(String summary, String detail, String hint) {
+        return new cem.diag.Diagnostic(cem.diag.Severity.ERROR, HOST_PROBLEM, summary, detail, hint, null, null);
+    }
+
+    /** After a transport failure: drops the host's session (the next batch reconnects) and says what happened. */
+    public cem.diag.Diagnostic failed(HostTarget host, TransportException e) {
+        drop(host);
+        return hostProblem(e.getMessage(), "", e.hint());
+    }
+
     /** Forgets the host's session after a failure (the next batch reconnects). */
     public void drop(HostTarget host) {
         Transport t = open.remove(host.name());

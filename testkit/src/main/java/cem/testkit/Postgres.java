@@ -49,6 +49,13 @@ public final class Postgres implements AutoCloseable {
         return bin() == null ? "PostgreSQL is not installed (./run-tests installs it: apt-get install postgresql)" : null;
     }
 
+    /** A started server for a test class, or the class reported as skipped with the reason (JUnit's assumption). */
+    public static Postgres startOrSkip() {
+        String why = unavailable();
+        org.junit.jupiter.api.Assumptions.assumeTrue(why == null, () -> "skipped: " + why);
+        return start();
+    }
+
     /** Initialises and starts a server; about a second. */
     public static Postgres start() {
         boolean root = "root".equals(System.getProperty("user.name"));

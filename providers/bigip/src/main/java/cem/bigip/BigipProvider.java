@@ -66,11 +66,10 @@ public final class BigipProvider implements Provider {
         try {
             result = sessions.of(request.host()).exec(Tmsh.read(new ArrayList<>(vips.values())));
         } catch (TransportException e) {
-            sessions.drop(request.host());
-            return new ReadResponse(Map.of(), Diagnostics.of(hostError(e.getMessage(), "", e.hint())), 0);
+            return new ReadResponse(Map.of(), Diagnostics.of(sessions.failed(request.host(), e)), 0);
         }
         if (result.stdout().isBlank() && result.exitCode() != 0) {
-            diags.add(hostError("tmsh did not run on host " + request.host().name(), (result.stdout() + result.stderr()).strip(),
+            diags.add(Sessions.hostProblem("tmsh did not run on host " + request.host().name(), (result.stdout() + result.stderr()).strip(),
                     "Check that the SSH user may run tmsh (an administrator, with tmsh or bash as the shell)."));
             return new ReadResponse(Map.of(), diags.build(), 1);
         }
@@ -124,8 +123,7 @@ public final class BigipProvider implements Provider {
         try {
             result = sessions.of(request.host()).exec(Tmsh.apply(Tmsh.applyLines(deletes, creates, updates)));
         } catch (TransportException e) {
-            sessions.drop(request.host());
-            return new ApplyResponse(Map.of(), Diagnostics.of(hostError(e.getMessage(), "", e.hint())), 0);
+            return new ApplyResponse(Map.of(), Diagnostics.of(sessions.failed(request.host(), e)), 0);
         }
         String output = result.stdout() + "\n" + result.stderr();
         int saved = output.indexOf(Tmsh.SAVED);
@@ -210,10 +208,6 @@ public final class BigipProvider implements Provider {
             a.put("monitor", Tmsh.local(String.valueOf(pool.getOrDefault("monitor", ""))));
         }
         return new LiveResource(r.address(), true, vip.virtualPath(), a);
-    }
-
-    private static Diagnostic hostError(String summary, String detail, String hint) {
-        return new Diagnostic(Severity.ERROR, "PRV4002", summary, detail, hint, null, null);
     }
 
     @Override

@@ -83,8 +83,7 @@ public final class NftProvider implements Provider {
         try {
             result = sessions.of(host).exec(NftCommands.read(sudo(host), tables));
         } catch (TransportException e) {
-            sessions.drop(host);
-            return new ReadResponse(Map.of(), Diagnostics.of(hostError(e.getMessage(), "", e.hint())), 0);
+            return new ReadResponse(Map.of(), Diagnostics.of(sessions.failed(host, e)), 0);
         }
         Diagnostics.Builder diags = Diagnostics.builder();
         Map<String, Table> live = tables(host, NftCommands.sections(result.stdout()), result, diags);
@@ -117,14 +116,13 @@ public final class NftProvider implements Provider {
         try {
             result = sessions.of(host).exec(command);
         } catch (TransportException e) {
-            sessions.drop(host);
-            return new ApplyResponse(Map.of(), Diagnostics.of(hostError(e.getMessage(), "", e.hint())), 0);
+            return new ApplyResponse(Map.of(), Diagnostics.of(sessions.failed(host, e)), 0);
         }
         List<NftCommands.Section> sections = NftCommands.sections(result.stdout());
         NftCommands.Section check = sections.stream().filter(s -> s.kind().equals("check")).findFirst().orElse(null);
         NftCommands.Section applied = sections.stream().filter(s -> s.kind().equals("apply")).findFirst().orElse(null);
         if (check == null) {
-            diags.add(hostError("The nftables apply on host " + host.name() + " did not run", output(result),
+            diags.add(Sessions.hostProblem("The nftables apply on host " + host.name() + " did not run", output(result),
                     "Check that the SSH user's shell runs sh and that the host is Linux with nftables."));
             return new ApplyResponse(Map.of(), diags.build(), 1);
         }
@@ -192,19 +190,19 @@ public final class NftProvider implements Provider {
         String user = host.settings().path("auth").path("username").asText("the SSH user");
         if (body.contains("sudo: a password is required") || body.contains("sudo: a terminal is required")
                 || body.contains("no tty present")) {
-            return hostError("sudo asked for a password on host " + host.name(), "cem runs nft with `sudo -n`, which never prompts.",
+            return Sessions.hostProblem("sudo asked for a password on host " + host.name(), "cem runs nft with `sudo -n`, which never prompts.",
                     "Give " + user + " a sudoers entry without a password for nft only, e.g. `" + user
                             + " ALL=(root) NOPASSWD: /usr/sbin/nft`, or connect as root.");
         }
         if (body.contains("sudo: not found") || body.contains("sudo: command not found")) {
-            return hostError("sudo is not installed on host " + host.name(), clean(body),
+            return Sessions.hostProblem("sudo is not installed on host " + host.name(), clean(body),
                     "Install sudo there, or connect as root and remove ssh.sudo.");
         }
         if (body.contains("nft: not found") || body.contains("nft: command not found")) {
-            return hostError("nft is not installed on host " + host.name(), clean(body), "Install nftables there (apt-get install nftables).");
+            return Sessions.hostProblem("nft is not installed on host " + host.name(), clean(body), "Install nftables there (apt-get install nftables).");
         }
         if (body.contains("Operation not permitted")) {
-            return hostError("nft needs root on host " + host.name(), clean(body),
+            return Sessions.hostProblem("nft needs root on host " + host.name(), clean(body),
                     "Connect as root, or set `ssh: {sudo: true}` on the host and give " + user + " a NOPASSWD sudoers entry for nft.");
         }
         return null;
@@ -224,19 +222,19 @@ public final class NftProvider implements Provider {
                     continue;
                 }
                 Diagnostic privilege = privilegeProblem(host, s.body());
-                diags.add(privilege != null ? privilege : hostError("Cannot list table " + s.subject() + " on host " + host.name(),
+                diags.add(privilege != null ? privilege : Sessions.hostProblem("Cannot list table " + s.subject() + " on host " + host.name(),
                         "nft said: " + clean(s.body()), "Check nftables on the host."));
                 continue;
             }
             try {
                 out.put(s.subject(), Table.parse(JSON.readTree(s.body())));
             } catch (JsonProcessingException e) {
-                diags.add(hostError("nft's listing of table " + s.subject() + " on host " + host.name() + " is not JSON",
+                diags.add(Sessions.hostProblem("nft's listing of table " + s.subject() + " on host " + host.name() + " is not JSON",
                         e.getOriginalMessage(), "Check that the host's nft supports -j (nftables 0.9 or newer)."));
             }
         }
         if (out.isEmpty() && !diags.hasErrors() && result.exitCode() != 0) {
-            diags.add(hostError("The nftables read on host " + host.name() + " failed", output(result),
+            diags.add(Sessions.hostProblem("The nftables read on host " + host.name() + " failed", output(result),
                     "Check that the SSH user's shell runs sh and that the host is Linux with nftables."));
         }
         return out;
@@ -294,10 +292,6 @@ public final class NftProvider implements Provider {
     private static String output(CommandResult r) {
         String text = (r.stdout() + "\n" + r.stderr()).strip();
         return "Exit code " + r.exitCode() + (text.isEmpty() ? "." : ": " + (text.length() > 500 ? text.substring(0, 500) + " …" : text));
-    }
-
-    private static Diagnostic hostError(String summary, String detail, String hint) {
-        return new Diagnostic(Severity.ERROR, "PRV4002", summary, detail, hint, null, null);
     }
 
     @Override

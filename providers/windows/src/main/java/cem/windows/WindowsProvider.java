@@ -165,10 +165,9 @@ public final class WindowsProvider implements Provider {
             JsonNode results = agent.run(sessions.of(host), TIMEOUT);
             return new Batch(results, null, 1);
         } catch (TransportException e) {
-            sessions.drop(host);
-            return new Batch(null, hostError(host, e.getMessage(), "", e.hint()), 0);
+            return new Batch(null, sessions.failed(host, e), 0);
         } catch (Agent.AgentException e) {
-            return new Batch(null, hostError(host, e.getMessage() + " (host " + host.name() + ")", e.detail(), e.hint()), 1);
+            return new Batch(null, Sessions.hostProblem(e.getMessage() + " (host " + host.name() + ")", e.detail(), e.hint()), 1);
         }
     }
 
@@ -181,10 +180,6 @@ public final class WindowsProvider implements Provider {
         } catch (Agent.AgentException e) {
             throw new IllegalStateException(e.getMessage() + ": " + e.detail());
         }
-    }
-
-    private static Diagnostic hostError(HostTarget host, String summary, String detail, String hint) {
-        return new Diagnostic(Severity.ERROR, "PRV4002", summary, detail, hint, null, null);
     }
 
     @Override

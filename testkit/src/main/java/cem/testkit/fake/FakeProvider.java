@@ -113,9 +113,8 @@ public final class FakeProvider implements Provider {
     }
 
     private static Diagnostic unreachable(String host) {
-        return new Diagnostic(Severity.ERROR, "PRV4002", "Cannot reach host \"" + host + "\"",
-                "The fake host is marked unreachable (control.json \"unreachable\").", "Check the network path to the host.",
-                null, null);
+        return cem.spi.Sessions.hostProblem("Cannot reach host \"" + host + "\"",
+                "The fake host is marked unreachable (control.json \"unreachable\").", "Check the network path to the host.");
     }
 
     private void pause() {

@@ -22,7 +22,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -35,9 +34,7 @@ class PostgresStateStoreTest {
 
     @BeforeAll
     static void start() {
-        String why = Postgres.unavailable();
-        Assumptions.assumeTrue(why == null, () -> "skipped: " + why);
-        pg = Postgres.start();
+        pg = Postgres.startOrSkip();
     }
 
     @AfterAll
