@@ -13,10 +13,6 @@ import cem.plan.PlanMode;
 import cem.state.State;
 import cem.state.StateStore;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -40,6 +36,10 @@ final class ApplyCommand implements Callable<Integer> {
     @Option(names = "--auto-approve", description = "Do not ask for confirmation.")
     boolean autoApprove;
 
+    @Option(names = "--sites", paramLabel = "SELECTOR", split = ",",
+            description = "In a fleet (a directory with sites.yaml): apply these sites: all, names, globs (eu-*), tag:NAME, wave:NAME (default: all).")
+    java.util.List<String> sites = new java.util.ArrayList<>();
+
     @Mixin
     PlanOptionsMixin planOptions;
 
@@ -57,10 +57,14 @@ final class ApplyCommand implements Callable<Integer> {
     public Integer call() {
         Path path = session.resolve(target);
         if (Files.isRegularFile(path)) {
-            return applySaved(path);
+            JsonNode sitesPlan = SitesPlanFile.readIfSites(path);
+            return sitesPlan != null ? applySavedSites(path, sitesPlan) : applySaved(path);
+        }
+        if (!sites.isEmpty() || cem.sites.Inventory.isFleet(path)) {
+            return applySites();
         }
         try (Workspace ws = Workspace.open(session, target, common.debug, planOptions.acceptNewHostKeys)) {
-            try (StateStore.Lock lock = ws.lock(mode == PlanMode.DESTROY ? "destroy" : "apply", planOptions.lockTimeout())) {
+            try (StateStore.Lock lock = ws.lock(mode == PlanMode.DESTROY ? "destroy" : "apply", planOptions.lockTimeout(session))) {
                 State state = ws.readState();
                 Planner.Planned planned = PlanRun.plan(ws, state, planOptions.options(mode));
                 Plan plan = planned.plan();
@@ -90,37 +94,115 @@ final class ApplyCommand implements Callable<Integer> {
         JsonNode json = PlanRun.readPlanFile(session, file, target);
         Plan plan = PlanJson.read(json);
         try (Workspace ws = Workspace.open(session, plan.configDirectory(), common.debug, planOptions.acceptNewHostKeys)) {
-            try (StateStore.Lock lock = ws.lock("apply", planOptions.lockTimeout())) {
-                State state = ws.readState();
-                if (state.serial() == 0 && !state.lineage().equals(plan.lineage())) {
-                    // No state yet: the first state takes the lineage the plan was made with.
-                    state = new State(State.FORMAT_VERSION, plan.lineage(), 0, state.cemVersion(), state.resources());
-                }
-                String stale = null;
-                if (!ws.digest.equals(plan.configDigest())) {
-                    stale = "the configuration (or a certificate file it names) changed since the plan was made";
-                } else if (!state.lineage().equals(plan.lineage()) && state.serial() > 0) {
-                    stale = "the state is another one (lineage " + state.lineage() + ", the plan was made for " + plan.lineage() + ")";
-                } else if (state.serial() != plan.serial()) {
-                    stale = "the state changed since the plan was made (serial " + plan.serial() + " then, " + state.serial() + " now)";
-                }
-                if (stale != null) {
-                    throw new DiagnosticsException(new Diagnostic(Severity.ERROR, EngineCodes.STALE_PLAN, "Saved plan is stale",
-                            "The plan in " + target + " no longer applies: " + stale + ".",
-                            "Run `cem plan -out " + target + "` again, review it, and apply the new file.", null, null));
-                }
-                var diags = cem.diag.Diagnostics.builder();
-                var desired = DesiredState.of(ws.config, ws.registry, diags);
-                State start = Planner.applyMovesAndForget(ws.config, state);
-                Applier.Outcome outcome = ApplyRun.run(ws, plan, start, desired, planOptions.parallelism);
+            try (StateStore.Lock lock = ws.lock("apply", planOptions.lockTimeout(session))) {
+                Applier.Outcome outcome = applySaved(ws, plan, target, planOptions.parallelism);
                 return finish(ws, plan, outcome, common.color(session));
             }
         }
     }
 
+    /** Applies a saved plan to its workspace (whose lock the caller holds), after refusing it if it is stale. */
+    static Applier.Outcome applySaved(Workspace ws, Plan plan, String label, int parallelism) {
+        State state = ws.readState();
+        if (state.serial() == 0 && !state.lineage().equals(plan.lineage())) {
+            // No state yet: the first state takes the lineage the plan was made with.
+            state = new State(State.FORMAT_VERSION, plan.lineage(), 0, state.cemVersion(), state.resources());
+        }
+        String stale = null;
+        if (!ws.digest.equals(plan.configDigest())) {
+            stale = "the configuration (or a certificate file it names) changed since the plan was made";
+        } else if (!state.lineage().equals(plan.lineage()) && state.serial() > 0) {
+            stale = "the state is another one (lineage " + state.lineage() + ", the plan was made for " + plan.lineage() + ")";
+        } else if (state.serial() != plan.serial()) {
+            stale = "the state changed since the plan was made (serial " + plan.serial() + " then, " + state.serial() + " now)";
+        }
+        if (stale != null) {
+            throw new DiagnosticsException(new Diagnostic(Severity.ERROR, EngineCodes.STALE_PLAN, "Saved plan is stale",
+                    "The plan in " + label + " no longer applies: " + stale + ".",
+                    "Run `cem plan -out " + label + "` again, review it, and apply the new file.", null, null));
+        }
+        var diags = cem.diag.Diagnostics.builder();
+        var desired = DesiredState.of(ws.config, ws.registry, diags);
+        State start = Planner.applyMovesAndForget(ws.config, state);
+        return ApplyRun.run(ws, plan, start, desired, parallelism);
+    }
+
+    /** A saved plan of several sites: each site's plan applied to it, under its lock, several sites at once. */
+    private int applySavedSites(Path file, JsonNode root) {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        root.get("sites").forEach(n -> names.add(n.path("site").asText()));
+        try (Fleet fleet = Fleet.open(session, root.get("fleet").asText(), names, common.debug, planOptions.acceptNewHostKeys)) {
+            java.util.Map<String, JsonNode> plans = new java.util.HashMap<>();
+            root.get("sites").forEach(n -> plans.put(n.path("site").asText(), n.get("plan")));
+            java.util.List<SitesRun.Site> runs = fleet.members.stream().map(SitesRun.Site::new).toList();
+            SitesRun.each(fleet, runs, planOptions.parallelism, site -> {
+                if (!site.member.ok()) {
+                    return;
+                }
+                String label = target + " (site " + site.name() + ")";
+                try {
+                    site.saved = PlanJson.read(SitesPlanFile.open(plans.get(site.name()), site.member.ws.encryption, label));
+                    site.lock = site.member.ws.lock("apply", planOptions.lockTimeout(session));
+                    site.outcome = applySaved(site.member.ws, site.saved, label, planOptions.parallelism);
+                    if (!site.outcome.diagnostics().isEmpty()) {
+                        site.addDiagnostics(site.member.ws.config.attach(site.outcome.diagnostics()));
+                    }
+                } catch (DiagnosticsException e) {
+                    site.addDiagnostics(e.diagnostics());
+                } finally {
+                    site.close();
+                }
+            });
+            return finishSites(runs);
+        }
+    }
+
+    /** {@code cem apply FLEET --sites …}: plan every selected site, confirm once, apply them. */
+    private int applySites() {
+        try (Fleet fleet = Fleet.open(session, target, sites, common.debug, planOptions.acceptNewHostKeys)) {
+            java.util.List<SitesRun.Site> runs = SitesRun.plan(fleet, planOptions.options(mode),
+                    mode == PlanMode.DESTROY ? "destroy" : "apply", planOptions.lockTimeout(session), true);
+            try {
+                boolean color = common.color(session);
+                SitesRun.printDiagnostics(session, runs, color);
+                session.out().print(SitesRun.text(runs, color));
+                session.out().flush();
+                if (runs.stream().anyMatch(SitesRun.Site::planFailed)) {
+                    session.err().println("Nothing was applied: some sites have errors (see above). Fix them, or leave those sites out with --sites.");
+                    return ExitCodes.ERROR;
+                }
+                if (runs.stream().noneMatch(r -> r.plan().hasChanges())) {
+                    return ExitCodes.OK;
+                }
+                if (!confirmed()) {
+                    session.err().println("Apply cancelled.");
+                    return ExitCodes.ERROR;
+                }
+                runs.forEach(r -> r.diagnostics = cem.diag.Diagnostics.empty()); // printed already
+                SitesRun.apply(fleet, runs, planOptions.parallelism);
+            } finally {
+                runs.forEach(SitesRun.Site::close);
+            }
+            return finishSites(runs);
+        }
+    }
+
+    private int finishSites(java.util.List<SitesRun.Site> runs) {
+        SitesRun.printDiagnostics(session, runs, common.color(session));
+        session.out().println();
+        session.out().print(SitesRun.table(runs));
+        long failed = runs.stream().filter(r -> r.applyFailed() || r.diagnostics.hasErrors() || !r.member.ok()).count();
+        long applied = runs.stream().filter(r -> r.outcome != null && !r.applyFailed()).count();
+        session.out().println();
+        session.out().println((failed > 0 ? "Apply incomplete! " : "Apply complete! ") + "Sites: " + applied + " applied, " + failed + " failed, "
+                + (runs.size() - applied - failed) + " unchanged.");
+        session.out().flush();
+        return failed > 0 ? ExitCodes.ERROR : ExitCodes.OK;
+    }
+
     private int finish(Workspace ws, Plan plan, Applier.Outcome outcome, boolean color) {
         if (!outcome.diagnostics().isEmpty()) {
-            new DiagnosticPrinter(session, color, ws.config::lines).print(ws.config.attach(outcome.diagnostics()).sorted());
+            new DiagnosticPrinter(session, color, ws.config::lines).print(ws.shown(ws.config.attach(outcome.diagnostics())).sorted());
         }
         session.out().println();
         session.out().println(ApplyRun.summary(plan, outcome));
@@ -132,25 +214,8 @@ final class ApplyCommand implements Callable<Integer> {
     }
 
     private boolean confirmed() {
-        if (autoApprove) {
-            return true;
-        }
-        if (!session.terminal()) {
-            throw new DiagnosticsException(new Diagnostic(Severity.ERROR, "ENV9005", "Apply needs confirmation",
-                    "cem asks for \"yes\" before changing hosts, but there is no terminal to ask on.",
-                    "Pass --auto-approve (in CI, apply a reviewed saved plan: `cem apply PLANFILE`).", null, null));
-        }
-        session.out().println();
-        session.out().println((mode == PlanMode.DESTROY ? "Do you really want to destroy all resources?" : "Do you want to perform these actions?"));
-        session.out().println("  cem will perform the actions described above.");
-        session.out().println("  Only 'yes' will be accepted to approve.");
-        session.out().print("\n  Enter a value: ");
-        session.out().flush();
-        try {
-            String line = new BufferedReader(new InputStreamReader(session.in(), StandardCharsets.UTF_8)).readLine();
-            return line != null && line.trim().equals("yes");
-        } catch (IOException e) {
-            return false;
-        }
+        return Confirm.ask(session, autoApprove, "Apply",
+                mode == PlanMode.DESTROY ? "Do you really want to destroy all resources?" : "Do you want to perform these actions?",
+                "Pass --auto-approve (in CI, apply a reviewed saved plan: `cem apply PLANFILE`).");
     }
 }

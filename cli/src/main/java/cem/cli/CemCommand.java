@@ -14,7 +14,8 @@ import picocli.CommandLine.ScopeType;
             "Gateways, certificates, IIS bindings, firewall rules and the CEM policy as code.",
             ""
         },
-        subcommands = {ValidateCommand.class, PlanCommand.class, ApplyCommand.class, DestroyCommand.class, ShowCommand.class,
+        subcommands = {ValidateCommand.class, PlanCommand.class, ApplyCommand.class, DestroyCommand.class, RenderCommand.class, RolloutCommand.class,
+            ShowCommand.class,
             StateCommand.class, InitCommand.class, LockCommand.class, ImportCommand.class, ForceUnlockCommand.class, GraphCommand.class, TrustCommand.class,
             LabCommand.class, AgentCommand.class, ReportCommand.class, DoctorCommand.class, IgCommand.class, CompletionCommand.class, ManCommand.class,
             VersionCommand.class,

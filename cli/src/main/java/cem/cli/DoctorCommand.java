@@ -80,9 +80,7 @@ final class DoctorCommand implements Callable<Integer> {
             }
             Planner.Planned planned = PlanRun.plan(ws, ws.readState(), PlanOptions.defaults());
             PlanRun.diagnostics(ws, planned.plan().diagnostics(), common.color(session));
-            Instant now = Instant.now();
-            List<Finding> findings = new ArrayList<>(new DoctorChecks(ws.config, planned.plan(), now).run());
-            findings.addAll(network(ws, planned, now));
+            List<Finding> findings = findings(ws, planned, Duration.ofSeconds(timeoutSeconds), resolver);
             findings.addAll(HostFacts.check(ws, agents, common.debug));
             findings.sort(Comparator.comparing(Finding::symptom).thenComparing(Finding::status).thenComparing(Finding::subject));
             if (json) {
@@ -102,9 +100,20 @@ final class DoctorCommand implements Callable<Integer> {
         return failed ? 1 : warned && detailed ? 2 : 0;
     }
 
+    /**
+     * The checks of what the hosts hold (read in {@code planned}) and of the network from here: the
+     * doctor's table without the agents, and a rollout's health gate.
+     */
+    static List<Finding> findings(Workspace ws, Planner.Planned planned, Duration timeout, String resolver) throws Exception {
+        Instant now = Instant.now();
+        List<Finding> findings = new ArrayList<>(new DoctorChecks(ws.config, planned.plan(), now).run());
+        findings.addAll(network(ws, planned, now, timeout, resolver));
+        return findings;
+    }
+
     /** DNS, TCP and TLS from here, every endpoint in parallel. Lab hosts have no network endpoint and are said to be skipped. */
-    private List<Finding> network(Workspace ws, Planner.Planned planned, Instant now) throws Exception {
-        NetworkChecks net = new NetworkChecks(Duration.ofSeconds(timeoutSeconds), now, resolver);
+    private static List<Finding> network(Workspace ws, Planner.Planned planned, Instant now, Duration timeout, String resolver) throws Exception {
+        NetworkChecks net = new NetworkChecks(timeout, now, resolver);
         Map<String, JsonNode> live = DoctorChecks.live(planned.plan());
         List<Callable<List<Finding>>> work = new ArrayList<>();
         for (ResourceConfig g : ws.config.ofType("internet_gateway")) {
@@ -187,7 +196,7 @@ final class DoctorCommand implements Callable<Integer> {
             return List.of();
         }
         try {
-            return CertificateFile.readCertificates(cert.doc().directory().resolve(cert.string("trustedCaFile").get()));
+            return CertificateFile.readCertificates(cert.doc().directory().resolve(cert.string("trustedCaFile").get()).normalize());
         } catch (CertificateFile.ReadException e) {
             return List.of();
         }

@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
 
 /** {@code cem lab …}: the simulated estate. */
 @Command(name = "lab", description = "The simulated ITMS estate on 127.0.0.1 (real WinRM and SSH).",
-        subcommands = {LabCommand.Up.class, LabCommand.Check.class, LabCommand.DriftCmd.class, LabCommand.Down.class})
+        subcommands = {LabCommand.Up.class, LabCommand.Check.class, LabCommand.DriftCmd.class, LabCommand.FaultCmd.class, LabCommand.Down.class})
 final class LabCommand implements Runnable {
 
     @picocli.CommandLine.Spec
@@ -132,6 +132,55 @@ final class LabCommand implements Runnable {
             }
             changes.forEach(c -> session.out().println("drift: " + c));
             session.out().println("Run `cem plan " + directory + "` to see it.");
+            session.out().flush();
+            return 0;
+        }
+    }
+
+    /** {@code cem lab fault [DIR] --host H --gateway-offline|--clear}: a lasting fault on a lab host, for health gates and the doctor. */
+    @Command(name = "fault", description = {"Inject a lasting fault on a lab host (kept until --clear), as a broken network would.",
+        "--gateway-offline: the gateway's status reports never reach its NS, so the NS does not show it Online;",
+        "apply cannot repair it, `cem doctor` and a rollout's health gate report it. Run it while no cem uses the lab."})
+    static final class FaultCmd implements Callable<Integer> {
+        private final Session session;
+
+        @picocli.CommandLine.Parameters(arity = "0..1", paramLabel = "DIR", description = "Configuration or fleet directory (default: the current one).")
+        String directory = ".";
+
+        @Option(names = "--host", required = true, paramLabel = "HOST", description = "The lab host (a gateway).")
+        String host;
+
+        @Option(names = "--gateway-offline", description = "The gateway's status reports never reach the NS.")
+        boolean gatewayOffline;
+
+        @Option(names = "--clear", description = "Remove the host's faults.")
+        boolean clear;
+
+        FaultCmd(Session session) {
+            this.session = session;
+        }
+
+        @Override
+        public Integer call() {
+            if (gatewayOffline == clear) {
+                throw new cem.diag.DiagnosticsException(new cem.diag.Diagnostic(cem.diag.Severity.ERROR, "ENV9060", "Name one fault, or --clear",
+                        "", "Pass --gateway-offline or --clear.", null, null));
+            }
+            Path file = LabRouting.directory(session.resolve(directory)).resolve(host + ".json");
+            if (!Files.isRegularFile(file)) {
+                throw new cem.diag.DiagnosticsException(new cem.diag.Diagnostic(cem.diag.Severity.ERROR, "ENV9061",
+                        "The lab of " + directory + " has no Windows host " + host, "cem looked for " + file + ".",
+                        "Run `cem apply " + directory + "` first, and name a lab host of the configuration.", null, null));
+            }
+            cem.lab.WindowsState state = new cem.lab.WindowsState(file, java.util.List.of(), java.util.Map.of());
+            state.change(s -> {
+                if (clear) {
+                    s.remove("faults");
+                } else {
+                    s.with("faults").put(cem.lab.WindowsState.GATEWAY_OFFLINE, true);
+                }
+            });
+            session.out().println(clear ? host + ": faults cleared" : host + ": the gateway's status reports no longer reach its NS");
             session.out().flush();
             return 0;
         }

@@ -24,19 +24,32 @@ final class LabRouting {
 
     /** The lab directory of a configuration: {@code <config>/.cem/lab}. */
     static Path directory(Path configDirectory) {
-        return configDirectory.resolve(".cem").resolve("lab");
+        Path dir = configDirectory.toAbsolutePath().normalize();
+        // The sites of a fleet (FLEET/sites/NAME, rendered or in memory) share the fleet's lab, so that
+        // `cem plan FLEET --sites NAME` and `cem plan FLEET/sites/NAME` see the same hosts.
+        Path fleet = dir.getParent() == null ? null : dir.getParent().getParent();
+        if (fleet != null && cem.sites.Inventory.isFleet(fleet)) {
+            return fleet.resolve(".cem").resolve("lab");
+        }
+        return dir.resolve(".cem").resolve("lab");
     }
 
     /** Starts the lab when any host asks for it, else returns null. */
     static Lab start(Configuration config) {
+        return start(directory(config.directory()), List.of(config));
+    }
+
+    /** Starts one lab for the lab hosts of several configurations (a fleet's sites), else returns null. */
+    static Lab start(Path directory, List<Configuration> configs) {
         List<Lab.HostSpec> specs = new ArrayList<>();
-        for (HostConfig h : config.hosts().values()) {
-            if (!h.lab()) {
-                continue;
+        for (Configuration config : configs) {
+            for (HostConfig h : config.hosts().values()) {
+                if (h.lab()) {
+                    specs.add(new Lab.HostSpec(h.name(), h.body().path("transport").asText(h.os().equals("windows") ? "winrm" : "ssh"), h.os()));
+                }
             }
-            specs.add(new Lab.HostSpec(h.name(), h.body().path("transport").asText(h.os().equals("windows") ? "winrm" : "ssh"), h.os()));
         }
-        return specs.isEmpty() ? null : Lab.start(directory(config.directory()), specs);
+        return specs.isEmpty() ? null : Lab.start(directory, specs);
     }
 
     /** The configuration with its lab hosts pointed at the running lab. */

@@ -41,6 +41,10 @@ final class PlanCommand implements Callable<Integer> {
     @Option(names = "--max-chars", paramLabel = "N", defaultValue = "65000", description = "Markdown size limit (default: ${DEFAULT-VALUE}).")
     int maxChars;
 
+    @Option(names = "--sites", paramLabel = "SELECTOR", split = ",",
+            description = "In a fleet (a directory with sites.yaml): plan these sites: all, names, globs (eu-*), tag:NAME, wave:NAME (default: all).")
+    java.util.List<String> sites = new java.util.ArrayList<>();
+
     @Mixin
     PlanOptionsMixin planOptions;
 
@@ -53,9 +57,12 @@ final class PlanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (!sites.isEmpty() || cem.sites.Inventory.isFleet(session.resolve(directory))) {
+            return planSites();
+        }
         try (Workspace ws = Workspace.open(session, directory, common.debug, planOptions.acceptNewHostKeys)) {
             Planner.Planned planned;
-            try (StateStore.Lock lock = ws.lock("plan", planOptions.lockTimeout())) {
+            try (StateStore.Lock lock = ws.lock("plan", planOptions.lockTimeout(session))) {
                 planned = PlanRun.plan(ws, ws.readState(), planOptions.options(destroy ? PlanMode.DESTROY : PlanMode.NORMAL));
             }
             Plan plan = planned.plan();
@@ -81,6 +88,38 @@ final class PlanCommand implements Callable<Integer> {
                 return ExitCodes.ERROR;
             }
             return detailedExitcode && plan.hasChanges() ? ExitCodes.CHANGES : ExitCodes.OK;
+        }
+    }
+
+    /** The sites of a fleet, planned at once: a table, then each site's plan. */
+    private int planSites() {
+        try (Fleet fleet = Fleet.open(session, directory, sites, common.debug, planOptions.acceptNewHostKeys)) {
+            java.util.List<SitesRun.Site> runs = SitesRun.plan(fleet, planOptions.options(destroy ? PlanMode.DESTROY : PlanMode.NORMAL), "plan",
+                    planOptions.lockTimeout(session), false);
+            boolean color = common.color(session);
+            SitesRun.printDiagnostics(session, runs, color);
+            if (json) {
+                session.out().println(SitesRun.json(session, runs).toPrettyString());
+            } else if (markdown) {
+                session.out().print(SitesRun.markdown(runs, maxChars));
+            } else {
+                session.out().print(SitesRun.text(runs, color));
+            }
+            boolean failed = runs.stream().anyMatch(SitesRun.Site::planFailed);
+            if (out != null && !failed) {
+                SitesPlanFile.write(session, fleet, runs, out);
+                if (!json && !markdown) {
+                    session.out().println("\nSaved the plans of " + runs.size() + " site(s) to: " + out
+                            + "\nTo perform exactly these actions, run: cem apply " + out);
+                }
+            } else if (out != null) {
+                session.err().println("cem: the plan was not saved: some sites have errors.");
+            }
+            session.out().flush();
+            if (failed) {
+                return ExitCodes.ERROR;
+            }
+            return detailedExitcode && runs.stream().anyMatch(r -> r.plan().hasChanges()) ? ExitCodes.CHANGES : ExitCodes.OK;
         }
     }
 }

@@ -34,17 +34,24 @@ final class PlanOptionsMixin {
             description = "Record the SSH host key of a host seen for the first time (OpenSSH's accept-new); a changed key still fails.")
     boolean acceptNewHostKeys;
 
-    @Option(names = "--lock-timeout", paramLabel = "DURATION", defaultValue = "0s",
-            description = "How long to wait for the state lock, e.g. 30s, 5m (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lock-timeout", paramLabel = "DURATION",
+            description = "How long to wait for the state lock, e.g. 30s, 5m (default: 0s at a terminal; 5m in CI, where the CI variable is set).")
     String lockTimeout;
+
+    /** The default suits where cem runs: a person at a terminal is told at once; a CI job queues behind another job's lock. */
+    static final Duration CI_LOCK_TIMEOUT = Duration.ofMinutes(5);
 
     PlanOptions options(PlanMode mode) {
         PlanMode m = refreshOnly ? PlanMode.REFRESH_ONLY : mode;
         return new PlanOptions(m, Set.copyOf(targets), Set.copyOf(excludes), Set.copyOf(replace), Math.max(1, parallelism), onePerResource);
     }
 
-    Duration lockTimeout() {
-        return parseDuration(lockTimeout);
+    Duration lockTimeout(Session session) {
+        if (lockTimeout != null) {
+            return parseDuration(lockTimeout);
+        }
+        String ci = session.env().get("CI");
+        return ci != null && !ci.isBlank() && !ci.equalsIgnoreCase("false") ? CI_LOCK_TIMEOUT : Duration.ZERO;
     }
 
     static Duration parseDuration(String text) {

@@ -21,31 +21,40 @@ final class PlanRun {
 
     /** Prints warnings of validation and the plan's diagnostics on stderr. */
     static void diagnostics(Workspace ws, Diagnostics diagnostics, boolean color) {
-        Diagnostics all = ws.warnings.plus(diagnostics).sorted();
+        Diagnostics all = ws.shown(ws.warnings.plus(diagnostics)).sorted();
         if (!all.isEmpty()) {
             new DiagnosticPrinter(ws.session, color, ws.config::lines).print(all);
         }
     }
 
     static void writePlanFile(Session session, Plan plan, String out, cem.state.StateEncryption encryption) {
-        Path file = session.resolve(out);
         try {
-            if (file.getParent() != null) {
-                Files.createDirectories(file.getParent());
-            }
-            String text = PlanJson.write(plan, VersionCommand.version(), true).toPrettyString() + "\n";
-            if (encryption != null) {
-                // Sealed like the state; the configuration's directory stays readable so that apply finds the key.
-                var sealed = (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper()
-                        .readTree(encryption.seal(text, plan.lineage(), plan.serial()));
-                sealed.put("config_directory", plan.configDirectory());
-                text = sealed.toPrettyString() + "\n";
-            }
-            cem.state.OwnerOnly.write(file, text);
+            writeOwnerOnly(session, out, planFileText(plan, encryption));
         } catch (IOException e) {
             throw new cem.diag.DiagnosticsException(new cem.diag.Diagnostic(cem.diag.Severity.ERROR, "ENV9004",
                     "Cannot write the plan file " + out, e.getMessage(), "Choose a writable path for -out.", null, null));
         }
+    }
+
+    /** A saved plan as written: JSON, or sealed like the state when the configuration encrypts at rest. */
+    static String planFileText(Plan plan, cem.state.StateEncryption encryption) throws IOException {
+        String text = PlanJson.write(plan, VersionCommand.version(), true).toPrettyString() + "\n";
+        if (encryption != null) {
+            // Sealed like the state; the configuration's directory stays readable so that apply finds the key.
+            var sealed = (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(encryption.seal(text, plan.lineage(), plan.serial()));
+            sealed.put("config_directory", plan.configDirectory());
+            text = sealed.toPrettyString() + "\n";
+        }
+        return text;
+    }
+
+    static void writeOwnerOnly(Session session, String out, String text) throws IOException {
+        Path file = session.resolve(out);
+        if (file.getParent() != null) {
+            Files.createDirectories(file.getParent());
+        }
+        cem.state.OwnerOnly.write(file, text);
     }
 
     /**

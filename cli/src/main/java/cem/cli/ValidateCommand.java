@@ -34,6 +34,10 @@ final class ValidateCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the result as JSON on stdout.")
     boolean json;
 
+    @Option(names = "--sites", paramLabel = "SELECTOR", split = ",",
+            description = "In a fleet (a directory with sites.yaml): check these sites, rendered from the templates (default: all).")
+    java.util.List<String> sites = new java.util.ArrayList<>();
+
     @Mixin
     CommonOptions common;
 
@@ -43,11 +47,22 @@ final class ValidateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Validator validator = new Validator(session.cwd(), new SecretResolver(session.env()), Clock.systemUTC(), Severity.WARNING);
-        Result<Configuration> result = validator.validate(session.resolve(directory));
-        Diagnostics diagnostics = result.diagnostics().sorted();
-        Configuration config = result.value();
-        DiagnosticPrinter printer = new DiagnosticPrinter(session, common.color(session), config == null ? null : config::lines);
+        Diagnostics diagnostics;
+        DiagnosticPrinter printer;
+        String what = "The configuration is";
+        if (!sites.isEmpty() || cem.sites.Inventory.isFleet(session.resolve(directory))) {
+            cem.sites.Inventory inventory = Fleet.inventory(session, directory);
+            java.util.List<Fleet.Member> members = Fleet.render(session, inventory, Fleet.select(inventory, sites), Severity.WARNING);
+            diagnostics = Fleet.combined(members);
+            printer = new DiagnosticPrinter(session, common.color(session), Fleet.lines(members));
+            what = members.size() == 1 ? "The site is" : "The " + members.size() + " sites are";
+        } else {
+            Validator validator = new Validator(session.cwd(), new SecretResolver(session.env()), Clock.systemUTC(), Severity.WARNING);
+            Result<Configuration> result = validator.validate(session.resolve(directory));
+            diagnostics = result.diagnostics().sorted();
+            Configuration config = result.value();
+            printer = new DiagnosticPrinter(session, common.color(session), config == null ? null : config::lines);
+        }
         boolean valid = !diagnostics.hasErrors();
         if (json) {
             ObjectNode out = JsonNodeFactory.instance.objectNode();
@@ -61,20 +76,20 @@ final class ValidateCommand implements Callable<Integer> {
             printer.print(diagnostics);
             if (valid) {
                 session.out().println(diagnostics.isEmpty()
-                        ? "Success! The configuration is valid."
-                        : "Success! The configuration is valid, but there were some warnings.");
+                        ? "Success! " + what + " valid."
+                        : "Success! " + what + " valid, but there were some warnings.");
             } else {
-                session.err().println(summary(diagnostics));
+                session.err().println(summary(what, diagnostics));
             }
         }
         session.out().flush();
         return valid ? ExitCodes.OK : ExitCodes.ERROR;
     }
 
-    private static String summary(Diagnostics d) {
+    private static String summary(String what, Diagnostics d) {
         long e = d.errorCount();
         long w = d.warningCount();
-        return "The configuration is invalid: " + e + (e == 1 ? " error" : " errors")
+        return what + " invalid: " + e + (e == 1 ? " error" : " errors")
                 + (w > 0 ? ", " + w + (w == 1 ? " warning" : " warnings") : "") + ".";
     }
 }

@@ -41,10 +41,13 @@ final class Workspace implements AutoCloseable {
     /** Seals saved plans (and state) at rest when the configuration asks for it; else null. */
     final cem.state.StateEncryption encryption;
     private final cem.lab.Lab lab;
+    private final java.util.function.UnaryOperator<Diagnostics> remap;
 
     private Workspace(Session session, Configuration config, Diagnostics warnings, StateStore store, ProviderRegistry registry,
-            SecretResolver secrets, String digest, cem.lab.Lab lab, cem.state.StateEncryption encryption) {
+            SecretResolver secrets, String digest, cem.lab.Lab lab, cem.state.StateEncryption encryption,
+            java.util.function.UnaryOperator<Diagnostics> remap) {
         this.lab = lab;
+        this.remap = remap;
         this.session = session;
         this.config = config;
         this.warnings = warnings;
@@ -68,8 +71,22 @@ final class Workspace implements AutoCloseable {
             throw new DiagnosticsException(result.diagnostics());
         }
         Configuration config = result.value();
-        String digest = digest(config);
         cem.lab.Lab lab = LabRouting.start(config);
+        return open(session, config, result.diagnostics(), lab, true, debug, acceptNewHostKeys, d -> d);
+    }
+
+    /**
+     * A workspace for a validated configuration.
+     *
+     * @param lab the running lab its lab hosts are routed to, or null
+     * @param ownsLab whether closing this workspace stops the lab (a fleet's sites share one)
+     * @param remap moves diagnostics of rendered files to their template lines (identity for a plain directory)
+     */
+    static Workspace open(Session session, Configuration validated, Diagnostics warnings, cem.lab.Lab lab, boolean ownsLab, boolean debug,
+            boolean acceptNewHostKeys, java.util.function.UnaryOperator<Diagnostics> remap) {
+        SecretResolver secrets = new SecretResolver(session.env());
+        Configuration config = validated;
+        String digest = digest(config);
         if (lab != null) {
             config = LabRouting.route(config, lab);
             java.util.Map<String, String> env = new java.util.HashMap<>(session.env());
@@ -80,20 +97,28 @@ final class Workspace implements AutoCloseable {
         try {
             registry = ProviderRegistry.load(new ProviderContext(session.env(), config.directory(), debug, acceptNewHostKeys));
         } catch (IllegalStateException e) {
+            if (lab != null && ownsLab) {
+                lab.close();
+            }
             throw new DiagnosticsException(new Diagnostic(Severity.ERROR, "ENV9010", "Providers conflict", e.getMessage(),
                     "Install only one provider module for each resource type.", null, null));
         }
         try {
             cem.state.StateEncryption encryption = StateBackends.encryption(config, secrets); // its keys are read once
             StateStore store = StateBackends.open(session, config, secrets, digest, encryption);
-            return new Workspace(session, config, result.diagnostics(), store, registry, secrets, digest, lab, encryption);
+            return new Workspace(session, config, warnings, store, registry, secrets, digest, ownsLab ? lab : null, encryption, remap);
         } catch (RuntimeException e) {
             registry.close();
-            if (lab != null) {
+            if (lab != null && ownsLab) {
                 lab.close(); // a backend that cannot be opened must not leave the lab's servers running
             }
             throw e;
         }
+    }
+
+    /** Diagnostics as the user should see them: those of rendered files moved to their template lines. */
+    Diagnostics shown(Diagnostics diagnostics) {
+        return remap.apply(diagnostics);
     }
 
     State readState() {
@@ -156,21 +181,26 @@ final class Workspace implements AutoCloseable {
     @Override
     public void close() {
         registry.close();
-        String stats = session.env().get("CEM_LAB_STATS");
-        if (lab != null && stats != null) {
-            // For bench/: the lab counts the round trips each host answered, and the CPU its own handlers used.
-            var node = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
-            node.put("labCpuMillis", cem.lab.Lab.cpuMillis());
-            var hosts = node.putObject("commandsByHost");
-            lab.commandsByHost().forEach(hosts::put);
-            try {
-                Files.writeString(session.resolve(stats), node.toPrettyString() + "\n");
-            } catch (IOException e) {
-                session.err().println("cem: cannot write lab statistics to " + stats + ": " + e.getMessage());
-            }
-        }
         if (lab != null) {
+            writeLabStats(session, lab);
             lab.close();
+        }
+    }
+
+    /** For bench/: the lab counts the round trips each host answered, and the CPU its own handlers used. */
+    static void writeLabStats(Session session, cem.lab.Lab lab) {
+        String stats = session.env().get("CEM_LAB_STATS");
+        if (stats == null) {
+            return;
+        }
+        var node = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        node.put("labCpuMillis", cem.lab.Lab.cpuMillis());
+        var hosts = node.putObject("commandsByHost");
+        lab.commandsByHost().forEach(hosts::put);
+        try {
+            Files.writeString(session.resolve(stats), node.toPrettyString() + "\n");
+        } catch (IOException e) {
+            session.err().println("cem: cannot write lab statistics to " + stats + ": " + e.getMessage());
         }
     }
 }

@@ -84,7 +84,7 @@ final class CertificateRule {
         }
         Path base = baseDirectory(cert);
         String field = pfx.isPresent() ? "pfx" : "pem";
-        Path file = base.resolve(pfx.orElseGet(pem::get));
+        Path file = base.resolve(pfx.orElseGet(pem::get)).normalize();
         SourceRange at = cert.range(field);
         try {
             if (pem.isPresent()) {
@@ -180,7 +180,7 @@ final class CertificateRule {
         Optional<String> caFile = cert.string("trustedCaFile");
         if (caFile.isPresent()) {
             try {
-                extra.addAll(CertificateFile.readCertificates(baseDirectory(cert).resolve(caFile.get())));
+                extra.addAll(CertificateFile.readCertificates(baseDirectory(cert).resolve(caFile.get()).normalize()));
             } catch (CertificateFile.ReadException e) {
                 return Optional.of("the trustedCaFile cannot be read (" + e.getMessage() + ")");
             }

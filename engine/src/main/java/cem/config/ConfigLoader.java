@@ -62,10 +62,23 @@ public final class ConfigLoader {
                     "Pass the directory that holds your configuration, or create one with a file that starts with \"version: 1\".",
                     null, null));
         }
+        return load(dir, files.stream().map(f -> new Source(f, null)).toList());
+    }
+
+    /**
+     * A file of a configuration: on disk ({@code text} null), or text made in memory (a site
+     * rendered from templates) that reads as if it were at {@code path}.
+     */
+    public record Source(Path path, String text) {}
+
+    /** Loads a configuration from these sources, as if they were the files of {@code directory}. */
+    public Result<Configuration> load(Path directory, List<Source> sources) {
+        Path dir = directory.toAbsolutePath().normalize();
         Diagnostics.Builder diags = Diagnostics.builder();
         List<YamlDocument> docs = new ArrayList<>();
-        for (Path file : files) {
-            Result<YamlDocument> loaded = yaml.load(file, shown(file));
+        for (Source source : sources) {
+            Path file = source.path().toAbsolutePath().normalize();
+            Result<YamlDocument> loaded = source.text() == null ? yaml.load(file, shown(file)) : yaml.parse(source.text(), file, shown(file));
             diags.addAll(loaded.diagnostics());
             if (loaded.value() == null) {
                 continue;

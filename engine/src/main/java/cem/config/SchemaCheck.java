@@ -31,10 +31,19 @@ public final class SchemaCheck {
     private final JsonNode schemaJson;
     private final Schema schema;
 
+    /** The schema's file, as users find it in the repository (for hints). */
+    private final String shownName;
+
     public SchemaCheck() {
-        try (InputStream in = SchemaCheck.class.getResourceAsStream(RESOURCE)) {
+        this(RESOURCE);
+    }
+
+    /** A check against another schema of {@code schemas/} (e.g. {@code /cem/schemas/sites.schema.json}). */
+    public SchemaCheck(String resource) {
+        shownName = "schemas/" + resource.substring(resource.lastIndexOf('/') + 1);
+        try (InputStream in = SchemaCheck.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException("schema resource missing: " + RESOURCE);
+                throw new IllegalStateException("schema resource missing: " + resource);
             }
             schemaJson = new ObjectMapper().readTree(in);
         } catch (IOException e) {
@@ -95,7 +104,7 @@ public final class SchemaCheck {
             default:
                 return Diagnostic.error(ConfigCodes.INVALID_VALUE, "Invalid value for " + name(pointer) + where,
                         stripLocation(error.getMessage()),
-                        "See the description of this key in schemas/cem.schema.json.", doc.valueRange(pointer));
+                        "See the description of this key in " + shownName + ".", doc.valueRange(pointer));
         }
     }
 
@@ -136,7 +145,7 @@ public final class SchemaCheck {
         String description = error.getSchemaNode() == null ? "" : patternDescription(error);
         return Diagnostic.error(ConfigCodes.INVALID_VALUE, "Invalid value \"" + given + "\" for " + name(pointer) + where,
                 description.isEmpty() ? "The value does not have the expected form." : description,
-                description.isEmpty() ? "See schemas/cem.schema.json for the expected form." : "Write it as: " + lowerFirst(description),
+                description.isEmpty() ? "See " + shownName + " for the expected form." : "Write it as: " + lowerFirst(description),
                 doc.valueRange(pointer));
     }
 

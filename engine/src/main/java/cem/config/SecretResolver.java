@@ -55,7 +55,7 @@ public final class SecretResolver {
             }
             return Result.of(value);
         }
-        Path file = baseDirectory.resolve(parsed.target());
+        Path file = baseDirectory.resolve(parsed.target()).normalize();
         try {
             if (!Files.isRegularFile(file)) {
                 return Result.failed(new Diagnostic(severity, ConfigCodes.MISSING_SECRET_FILE,

@@ -32,7 +32,15 @@ public final class Validator {
     }
 
     public Result<Configuration> validate(Path directory) {
-        Result<Configuration> loaded = loader.load(directory);
+        return check(loader.load(directory));
+    }
+
+    /** Validates a configuration made of these sources (e.g. a site rendered in memory), as if they were files of {@code directory}. */
+    public Result<Configuration> validate(Path directory, java.util.List<ConfigLoader.Source> sources) {
+        return check(loader.load(directory, sources));
+    }
+
+    private Result<Configuration> check(Result<Configuration> loaded) {
         Configuration config = loaded.value();
         if (config == null) {
             return loaded;

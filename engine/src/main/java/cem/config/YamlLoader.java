@@ -101,6 +101,18 @@ public final class YamlLoader {
                     "Configuration files are UTF-8 YAML. Remove this file from the directory or save it as UTF-8.",
                     start));
         }
+        return parse(text, file, shown);
+    }
+
+    /**
+     * Parses text that is not (or not only) on disk, e.g. a configuration rendered from a template.
+     *
+     * @param source the path relative paths in the text start from (its parent directory)
+     * @param shown the path to show users
+     */
+    public Result<YamlDocument> parse(String text, Path source, Path shown) {
+        Path file = source;
+        SourceRange start = SourceRange.fileStart(shown);
         List<String> lines = List.of(text.split("\r\n|\r|\n", -1));
         Node node;
         try {

@@ -92,6 +92,9 @@ public final class WindowsState {
         this.peers = others;
     }
 
+    /** The fault {@code cem lab fault --gateway-offline} sets: the gateway's status reports never reach the NS. */
+    public static final String GATEWAY_OFFLINE = "gatewayOffline";
+
     /** Whether this host is a gateway that reports to the NS as Online under this external name. */
     boolean reportsOnline(String externalFqdn) {
         JsonNode state = published;
@@ -99,6 +102,9 @@ public final class WindowsState {
         boolean registered = false;
         for (JsonNode line : g.path("log")) {
             registered |= line.asText().contains(REGISTERED);
+        }
+        if (state.path("faults").path(GATEWAY_OFFLINE).asBoolean()) {
+            return false; // an injected fault: the gateway cannot reach its NS (a proxy or firewall between them)
         }
         return g.path("installed").asBoolean() && g.path("externalFqdn").asText().equalsIgnoreCase(externalFqdn)
                 && g.path("statusReporting").asBoolean() && registered

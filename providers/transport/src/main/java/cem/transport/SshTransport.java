@@ -91,7 +91,7 @@ public final class SshTransport implements Transport {
                 }
             }
             if (scheme.equals("publickey")) {
-                Path key = spec.baseDirectory().resolve(expandHome(auth.path("keyFile").asText()));
+                Path key = spec.baseDirectory().resolve(expandHome(auth.path("keyFile").asText())).normalize();
                 String passphrase = spec.secrets().get("auth/passphrase");
                 jsch.addIdentity(key.toString(), passphrase == null ? null : passphrase.getBytes(StandardCharsets.UTF_8));
             }
@@ -262,7 +262,7 @@ public final class SshTransport implements Transport {
     static Path knownHosts(ConnectionSpec spec) {
         String configured = spec.settings().path("ssh").path("knownHosts").asText("");
         return configured.isEmpty() ? Path.of(System.getProperty("user.home"), ".ssh", "known_hosts")
-                : spec.baseDirectory().resolve(expandHome(configured));
+                : spec.baseDirectory().resolve(expandHome(configured)).normalize();
     }
 
     private static String expandHome(String path) {

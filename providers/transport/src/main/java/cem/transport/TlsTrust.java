@@ -57,7 +57,7 @@ final class TlsTrust {
                 managers = new TrustManager[] {new Pinned(expected, anchors)};
                 pinned = true;
             } else if (tls.hasNonNull("caFile")) {
-                Path file = spec.baseDirectory().resolve(tls.get("caFile").asText());
+                Path file = spec.baseDirectory().resolve(tls.get("caFile").asText()).normalize();
                 KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
                 store.load(null, null);
                 int i = 0;

@@ -59,7 +59,7 @@ final class CertificateFiles {
     }
 
     private static String cacheKey(JsonNode attributes, Path base) throws IOException, GeneralSecurityException {
-        Path file = base.resolve(attributes.hasNonNull("pfx") ? attributes.get("pfx").asText() : attributes.path("pem").asText()).toAbsolutePath();
+        Path file = base.resolve(attributes.hasNonNull("pfx") ? attributes.get("pfx").asText() : attributes.path("pem").asText()).toAbsolutePath().normalize();
         String password = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                 .digest(attributes.path("password").asText("").getBytes(StandardCharsets.UTF_8)));
         return file + "|" + Files.size(file) + "|" + Files.getLastModifiedTime(file).toMillis() + "|" + password;
@@ -71,9 +71,9 @@ final class CertificateFiles {
 
     static Pfx pfx(JsonNode attributes, Path base) throws IOException, GeneralSecurityException {
         if (attributes.hasNonNull("pfx")) {
-            return new Pfx(Files.readAllBytes(base.resolve(attributes.get("pfx").asText())), attributes.path("password").asText(""));
+            return new Pfx(Files.readAllBytes(base.resolve(attributes.get("pfx").asText()).normalize()), attributes.path("password").asText(""));
         }
-        String text = Files.readString(base.resolve(attributes.path("pem").asText()), StandardCharsets.US_ASCII);
+        String text = Files.readString(base.resolve(attributes.path("pem").asText()).normalize(), StandardCharsets.US_ASCII);
         List<Certificate> chain = new ArrayList<>();
         PrivateKey key = null;
         Matcher m = PEM.matcher(text);
@@ -106,7 +106,7 @@ final class CertificateFiles {
     private static X509Certificate leaf(JsonNode attributes, Path base) throws IOException, GeneralSecurityException {
         if (attributes.hasNonNull("pfx")) {
             KeyStore ks = KeyStore.getInstance("PKCS12");
-            ks.load(Files.newInputStream(base.resolve(attributes.get("pfx").asText())),
+            ks.load(Files.newInputStream(base.resolve(attributes.get("pfx").asText()).normalize()),
                     attributes.path("password").asText("").toCharArray());
             for (String alias : Collections.list(ks.aliases())) {
                 if (ks.isKeyEntry(alias)) {
@@ -115,7 +115,7 @@ final class CertificateFiles {
             }
             return (X509Certificate) ks.getCertificate(Collections.list(ks.aliases()).get(0));
         }
-        String text = Files.readString(base.resolve(attributes.path("pem").asText()), StandardCharsets.US_ASCII);
+        String text = Files.readString(base.resolve(attributes.path("pem").asText()).normalize(), StandardCharsets.US_ASCII);
         Matcher m = PEM.matcher(text);
         while (m.find()) {
             if (m.group(1).equals("CERTIFICATE")) {

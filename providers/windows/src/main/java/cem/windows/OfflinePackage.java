@@ -21,7 +21,7 @@ final class OfflinePackage {
     private OfflinePackage() {}
 
     static Path output(ResourceInstance r, HostTarget host) {
-        return host.configDirectory().resolve(r.attributes().path("output").asText());
+        return host.configDirectory().resolve(r.attributes().path("output").asText()).normalize();
     }
 
     private static Path record(Path output) {
