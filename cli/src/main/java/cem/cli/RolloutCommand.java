@@ -76,12 +76,16 @@ final class RolloutCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
+    /** Where progress goes: stdout, or stderr with --json. */
+    private java.io.PrintWriter log;
+
     RolloutCommand(Session session) {
         this.session = session;
     }
 
     @Override
     public Integer call() throws Exception {
+        log = json ? session.err() : session.out(); // with --json, stdout holds the report only
         Inventory inventory = Fleet.inventory(session, directory);
         Set<String> chosen = new java.util.HashSet<>(Fleet.select(inventory, sites).stream().map(Inventory.Site::name).toList());
         List<Waves.Wave> waves = Waves.plan(inventory).stream()
@@ -108,18 +112,18 @@ final class RolloutCommand implements Callable<Integer> {
                         "The inventory, its rollout section or --sites now make other waves than those of rollout " + previous.path("id").asText() + ".",
                         "Resume with the same inventory and --sites, or start a new rollout without --resume.", null, null));
             }
-            session.out().println("Resuming rollout " + run.path("id").asText() + " at wave " + waves.get(start).name() + " ("
+            log.println("Resuming rollout " + run.path("id").asText() + " at wave " + waves.get(start).name() + " ("
                     + (start + 1) + " of " + waves.size() + ").");
         } else {
             if (previous != null && previous.path("status").asText().equals("stopped")) {
-                session.out().println("Note: rollout " + previous.path("id").asText() + " stopped at wave "
+                log.println("Note: rollout " + previous.path("id").asText() + " stopped at wave "
                         + previous.path("waves").path(previous.path("stoppedAtWave").asInt()).path("name").asText()
                         + "; this one starts again from the first wave (converged sites have nothing to do). Use --resume to continue it instead.");
             }
             run = newRecord(inventory, waves, budget, gate);
         }
-        session.out().println(describe(waves, budget, gate));
-        session.out().flush();
+        log.println(describe(waves, budget, gate));
+        log.flush();
         if (!confirmed()) {
             session.err().println("Rollout cancelled.");
             return ExitCodes.ERROR;
@@ -138,9 +142,9 @@ final class RolloutCommand implements Callable<Integer> {
         boolean stopped = false;
         for (int k = start; k < waves.size(); k++) {
             Waves.Wave wave = waves.get(k);
-            session.out().println("\nWave " + (k + 1) + " of " + waves.size() + ": " + wave.name() + " (" + wave.sites().size() + " site"
+            log.println("\nWave " + (k + 1) + " of " + waves.size() + ": " + wave.name() + " (" + wave.sites().size() + " site"
                     + (wave.sites().size() == 1 ? "" : "s") + ": " + names(wave) + ")");
-            session.out().flush();
+            log.flush();
             ObjectNode waveRecord = (ObjectNode) run.path("waves").get(k);
             ArrayNode results = waveRecord.putArray("sites");
             waveRecord.put("started", Instant.now().toString());
@@ -151,13 +155,13 @@ final class RolloutCommand implements Callable<Integer> {
                 o.putObject("changes").put("add", r.add).put("change", r.change).put("destroy", r.destroy);
                 ArrayNode findings = o.putArray("findings");
                 r.findings.forEach(f -> f.into(findings.addObject()));
-                session.out().println("  " + pad(r.site, 16) + " " + pad(r.result, 9) + " " + r.detail);
+                log.println("  " + pad(r.site, 16) + " " + pad(r.result, 9) + " " + r.detail);
             }
             boolean exceeded = budget.exceeded(failed, attempted);
             waveRecord.put("status", exceeded ? "failed" : "passed").put("finished", Instant.now().toString());
-            session.out().println("Gate of wave " + wave.name() + ": " + (exceeded ? "FAILED" : "passed") + " (" + failed + " of " + attempted
+            log.println("Gate of wave " + wave.name() + ": " + (exceeded ? "FAILED" : "passed") + " (" + failed + " of " + attempted
                     + " site(s) failed so far; " + budget.describe() + ").");
-            session.out().flush();
+            log.flush();
             if (exceeded) {
                 run.put("status", "stopped").put("stoppedAtWave", k);
                 stopped = true;
@@ -180,7 +184,7 @@ final class RolloutCommand implements Callable<Integer> {
         } else {
             session.out().print(summary(run, waves));
         }
-        session.out().flush();
+        log.flush();
         return stopped ? ExitCodes.ERROR : ExitCodes.OK;
     }
 

@@ -38,6 +38,7 @@ public final class Lab implements AutoCloseable {
     private final Map<String, LinuxHost> firewalls = new LinkedHashMap<>();
     private final Map<String, BigipHost> balancers = new LinkedHashMap<>();
     private final List<AutoCloseable> servers = new ArrayList<>();
+    private Path runFiles;
     /** Latency and faults of every lab host (CEM_LAB_LATENCY_MS sets a per-command latency, for benchmarks). */
     private final Faults faults = new Faults().latencyMillis(latencyFromEnvironment());
     private LabSshServer ssh;
@@ -102,9 +103,12 @@ public final class Lab implements AutoCloseable {
             Certificates.Issued ca = Certificates.rootCa("CN=cem lab CA,O=cem lab");
             // ECDSA P-256: a TLS handshake costs the lab a fraction of an RSA-2048 signature.
             Certificates.Issued tls = ca.issue("CN=127.0.0.1").ip("127.0.0.1").dns("localhost").ecdsa().build();
-            Path caFile = directory.resolve("lab-ca.pem");
+            // This run's trust files: each run has its own CA and host key line, and several cem processes may use one
+            // lab directory at once (a fleet's sites applied in parallel), so they are not shared.
+            Path run = lab.runDirectory();
+            Path caFile = run.resolve("lab-ca.pem");
             Files.writeString(caFile, ca.certificatePem());
-            Path knownHosts = directory.resolve("known_hosts");
+            Path knownHosts = run.resolve("known_hosts");
             // One SSH server and one WinRM server for every host: a login cem-lab+HOST reaches HOST.
             Map<String, HostExecutor> overSsh = new LinkedHashMap<>();
             Map<String, CommandShell.Factory> overWinRm = new LinkedHashMap<>();
@@ -186,8 +190,40 @@ public final class Lab implements AutoCloseable {
         return directory;
     }
 
+    /** {@code runs/PID-RANDOM/} under the lab directory, made now; those of processes that are gone are removed. */
+    private Path runDirectory() throws IOException {
+        Path runs = directory.resolve("runs");
+        Files.createDirectories(runs);
+        try (var list = Files.list(runs)) {
+            for (Path old : list.toList()) {
+                String name = old.getFileName().toString();
+                long pid = name.matches("\\d+-.*") ? Long.parseLong(name.substring(0, name.indexOf('-'))) : -1;
+                if (pid > 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                    continue;
+                }
+                deleteTree(old);
+            }
+        }
+        runFiles = runs.resolve(ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8));
+        Files.createDirectories(runFiles);
+        return runFiles;
+    }
+
+    private static void deleteTree(Path dir) {
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            // another process removed it first
+        }
+    }
+
     @Override
     public void close() {
+        if (runFiles != null) {
+            deleteTree(runFiles);
+        }
         for (AutoCloseable s : servers) {
             try {
                 s.close();

@@ -1,0 +1,166 @@
+package cem.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Fleets (issue 9): render, validate, plan and apply several sites, each with its own state, from one inventory. */
+class FleetTest {
+
+    @TempDir
+    Path tmp;
+
+    /** A copy of examples/gitops without anything a run left behind (.cem directories). */
+    static Path copyGitops(Path tmp) {
+        Path from = CliRun.REPO.resolve("examples/gitops");
+        Path to = tmp.resolve("gitops");
+        try (Stream<Path> walk = Files.walk(from)) {
+            for (Path p : walk.filter(p -> !from.relativize(p).toString().contains(".cem")).toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return to;
+    }
+
+    static CliRun cem(Path cwd, String... args) {
+        return CliRun.run(Map.of(), cwd, args);
+    }
+
+    @Test
+    void theRenderedFilesOfTheGitopsExampleAreWhatTheTemplatesMake() throws IOException {
+        Path fleet = copyGitops(tmp);
+        CliRun check = cem(fleet, "render", "--check");
+        assertEquals(0, check.exitCode(), check.out() + check.err());
+        // Golden files: the committed sites/ of examples/gitops, rendered again from nothing.
+        Path committed = CliRun.REPO.resolve("examples/gitops/sites");
+        deleteTree(fleet.resolve("sites"));
+        CliRun render = cem(tmp, "render", "gitops");
+        assertEquals(0, render.exitCode(), render.err());
+        assertTrue(render.out().contains("Rendered 3 site(s) into gitops/sites: 4 file(s) changed, 0 unchanged."), render.out());
+        for (String f : List.of("ams/site.yaml", "ams/extra.yaml", "ber/site.yaml", "nyc/site.yaml")) {
+            assertEquals(Files.readString(committed.resolve(f)), Files.readString(fleet.resolve("sites").resolve(f)), f);
+        }
+        assertTrue(cem(fleet, "render").out().contains("0 file(s) changed, 4 unchanged."));
+    }
+
+    @Test
+    void aTemplateChangeIsCaughtByRenderCheckAndRemovedFilesAreCleanedUp() throws IOException {
+        Path fleet = copyGitops(tmp);
+        Path template = fleet.resolve("templates/site/site.yaml.ftl");
+        Files.writeString(template, Files.readString(template).replace("startType: automatic", "startType: manual"));
+        CliRun check = cem(fleet, "render", "--check");
+        assertEquals(1, check.exitCode());
+        assertTrue(check.out().contains("out of date: updated  sites/ams/site.yaml"), check.out());
+        assertTrue(check.err().contains("[TPL6040]") && check.err().contains("Run `cem render .` and commit the result."), check.err());
+        Files.delete(fleet.resolve("overrides/ams/extra.yaml"));
+        Files.writeString(fleet.resolve("sites/ams/notes.yaml"), "# someone's own file: cem never removes it\nversion: 1\n");
+        CliRun render = cem(fleet, "render");
+        assertTrue(render.out().contains("removed  sites/ams/extra.yaml"), render.out());
+        assertFalse(Files.exists(fleet.resolve("sites/ams/extra.yaml")));
+        assertTrue(Files.exists(fleet.resolve("sites/ams/notes.yaml")));
+    }
+
+    @Test
+    void templateMistakesPointAtTheTemplateAndTheSiteEntry() throws IOException {
+        Path fleet = copyGitops(tmp);
+        Path inventory = fleet.resolve("sites.yaml");
+        // ber's gateway port is invalid; nyc lacks a variable.
+        Files.writeString(inventory, Files.readString(inventory).replace("      gatewayFqdn: gw-ber.example.com\n", "      gatewayFqdn: gw-ber.example.com\n      gatewayPort: 70000\n")
+                .replace("      firewallAddress: fw.nyc.example.net\n", ""));
+        CliRun validate = cem(fleet, "validate");
+        assertEquals(1, validate.exitCode());
+        assertTrue(validate.err().contains("Error: Undefined variable firewallAddress [TPL6011]\n  at templates/site/site.yaml.ftl:"), validate.err());
+        assertTrue(validate.err().contains("Site nyc (sites.yaml:"), validate.err());
+        assertTrue(validate.err().contains("In site ber (sites.yaml:37:5), rendered as sites/ber/site.yaml:"), validate.err());
+        assertTrue(validate.err().contains("listenerPort: [=gatewayPort]"), "the snippet is the template's line: " + validate.err());
+
+        CliRun plan = cem(fleet, "plan", "--sites", "all");
+        assertEquals(1, plan.exitCode());
+        assertTrue(plan.out().matches("(?s).*ams\\s+canary\\s+9\\s+3\\s+0\\s+0\\s+changes.*"), "the other sites are still planned: " + plan.out());
+        assertTrue(plan.out().matches("(?s).*ber\\s+eu\\s+-\\s+-\\s+-\\s+-\\s+error \\(\\d+\\).*"), plan.out());
+        assertTrue(plan.out().contains("2 sites have errors."), plan.out());
+    }
+
+    @Test
+    void twoSitesCannotShareAHost() throws IOException {
+        Path fleet = copyGitops(tmp);
+        Path template = fleet.resolve("templates/site/site.yaml.ftl");
+        Files.writeString(template, Files.readString(template).replace("[=site.name]-fw", "edge-fw"));
+        CliRun plan = cem(fleet, "plan");
+        assertEquals(1, plan.exitCode());
+        assertTrue(plan.err().contains("Host edge-fw is in sites ams and ber [TPL6021]"), plan.err());
+        assertTrue(plan.err().contains("at templates/site/site.yaml.ftl:"), plan.err());
+    }
+
+    @Test
+    @Timeout(180)
+    void sitesArePlannedTogetherAndASavedPlanOfSitesAppliesExactly() throws IOException {
+        Path fleet = copyGitops(tmp);
+        CliRun plan = cem(tmp, "plan", "gitops", "--sites", "all", "-out", "sites.plan", "--detailed-exitcode");
+        assertEquals(2, plan.exitCode(), plan.err());
+        String out = plan.out();
+        assertTrue(out.matches("(?s)\\s*SITE\\s+WAVE\\s+ADD\\s+CHANGE\\s+DESTROY\\s+DRIFT\\s+STATUS\n.*"), out);
+        assertTrue(out.matches("(?s).*nyc\\s+rest\\s+8\\s+3\\s+0\\s+0\\s+changes.*"), out);
+        assertTrue(out.contains("── site ber ──") && out.contains("Plan (3 sites): 25 to add, 9 to change, 0 to destroy."), out);
+        assertTrue(out.contains("cem apply sites.plan"), out);
+
+        CliRun markdown = cem(fleet, "plan", "--markdown", "--max-chars", "6000");
+        assertTrue(markdown.out().length() <= 6000, "within the limit: " + markdown.out().length());
+        assertTrue(markdown.out().contains("| ams | canary | 9 | 3 | 0 | 0 | changes |"), markdown.out());
+        assertTrue(markdown.out().contains("<details><summary>site <b>ams</b>: 9 to add"), markdown.out());
+
+        JsonNode json = cem(fleet, "plan", "--json", "--sites", "tag:eu").json();
+        assertEquals(2, json.path("sites").size());
+        assertEquals("ber", json.path("sites").get(1).path("site").asText());
+        assertEquals(12, json.path("sites").get(0).path("plan").path("resource_changes").size(), "ams: 9 to add, 3 to change");
+
+        CliRun apply = cem(tmp, "apply", "sites.plan");
+        assertEquals(0, apply.exitCode(), apply.err());
+        assertTrue(apply.out().contains("Apply complete! Sites: 3 applied, 0 failed, 0 unchanged."), apply.out());
+        assertTrue(apply.err().contains("[ams] iis_binding.ns-cem-agent: Creation complete"), "progress names the site: " + apply.err());
+        for (String site : List.of("ams", "ber", "nyc")) {
+            assertTrue(Files.isRegularFile(fleet.resolve("sites").resolve(site).resolve(".cem/state.json")), "each site has its own state");
+        }
+        CliRun again = cem(tmp, "apply", "sites.plan");
+        assertEquals(1, again.exitCode());
+        assertTrue(again.err().contains("Saved plan is stale") && again.err().contains("(site ams)"), again.err());
+
+        CliRun converged = cem(fleet, "plan", "--detailed-exitcode");
+        assertEquals(0, converged.exitCode(), converged.out() + converged.err());
+        // A rendered site is also a plain configuration directory, with the same state and the fleet's lab.
+        assertEquals(0, cem(fleet, "render").exitCode());
+        CliRun one = cem(fleet, "plan", "sites/ber", "--detailed-exitcode");
+        assertEquals(0, one.exitCode(), one.out() + one.err());
+
+        CliRun typo = cem(fleet, "plan", "--sites", "amz");
+        assertEquals(1, typo.exitCode());
+        assertTrue(typo.err().contains("No site matches \"amz\" [TPL6020]") && typo.err().contains("Did you mean \"ams\"?"), typo.err());
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package cem.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code cem rollout} over 20 lab sites: waves, a health gate that fails in wave 2, --resume; and per-site locks across processes. */
+class RolloutTest {
+
+    @TempDir
+    Path tmp;
+
+    /** examples/gitops with {@code n} sites: a canary, 10%, then the rest. */
+    static Path fleet(Path tmp, int n) throws IOException {
+        Path fleet = FleetTest.copyGitops(tmp);
+        FleetTest.deleteTree(fleet.resolve("sites"));
+        FleetTest.deleteTree(fleet.resolve("overrides"));
+        String inventory = Files.readString(fleet.resolve("sites.yaml"));
+        StringBuilder sites = new StringBuilder("sites:\n");
+        for (int i = 0; i < n; i++) {
+            String name = String.format("s%02d", i);
+            sites.append("  - name: ").append(name).append(i == 0 ? "\n    wave: canary\n" : "\n")
+                    .append("    vars: {nsAddress: ns.").append(name).append(".example.net, gatewayAddress: 192.0.2.").append(i + 1)
+                    .append(", gatewayFqdn: gw-").append(name).append(".example.com, gatewayPublicIp: 192.0.2.").append(i + 1)
+                    .append(", firewallAddress: fw.").append(name).append(".example.net}\n");
+        }
+        sites.append("\nrollout:\n  waves:\n    - name: canary\n    - name: ten-percent\n      percent: 10\n    - name: rest\n  maxFailures: 0\n");
+        Files.writeString(fleet.resolve("sites.yaml"), inventory.substring(0, inventory.indexOf("sites:\n")) + sites);
+        return fleet;
+    }
+
+    @Test
+    @Timeout(600)
+    void aFailedGateInWaveTwoStopsTheRolloutAndResumeFinishesIt() throws IOException {
+        Path fleet = fleet(tmp, 20);
+        // s02 is in wave 2 (10% of 20 = s01, s02). Its gateway exists and cannot reach its NS: apply cannot fix that.
+        assertEquals(0, FleetTest.cem(fleet, "apply", "--sites", "s02", "--auto-approve").exitCode());
+        CliRun fault = FleetTest.cem(fleet, "lab", "fault", "--host", "s02-ig", "--gateway-offline");
+        assertEquals(0, fault.exitCode(), fault.err());
+
+        CliRun stopped = FleetTest.cem(fleet, "rollout", "--auto-approve", "--report", "report.json");
+        assertEquals(1, stopped.exitCode(), stopped.out() + stopped.err());
+        assertTrue(stopped.out().contains("Rollout of 20 sites in 3 waves:\n  1. canary: s00\n  2. ten-percent: s01, s02\n  3. rest: s03,"), stopped.out());
+        assertTrue(stopped.out().contains("s02              unhealthy gate: ig.online internet_gateway.gateway: the NS does not report it Online"),
+                stopped.out());
+        assertTrue(stopped.out().contains("Gate of wave ten-percent: FAILED (1 of 3 site(s) failed so far; no site may fail)."), stopped.out());
+        assertTrue(stopped.out().contains("Rollout stopped! Sites: 2 applied, 0 unchanged, 1 failed, 17 not started."), stopped.out());
+        JsonNode report = new ObjectMapper().readTree(Files.readString(fleet.resolve("report.json")));
+        assertEquals("stopped", report.path("status").asText());
+        assertEquals(List.of("passed", "failed", "not started"), statuses(report));
+        // Nothing of wave 3 ran: no state, no lab host touched.
+        for (int i = 3; i < 20; i++) {
+            String name = String.format("s%02d", i);
+            assertFalse(Files.exists(fleet.resolve("sites").resolve(name).resolve(".cem/state.json")), name + " has no state");
+            assertFalse(Files.exists(fleet.resolve(".cem/lab").resolve(name + "-ns.json")), name + "'s NS was never contacted");
+        }
+
+        CliRun nothing = FleetTest.cem(fleet, "rollout", "--auto-approve", "--resume", "--sites", "s00");
+        assertEquals(1, nothing.exitCode());
+        assertTrue(nothing.err().contains("The waves changed since the rollout stopped"), nothing.err());
+
+        assertEquals(0, FleetTest.cem(fleet, "lab", "fault", "--host", "s02-ig", "--clear").exitCode());
+        CliRun resumed = FleetTest.cem(fleet, "rollout", "--auto-approve", "--resume", "--json");
+        assertEquals(0, resumed.exitCode(), resumed.out() + resumed.err());
+        JsonNode done = resumed.json();
+        assertEquals("complete", done.path("status").asText());
+        assertEquals(List.of("passed", "passed", "passed"), statuses(done));
+        assertEquals(17, done.path("waves").get(2).path("sites").size());
+        done.path("waves").get(2).path("sites").forEach(s -> assertEquals("applied", s.path("result").asText(), s.toString()));
+
+        CliRun converged = FleetTest.cem(fleet, "plan", "--detailed-exitcode");
+        assertEquals(0, converged.exitCode(), converged.out() + converged.err());
+        assertTrue(converged.out().contains("Plan (20 sites): 0 to add, 0 to change, 0 to destroy."), converged.out());
+
+        CliRun again = FleetTest.cem(fleet, "rollout", "--auto-approve", "--resume");
+        assertEquals(1, again.exitCode());
+        assertTrue(again.err().contains("No stopped rollout to resume"), again.err());
+    }
+
+    @Test
+    @Timeout(300)
+    void sitesLockIndependentlyAcrossProcesses() throws Exception {
+        Path fleet = fleet(tmp, 3);
+        // Two processes apply two sites at once, each under its own lock, through one lab directory.
+        Process a = start(fleet, "apply", "--sites", "s00", "--auto-approve");
+        Process b = start(fleet, "apply", "--sites", "s01", "--auto-approve");
+        assertEquals(0, a.waitFor(), output(a));
+        assertEquals(0, b.waitFor(), output(b));
+        assertTrue(output(a).contains("Apply complete! Sites: 1 applied"), output(a));
+
+        // While a slow process holds s02's lock, s00 and s01 can still be planned; s02 says who holds it.
+        Process slow = start(fleet, "apply", "--sites", "s02", "--auto-approve");
+        Path lock = fleet.resolve("sites/s02/.cem/state.lock");
+        for (int i = 0; i < 300 && !Files.exists(lock); i++) {
+            Thread.sleep(50);
+        }
+        assertTrue(Files.exists(lock), "the slow apply holds s02's lock: " + (slow.isAlive() ? "still running" : output(slow)));
+        CliRun plan = CliRun.run(java.util.Map.of("CI_JOB_URL", "https://ci.example.com/jobs/42"), fleet, "plan", "--lock-timeout", "0s");
+        assertEquals(1, plan.exitCode());
+        assertTrue(plan.out().matches("(?s).*s00\\s+canary\\s+0\\s+0\\s+0\\s+0\\s+no changes.*"), plan.out());
+        assertTrue(plan.out().matches("(?s).*s02\\s+rest\\s+-\\s+-\\s+-\\s+-\\s+error \\(1\\).*"), plan.out());
+        assertTrue(plan.err().contains("State is locked"), plan.err());
+        assertEquals(0, slow.waitFor(), output(slow));
+    }
+
+    private Process start(Path fleet, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "cem.cli.Main"));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(fleet.toFile());
+        pb.environment().put("CEM_LAB_LATENCY_MS", "150");
+        pb.redirectErrorStream(true);
+        Path log = tmp.resolve("out-" + args[2] + ".log");
+        pb.redirectOutput(log.toFile());
+        Process p = pb.start();
+        logs.put(p, log);
+        return p;
+    }
+
+    private final java.util.Map<Process, Path> logs = new java.util.HashMap<>();
+
+    private String output(Process p) throws IOException {
+        Path log = logs.get(p);
+        return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+    }
+
+    private static List<String> statuses(JsonNode report) {
+        List<String> out = new ArrayList<>();
+        report.path("waves").forEach(w -> out.add(w.path("status").asText()));
+        return out;
+    }
+}
