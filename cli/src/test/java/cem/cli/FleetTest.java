@@ -156,6 +156,25 @@ class FleetTest {
         assertTrue(typo.err().contains("No site matches \"amz\" [TPL6020]") && typo.err().contains("Did you mean \"ams\"?"), typo.err());
     }
 
+    @Test
+    void aLockHeldByACiJobNamesTheJobAndCiWaitsForLocksByDefault() throws Exception {
+        Path fleet = copyGitops(tmp);
+        var store = new cem.state.LocalStateStore(fleet.resolve("sites/ams/.cem"), "https://ci.example.com/group/fleet/-/jobs/42");
+        try (var held = store.lock("apply", java.time.Duration.ZERO)) {
+            CliRun plan = CliRun.run(Map.of("CI", "true"), fleet, "plan", "--sites", "ams", "--lock-timeout", "1s");
+            assertEquals(1, plan.exitCode());
+            assertTrue(plan.err().contains("State is locked") && plan.err().contains("https://ci.example.com/group/fleet/-/jobs/42"), plan.err());
+        }
+        PlanOptionsMixin options = new PlanOptionsMixin();
+        Session ci = new Session(new java.io.PrintWriter(java.io.Writer.nullWriter()), new java.io.PrintWriter(java.io.Writer.nullWriter()),
+                Map.of("CI", "true"), tmp, false, java.io.InputStream.nullInputStream());
+        Session desk = new Session(ci.out(), ci.err(), Map.of(), tmp, true, java.io.InputStream.nullInputStream());
+        assertEquals(java.time.Duration.ofMinutes(5), options.lockTimeout(ci), "a CI job queues behind another job's lock");
+        assertEquals(java.time.Duration.ZERO, options.lockTimeout(desk), "a person is told at once");
+        options.lockTimeout = "30s";
+        assertEquals(java.time.Duration.ofSeconds(30), options.lockTimeout(ci));
+    }
+
     static void deleteTree(Path dir) throws IOException {
         try (Stream<Path> walk = Files.walk(dir)) {
             for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
