@@ -26,28 +26,7 @@ jar="$root/cli/target/cem.jar"
 jvm=$(sed -n 's/^exec "$java" \(.*\) -Xshare:auto -jar .*/\1/p' "$root/cem")
 testkit=$(ls "$root"/testkit/target/cem-testkit-*.jar | grep -v sources | head -n 1)
 
-run() { # scenario, dir, args...
-  local scenario=$1 dir=$2; shift 2
-  local stats="$dir/.stats-$scenario.json" timing="$dir/.time-$scenario"
-  local start end code=0
-  start=$(date +%s.%N)
-  CEM_LAB_LATENCY_MS=$latency CEM_LAB_STATS="$stats" /usr/bin/time -f "%M %U %S" -o "$timing" \
-    java $jvm -jar "$jar" "$@" --no-color "$dir" >"$dir/.out-$scenario" 2>&1 || code=$?
-  end=$(date +%s.%N)
-  /usr/bin/python3 - "$scenario" "$stats" "$timing" "$start" "$end" "$code" "$dir/.out-$scenario" <<'EOF'
-import json, sys
-scenario, stats, timing, start, end, code, out = sys.argv[1:]
-s = json.load(open(stats))
-rss, user, sys_ = open(timing).read().split()[-3:]
-per_host = list(s["commandsByHost"].values())
-summary = [l for l in open(out).read().splitlines() if l.startswith(("Plan:", "No changes", "Apply complete", "Apply incomplete"))]
-print(json.dumps({"scenario": scenario, "exit": int(code), "wall_s": round(float(end) - float(start), 2),
-    "hosts": len(per_host), "commands_total": sum(per_host),
-    "commands_per_host_max": max(per_host) if per_host else 0, "commands_per_host_min": min(per_host) if per_host else 0,
-    "peak_rss_mb": int(rss) // 1024, "cpu_s": round(float(user) + float(sys_), 2), "lab_cpu_s": round(s["labCpuMillis"] / 1000, 2),
-    "result": summary[-1] if summary else "(see output)"}))
-EOF
-}
+. "$root/bench/lib.sh"
 
 drift() { # dir, fraction of gateway hosts whose services are stopped by hand
   /usr/bin/python3 - "$1" <<'EOF'

@@ -61,6 +61,10 @@ final class DoctorCommand implements Callable<Integer> {
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "5", description = "Time limit of each network check (default 5).")
     int timeoutSeconds;
 
+    @Option(names = "--sites", paramLabel = "SELECTOR", split = ",",
+            description = "In a fleet (a directory with sites.yaml): check these sites, each on its own: all, names, globs, tag:NAME, wave:NAME.")
+    List<String> sites = new ArrayList<>();
+
     @Mixin
     CommonOptions common;
 
@@ -70,6 +74,9 @@ final class DoctorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (!sites.isEmpty() || cem.sites.Inventory.isFleet(session.resolve(directory))) {
+            return doctorSites();
+        }
         try (Workspace ws = Workspace.open(session, directory, common.debug)) {
             List<String> unknown = HostFacts.unknown(ws, agents);
             if (!unknown.isEmpty()) {
@@ -90,6 +97,63 @@ final class DoctorCommand implements Callable<Integer> {
             }
             session.out().flush();
             return exitCode(findings, detailedExitcode);
+        }
+    }
+
+    /** The sites of a fleet, checked at once (one read per host), reported site by site. */
+    private int doctorSites() {
+        if (!agents.isEmpty()) {
+            throw new cem.diag.DiagnosticsException(new cem.diag.Diagnostic(cem.diag.Severity.ERROR, "ENV9051", "--agent needs one site",
+                    "An agent host belongs to one site's configuration.", "Run `cem doctor FLEET/sites/NAME --agent HOST` on the rendered site.",
+                    null, null));
+        }
+        try (Fleet fleet = Fleet.open(session, directory, sites, common.debug, false)) {
+            java.util.Map<String, List<Finding>> bySite = new java.util.concurrent.ConcurrentHashMap<>();
+            List<SitesRun.Site> runs = fleet.members.stream().map(SitesRun.Site::new).toList();
+            SitesRun.each(fleet, runs, 64, site -> {
+                if (!site.member.ok()) {
+                    return;
+                }
+                try {
+                    Planner.Planned read = PlanRun.plan(site.member.ws, site.member.ws.readState(), PlanOptions.defaults());
+                    site.addDiagnostics(read.plan().diagnostics());
+                    List<Finding> found = findings(site.member.ws, read, Duration.ofSeconds(timeoutSeconds), resolver);
+                    found.sort(Comparator.comparing(Finding::symptom).thenComparing(Finding::status).thenComparing(Finding::subject));
+                    bySite.put(site.name(), found);
+                } catch (cem.diag.DiagnosticsException e) {
+                    site.addDiagnostics(e.diagnostics());
+                } catch (Exception e) {
+                    site.addDiagnostics(cem.diag.Diagnostics.of(new cem.diag.Diagnostic(cem.diag.Severity.ERROR, "ENV9052",
+                            "The checks of site " + site.name() + " failed", String.valueOf(e.getMessage()), "Run with --debug for details.", null, null)));
+                }
+            });
+            SitesRun.printDiagnostics(session, runs, common.color(session));
+            List<Finding> all = new ArrayList<>();
+            ObjectNode root = JsonNodeFactory.instance.objectNode();
+            ArrayNode array = root.putArray("sites");
+            for (SitesRun.Site s : runs) {
+                List<Finding> found = bySite.get(s.name());
+                if (found == null) {
+                    // A site that could not be checked counts as a failure of the whole run.
+                    found = List.of(Finding.fail(Symptom.IG_NOT_ONLINE, "site.checked", s.name(), "not checked: see the errors above",
+                            "the site's configuration or hosts could not be read", "Fix the errors above, then run the doctor again."));
+                }
+                all.addAll(found);
+                if (json) {
+                    ObjectNode o = json(found).put("site", s.name());
+                    array.add(o);
+                } else {
+                    session.out().println("── site " + s.name() + " " + "─".repeat(Math.max(3, 60 - s.name().length())));
+                    session.out().print(text(found, common.color(session)));
+                    session.out().println();
+                }
+            }
+            if (json) {
+                root.set("summary", json(all).get("summary"));
+                session.out().println(root.toPrettyString());
+            }
+            session.out().flush();
+            return exitCode(all, detailedExitcode);
         }
     }
 

@@ -247,16 +247,17 @@ final class RolloutCommand implements Callable<Integer> {
                 if (isFailure(r.result)) {
                     return;
                 }
-                gate(s.member.ws, gate, r);
+                // A site that changed is read again; one that had nothing to do was read moments ago by its plan.
+                gate(s.member.ws, s.outcome == null ? s.planned : null, gate, r);
             });
             return new ArrayList<>(results.values());
         }
     }
 
     /** The health gate of one site: the doctor's checks of the gate's kinds; any failure makes the site unhealthy. */
-    private void gate(Workspace ws, List<String> gate, Result r) {
+    private void gate(Workspace ws, Planner.Planned fresh, List<String> gate, Result r) {
         try {
-            Planner.Planned read = PlanRun.plan(ws, ws.readState(), PlanOptions.defaults());
+            Planner.Planned read = fresh != null ? fresh : PlanRun.plan(ws, ws.readState(), PlanOptions.defaults());
             List<Finding> failures = new ArrayList<>();
             int checked = 0;
             for (Finding f : DoctorCommand.findings(ws, read, Duration.ofSeconds(timeoutSeconds), null)) {

@@ -194,10 +194,19 @@ final class Workspace implements AutoCloseable {
             return;
         }
         var node = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        node.put("pid", ProcessHandle.current().pid());
         node.put("labCpuMillis", cem.lab.Lab.cpuMillis());
         var hosts = node.putObject("commandsByHost");
         lab.commandsByHost().forEach(hosts::put);
         try {
+            // A rollout starts a lab per wave: the counts of this process's earlier labs are added in.
+            Path file = session.resolve(stats);
+            if (Files.isRegularFile(file)) {
+                var before = new com.fasterxml.jackson.databind.ObjectMapper().readTree(Files.readString(file));
+                if (before.path("pid").asLong() == ProcessHandle.current().pid()) {
+                    before.path("commandsByHost").fields().forEachRemaining(e -> hosts.put(e.getKey(), hosts.path(e.getKey()).asInt() + e.getValue().asInt()));
+                }
+            }
             Files.writeString(session.resolve(stats), node.toPrettyString() + "\n");
         } catch (IOException e) {
             session.err().println("cem: cannot write lab statistics to " + stats + ": " + e.getMessage());

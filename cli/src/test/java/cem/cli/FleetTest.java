@@ -63,6 +63,12 @@ class FleetTest {
     }
 
     @Test
+    void theShippedSiteTemplateIsTheOneTheExampleUses() throws IOException {
+        assertEquals(Files.readString(CliRun.REPO.resolve("templates/site/site.yaml.ftl")),
+                Files.readString(CliRun.REPO.resolve("examples/gitops/templates/site/site.yaml.ftl")));
+    }
+
+    @Test
     void aTemplateChangeIsCaughtByRenderCheckAndRemovedFilesAreCleanedUp() throws IOException {
         Path fleet = copyGitops(tmp);
         Path template = fleet.resolve("templates/site/site.yaml.ftl");
@@ -150,6 +156,19 @@ class FleetTest {
         assertEquals(0, cem(fleet, "render").exitCode());
         CliRun one = cem(fleet, "plan", "sites/ber", "--detailed-exitcode");
         assertEquals(0, one.exitCode(), one.out() + one.err());
+
+        // The doctor checks every site on its own; a gateway cut off from its NS is reported under its site.
+        CliRun healthy = cem(fleet, "doctor");
+        assertEquals(0, healthy.exitCode(), healthy.out() + healthy.err());
+        assertTrue(healthy.out().contains("── site ams ") && healthy.out().contains("── site nyc "), healthy.out());
+        assertEquals(0, cem(fleet, "lab", "fault", "--host", "ber-ig", "--gateway-offline").exitCode());
+        JsonNode doctor = cem(fleet, "doctor", "--json", "--sites", "ams,ber").json();
+        assertEquals(2, doctor.path("sites").size());
+        assertEquals(1, doctor.path("summary").path("fail").asInt(), doctor.toString());
+        JsonNode ber = doctor.path("sites").get(1);
+        assertEquals("ber", ber.path("site").asText());
+        assertTrue(ber.path("findings").toString().contains("\"check\":\"ig.online\",\"subject\":\"internet_gateway.gateway\",\"status\":\"fail\""),
+                ber.toString());
 
         CliRun typo = cem(fleet, "plan", "--sites", "amz");
         assertEquals(1, typo.exitCode());

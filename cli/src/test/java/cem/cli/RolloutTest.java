@@ -22,23 +22,9 @@ class RolloutTest {
     @TempDir
     Path tmp;
 
-    /** examples/gitops with {@code n} sites: a canary, 10%, then the rest. */
-    static Path fleet(Path tmp, int n) throws IOException {
-        Path fleet = FleetTest.copyGitops(tmp);
-        FleetTest.deleteTree(fleet.resolve("sites"));
-        FleetTest.deleteTree(fleet.resolve("overrides"));
-        String inventory = Files.readString(fleet.resolve("sites.yaml"));
-        StringBuilder sites = new StringBuilder("sites:\n");
-        for (int i = 0; i < n; i++) {
-            String name = String.format("s%02d", i);
-            sites.append("  - name: ").append(name).append(i == 0 ? "\n    wave: canary\n" : "\n")
-                    .append("    vars: {nsAddress: ns.").append(name).append(".example.net, gatewayAddress: 192.0.2.").append(i + 1)
-                    .append(", gatewayFqdn: gw-").append(name).append(".example.com, gatewayPublicIp: 192.0.2.").append(i + 1)
-                    .append(", firewallAddress: fw.").append(name).append(".example.net}\n");
-        }
-        sites.append("\nrollout:\n  waves:\n    - name: canary\n    - name: ten-percent\n      percent: 10\n    - name: rest\n  maxFailures: 0\n");
-        Files.writeString(fleet.resolve("sites.yaml"), inventory.substring(0, inventory.indexOf("sites:\n")) + sites);
-        return fleet;
+    /** A fleet of {@code n} lab sites: a canary, 10%, then the rest. */
+    static Path fleet(Path tmp, int n) {
+        return cem.testkit.Fleets.write(tmp.resolve("fleet"), n, CliRun.REPO);
     }
 
     @Test
