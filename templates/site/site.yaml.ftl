@@ -56,12 +56,18 @@ resources:
     host: [=site.name]-ns
     pfx: [=nsPfx]
     password: [=pfxPassword]
+<#if trustedCaFile??>
+    trustedCaFile: [=trustedCaFile]
+</#if>
 
   - type: certificate
     name: gateway-cert
     host: [=site.name]-ig
     pfx: [=gatewayPfx]
     password: [=pfxPassword]
+<#if trustedCaFile??>
+    trustedCaFile: [=trustedCaFile]
+</#if>
 
   - type: iis_binding
     name: ns-default-https

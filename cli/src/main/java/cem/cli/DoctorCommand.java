@@ -188,8 +188,22 @@ final class DoctorCommand implements Callable<Integer> {
                 continue;
             }
             if (isLab(ws, g)) {
-                work.add(() -> List.of(Finding.skip(Symptom.IG_NOT_ONLINE, "network", g.address(),
-                        "a lab host: " + fqdn + ":" + port + " is checked through the lab's state only")));
+                // The lab answers for its gateway on loopback: DNS is the lab's own, TCP and TLS are real.
+                work.add(() -> {
+                    List<Finding> out = new ArrayList<>();
+                    out.add(Finding.ok(Symptom.IG_NOT_ONLINE, "dns", g.address(), fqdn + " → 127.0.0.1 (a lab gateway: the lab's own names)"));
+                    java.util.Optional<java.net.InetSocketAddress> at = ws.lab() == null ? java.util.Optional.empty() : ws.lab().gatewayEndpoint(g.host());
+                    if (at.isEmpty()) {
+                        out.add(Finding.fail(Symptom.AGENT_NOT_SWITCHING, "tcp", g.address(), "nothing listens on " + fqdn + ":" + port
+                                + " (the lab's gateway " + g.host() + ")", "the gateway service is stopped, or no certificate of its store covers "
+                                + fqdn, "Start the Symantec Internet Gateway Service (cem apply), and import a certificate for " + fqdn + "."));
+                        return out;
+                    }
+                    out.add(net.tcp(Symptom.AGENT_NOT_SWITCHING, g.address(), "127.0.0.1", at.get().getPort()));
+                    out.addAll(net.tls(Symptom.AGENT_NOT_SWITCHING, g.address(), fqdn, "127.0.0.1", at.get().getPort(),
+                            thumbprint(cert, live), minDays(cert), trusted(ws, cert)));
+                    return out;
+                });
                 continue;
             }
             work.add(() -> {
@@ -215,13 +229,19 @@ final class DoctorCommand implements Callable<Integer> {
             if (host == null) {
                 continue;
             }
-            if (host.lab()) {
-                work.add(() -> List.of(Finding.skip(Symptom.IIS_403, "network", b.address(), "a lab host: checked through the lab's state only")));
-                continue;
-            }
             String name = b.string("hostHeader").filter(h -> !h.isEmpty()).orElse(host.clientName() == null ? host.address() : host.clientName());
             int port = b.integer("port").orElse(443);
             ResourceConfig cert = b.string("certificate").flatMap(n -> ws.config.resource("certificate", n)).orElse(null);
+            if (host.lab()) {
+                java.util.Optional<java.net.InetSocketAddress> at = ws.lab() == null ? java.util.Optional.empty() : ws.lab().bindingEndpoint(b.host(), port);
+                work.add(() -> at.isEmpty()
+                        ? List.of(Finding.fail(Symptom.IIS_403, "tls.handshake", b.address(), "nothing answers HTTPS on " + name + ":" + port
+                                + " (the lab's host " + b.host() + ")", "IIS is stopped, or no certificate is bound to the port in HTTP.SYS",
+                                "Start W3SVC and bind the certificate (cem apply)."))
+                        : net.tls(Symptom.IIS_403, b.address(), name, "127.0.0.1", at.get().getPort(), thumbprint(cert, live), minDays(cert),
+                                trusted(ws, cert)));
+                continue;
+            }
             work.add(() -> net.tls(Symptom.IIS_403, b.address(), name, host.address(), port, thumbprint(cert, live), minDays(cert),
                     trusted(ws, cert)));
         }

@@ -42,6 +42,8 @@ final class Workspace implements AutoCloseable {
     final cem.state.StateEncryption encryption;
     private final cem.lab.Lab lab;
     private final java.util.function.UnaryOperator<Diagnostics> remap;
+    /** The lab this workspace's lab hosts are routed to (its own or a fleet's), or null. */
+    private cem.lab.Lab labInUse;
 
     private Workspace(Session session, Configuration config, Diagnostics warnings, StateStore store, ProviderRegistry registry,
             SecretResolver secrets, String digest, cem.lab.Lab lab, cem.state.StateEncryption encryption,
@@ -106,7 +108,9 @@ final class Workspace implements AutoCloseable {
         try {
             cem.state.StateEncryption encryption = StateBackends.encryption(config, secrets); // its keys are read once
             StateStore store = StateBackends.open(session, config, secrets, digest, encryption);
-            return new Workspace(session, config, warnings, store, registry, secrets, digest, ownsLab ? lab : null, encryption, remap);
+            Workspace ws = new Workspace(session, config, warnings, store, registry, secrets, digest, ownsLab ? lab : null, encryption, remap);
+            ws.labInUse = lab;
+            return ws;
         } catch (RuntimeException e) {
             registry.close();
             if (lab != null && ownsLab) {
@@ -114,6 +118,11 @@ final class Workspace implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /** The running lab of the lab hosts, or null when no host is in the lab. */
+    cem.lab.Lab lab() {
+        return labInUse;
     }
 
     /** Diagnostics as the user should see them: those of rendered files moved to their template lines. */

@@ -39,9 +39,8 @@ class DoctorTest {
         Map<String, String> out = new TreeMap<>();
         try (Stream<Path> all = Files.walk(dir)) {
             // The lab's per-run plumbing (ports, its CA, host keys) is made afresh each run; the estate is everything else.
-            for (Path p : all.filter(Files::isRegularFile).filter(p -> !p.toString().contains("-ssh") && !p.endsWith("known_hosts")
-                    && !p.endsWith("lab-ca.pem")).toList()) {
-                out.put(dir.relativize(p).toString(), Files.readString(p));
+            for (Path p : all.filter(Files::isRegularFile).filter(p -> !p.toString().contains("-ssh") && !p.toString().contains("/runs/")).toList()) {
+                out.put(dir.relativize(p).toString(), java.util.Base64.getEncoder().encodeToString(Files.readAllBytes(p)));
             }
         }
         return out;
@@ -64,6 +63,19 @@ class DoctorTest {
         assertEquals("Agents do not switch to CEM: ok", status(ok, "agent.mode", "laptop1"));
         assertEquals("Internet Gateway not Online: ok", status(ok, "clock.skew", "internet_gateway.ig1"));
         assertEquals("IIS answers 403 (certificate binding): ok", status(ok, "iis.log403", "ns1"));
+        // Real handshakes: the lab serves its gateway and HTTPS bindings on loopback with the certificates they hold.
+        assertEquals("Agents do not switch to CEM: ok", status(ok, "tcp", "internet_gateway.ig1"));
+        assertEquals("Agents do not switch to CEM: ok", status(ok, "tls.certificate", "internet_gateway.ig1"));
+        assertEquals("Agents do not switch to CEM: ok", status(ok, "tls.chain", "internet_gateway.ig1"));
+        assertEquals("IIS answers 403 (certificate binding): ok", status(ok, "tls.name", "iis_binding.ns-default-https"));
+        assertEquals("IIS answers 403 (certificate binding): ok", status(ok, "tls.certificate", "iis_binding.ns-cem-agent"));
+        int skipped = 0;
+        for (JsonNode f : ok.path("findings")) {
+            skipped += f.path("status").asText().equals("skip") ? 1 : 0;
+            assertTrue(!f.path("status").asText().equals("skip") || f.path("check").asText().equals("tls.revocation"),
+                    "only revocation is skipped (the example certificates name no CRL): " + f);
+        }
+        assertEquals(3, skipped);
 
         assertEquals(0, CliRun.run(env, tmp, "lab", "drift", "quickstart").exitCode());
         Map<String, String> before = files(site.resolve(".cem"));
@@ -80,6 +92,8 @@ class DoctorTest {
         assertEquals("IIS answers 403 (certificate binding): warn", status(r, "iis.log403", "ns1"));
         assertEquals("Agents do not switch to CEM: fail", status(r, "agent.mode", "laptop1"), "the 8.7 stuck state");
         assertEquals("Agents do not switch to CEM: fail", status(r, "agent.switched", "laptop1"));
+        assertEquals("Agents do not switch to CEM: fail", status(r, "tcp", "internet_gateway.ig1"), "its service is stopped: nothing listens");
+        assertEquals("IIS answers 403 (certificate binding): fail", status(r, "tls.handshake", "iis_binding.ns-default-https"));
         assertEquals(before, files(site.resolve(".cem")), "the doctor changed nothing: state, lab hosts, locks");
 
         CliRun text = CliRun.run(env, tmp, "doctor", "--no-color", "quickstart");
@@ -107,6 +121,9 @@ class DoctorTest {
             policy.put("allowCloudCommunication", false);
             policy.putArray("targets");
             s.path("certificates").forEach(c -> ((ObjectNode) c).put("notAfter", Instant.now().plus(Duration.ofDays(10)).toString()));
+            // Someone binds the gateway's certificate to the NS's port 443 by hand (its key is in the lab's key store).
+            String gateway = new WindowsState(lab.resolve("ig1.json"), List.of(), Map.of()).snapshot().path("certificates").fieldNames().next();
+            ((ObjectNode) s.path("sslBindings").path("0.0.0.0:443")).put("thumbprint", gateway);
         });
         CliRun run = CliRun.run(env, tmp, "doctor", "--json", "quickstart");
         assertEquals(1, run.exitCode(), run.out() + run.err());
@@ -116,6 +133,10 @@ class DoctorTest {
         assertEquals("Agents do not switch to CEM: fail", status(r, "policy.cloud", "cem_policy.default"));
         assertEquals("Agents do not switch to CEM: fail", status(r, "policy.targets", "cem_policy.default"));
         assertEquals("Certificate expired or revoked: warn", status(r, "certificate.expiry", "certificate.ns-cert"));
+        assertEquals("IIS answers 403 (certificate binding): fail", status(r, "tls.certificate", "iis_binding.ns-default-https"));
+        assertEquals("IIS answers 403 (certificate binding): fail", status(r, "tls.name", "iis_binding.ns-default-https"),
+                "gateway.example.com does not cover smp.example.net");
+        assertEquals("IIS answers 403 (certificate binding): ok", status(r, "tls.certificate", "iis_binding.ns-cem-agent"));
     }
 
     @Test

@@ -96,7 +96,7 @@ class FleetTest {
         assertEquals(1, validate.exitCode());
         assertTrue(validate.err().contains("Error: Undefined variable firewallAddress [TPL6011]\n  at templates/site/site.yaml.ftl:"), validate.err());
         assertTrue(validate.err().contains("Site nyc (sites.yaml:"), validate.err());
-        assertTrue(validate.err().contains("In site ber (sites.yaml:37:5), rendered as sites/ber/site.yaml:"), validate.err());
+        assertTrue(validate.err().contains("In site ber (sites.yaml:38:5), rendered as sites/ber/site.yaml:"), validate.err());
         assertTrue(validate.err().contains("listenerPort: [=gatewayPort]"), "the snippet is the template's line: " + validate.err());
 
         CliRun plan = cem(fleet, "plan", "--sites", "all");

@@ -36,7 +36,7 @@ public final class Drift {
                 }
                 String host = file.getFileName().toString().replace(".json", "");
                 WindowsState state = new WindowsState(file, List.of(), Map.of());
-                state.change(s -> drift(host, s, done));
+                state.change(s -> drift(file, host, s, done));
             }
         }
         return done;
@@ -81,7 +81,7 @@ public final class Drift {
         }
     }
 
-    private static void drift(String host, ObjectNode s, List<String> done) {
+    private static void drift(Path file, String host, ObjectNode s, List<String> done) {
         Iterator<Map.Entry<String, JsonNode>> ssl = s.path("sslBindings").fields();
         if (ssl.hasNext()) {
             Map.Entry<String, JsonNode> binding = ssl.next();
@@ -98,6 +98,7 @@ public final class Drift {
                     .put("friendlyName", "").put("notAfter", other.certificate().getNotAfter().toInstant().toString())
                     .putArray("ekus").add(WindowsState.SERVER_AUTH);
             ((ObjectNode) binding.getValue()).put("thumbprint", thumb);
+            LabKeys.keep(file.getParent(), thumb, other.keys().getPrivate(), new java.security.cert.Certificate[] {other.certificate()});
             done.add(host + ": the HTTP.SYS binding " + binding.getKey() + " now presents another certificate (" + thumb + ")");
         }
         Iterator<Map.Entry<String, JsonNode>> rules = s.path("firewall").fields();

@@ -39,6 +39,7 @@ public final class Lab implements AutoCloseable {
     private final Map<String, BigipHost> balancers = new LinkedHashMap<>();
     private final List<AutoCloseable> servers = new ArrayList<>();
     private Path runFiles;
+    private LabKeys keys;
     /** Latency and faults of every lab host (CEM_LAB_LATENCY_MS sets a per-command latency, for benchmarks). */
     private final Faults faults = new Faults().latencyMillis(latencyFromEnvironment());
     private LabSshServer ssh;
@@ -163,6 +164,70 @@ public final class Lab implements AutoCloseable {
         }
     }
 
+    /**
+     * Where a lab gateway's listener answers on loopback: while the gateway is installed and its
+     * service runs, presenting the certificate of the host's store that covers its external name
+     * (as one picks it in the Gateway Manager). Empty when nothing would listen.
+     */
+    public java.util.Optional<java.net.InetSocketAddress> gatewayEndpoint(String host) {
+        WindowsHost h = hosts.get(host);
+        if (h == null) {
+            return java.util.Optional.empty();
+        }
+        com.fasterxml.jackson.databind.JsonNode s = h.state().snapshot();
+        com.fasterxml.jackson.databind.JsonNode g = s.path("gateway");
+        if (!g.path("installed").asBoolean() || !running(s, WindowsState.IG_SERVICE)) {
+            return java.util.Optional.empty();
+        }
+        String fqdn = g.path("externalFqdn").asText();
+        for (com.fasterxml.jackson.databind.JsonNode c : s.path("certificates")) {
+            for (com.fasterxml.jackson.databind.JsonNode name : c.path("dnsNames")) {
+                if (covers(name.asText(), fqdn) && c.path("hasPrivateKey").asBoolean()) {
+                    java.util.Optional<java.net.InetSocketAddress> at = keys().serve(c.path("thumbprint").asText());
+                    if (at.isPresent()) {
+                        return at;
+                    }
+                }
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    /** Where a lab host's HTTPS binding on {@code port} answers on loopback, while IIS runs; empty when nothing would listen. */
+    public java.util.Optional<java.net.InetSocketAddress> bindingEndpoint(String host, int port) {
+        WindowsHost h = hosts.get(host);
+        if (h == null) {
+            return java.util.Optional.empty();
+        }
+        com.fasterxml.jackson.databind.JsonNode s = h.state().snapshot();
+        String thumbprint = s.path("sslBindings").path("0.0.0.0:" + port).path("thumbprint").asText("");
+        if (!running(s, "W3SVC") || thumbprint.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        return keys().serve(thumbprint);
+    }
+
+    private synchronized LabKeys keys() {
+        if (keys == null) {
+            keys = new LabKeys(directory);
+        }
+        return keys;
+    }
+
+    private static boolean running(com.fasterxml.jackson.databind.JsonNode state, String service) {
+        return state.path("services").path(service).path("state").asText().equals("running");
+    }
+
+    private static boolean covers(String pattern, String name) {
+        String p = pattern.toLowerCase(java.util.Locale.ROOT);
+        String n = name.toLowerCase(java.util.Locale.ROOT);
+        if (p.startsWith("*.")) {
+            int dot = n.indexOf('.');
+            return dot > 0 && n.substring(dot).equals(p.substring(1));
+        }
+        return p.equals(n);
+    }
+
     public Endpoint endpoint(String host) {
         return endpoints.get(host);
     }
@@ -221,6 +286,9 @@ public final class Lab implements AutoCloseable {
 
     @Override
     public void close() {
+        if (keys != null) {
+            keys.close();
+        }
         if (runFiles != null) {
             deleteTree(runFiles);
         }
