@@ -57,6 +57,22 @@ final class PlanRun {
         cem.state.OwnerOnly.write(file, text);
     }
 
+    /** A saved plan's JSON after checking that it is one, and that nobody edited it since cem wrote it. */
+    static com.fasterxml.jackson.databind.JsonNode checked(com.fasterxml.jackson.databind.JsonNode json, String label) {
+        if (json == null || !json.has("resource_changes") || !json.has("config_digest") || !json.has("lineage")) {
+            throw new cem.diag.DiagnosticsException(new cem.diag.Diagnostic(cem.diag.Severity.ERROR, cem.engine.EngineCodes.STALE_PLAN,
+                    "Not a cem plan file: " + label, "It lacks the fields a saved plan has.", "Make one with `cem plan -out FILE`.", null, null));
+        }
+        if (!json.has(cem.state.Checksum.FIELD) || !cem.state.Checksum.matches(json)) {
+            throw new cem.diag.DiagnosticsException(new cem.diag.Diagnostic(cem.diag.Severity.ERROR, cem.engine.EngineCodes.STALE_PLAN,
+                    "The saved plan " + label + " was changed after cem wrote it",
+                    json.has(cem.state.Checksum.FIELD) ? "Its checksum does not match its content: it was edited, or damaged."
+                            : "It has no checksum: cem writes one into every saved plan.",
+                    "Do not edit saved plans: make a new one with `cem plan -out FILE`, review it, and apply that file.", null, null));
+        }
+        return json;
+    }
+
     /**
      * A saved plan's JSON, opened with its configuration's key when it is sealed (the
      * configuration is parsed for its backend block only). Anything that is not a plan file is a
@@ -81,11 +97,7 @@ final class PlanRun {
                 }
                 json = mapper.readTree(encryption.open(text, "The saved plan " + label));
             }
-            if (json == null || !json.has("resource_changes") || !json.has("config_digest") || !json.has("lineage")) {
-                throw new cem.diag.DiagnosticsException(new cem.diag.Diagnostic(cem.diag.Severity.ERROR, cem.engine.EngineCodes.STALE_PLAN,
-                        "Not a cem plan file: " + label, "It lacks the fields a saved plan has.", "Make one with `cem plan -out FILE`.", null, null));
-            }
-            return json;
+            return checked(json, label);
         } catch (cem.state.StateException e) {
             throw Workspace.stateError(e);
         } catch (IOException e) {

@@ -72,10 +72,6 @@ final class SitesPlanFile {
             throw new DiagnosticsException(new Diagnostic(Severity.ERROR, EngineCodes.STALE_PLAN, "Cannot read the saved plan of " + label,
                     e.getMessage(), "Make a new one with `cem plan -out FILE`.", null, null));
         }
-        if (!plan.has("resource_changes") || !plan.has("config_digest") || !plan.has("lineage")) {
-            throw new DiagnosticsException(new Diagnostic(Severity.ERROR, EngineCodes.STALE_PLAN, "Not a cem plan: " + label,
-                    "It lacks the fields a saved plan has.", "Make one with `cem plan -out FILE`.", null, null));
-        }
-        return plan;
+        return PlanRun.checked(plan, label);
     }
 }

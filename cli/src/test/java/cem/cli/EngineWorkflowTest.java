@@ -247,6 +247,29 @@ class EngineWorkflowTest {
     }
 
     @Test
+    void aSavedPlanEditedTruncatedOrOfAnotherLineageIsRefused() throws Exception {
+        assertEquals(0, estate.cem("plan", "-out", "p.json", "site").exitCode());
+        Path file = tmp.resolve("p.json");
+        String saved = Files.readString(file);
+        // An edit that turns a create into a delete, with everything else intact.
+        Files.writeString(file, saved.replaceFirst("\"actions\" : \\[ \"create\" \\]", "\"actions\" : [ \"delete\" ]"));
+        assertTrue(!Files.readString(file).equals(saved), "the test edited the plan");
+        CliRun edited = estate.cem("apply", "p.json");
+        assertEquals(1, edited.exitCode());
+        assertTrue(edited.err().contains("The saved plan p.json was changed after cem wrote it"), edited.err());
+        assertTrue(edited.err().contains("Its checksum does not match its content"), edited.err());
+        Files.writeString(file, saved.substring(0, saved.length() / 2));
+        CliRun truncated = estate.cem("apply", "p.json");
+        assertEquals(1, truncated.exitCode());
+        assertTrue(truncated.err().contains("Cannot read the saved plan p.json"), truncated.err());
+        Files.writeString(file, saved.replaceAll("\"lineage\" : \"[^\"]+\"", "\"lineage\" : \"0c7c1b9e-0000-4000-8000-000000000000\""));
+        CliRun other = estate.cem("apply", "p.json");
+        assertEquals(1, other.exitCode());
+        assertTrue(other.err().contains("was changed after cem wrote it"), "a lineage edited in is an edit: " + other.err());
+        assertEquals(2, estate.cem("plan", "--detailed-exitcode", "site").exitCode(), "nothing was applied: the changes are still pending");
+    }
+
+    @Test
     void partialFailureSkipsDependentsAndReplanShowsWhatIsLeft() {
         estate.world.setControl("{\"fail\": [\"certificate.ns-cert\"]}");
         CliRun apply = estate.cem("apply", "--auto-approve", "site");

@@ -42,7 +42,7 @@ public final class PlanJson {
         plan.drift().forEach(c -> drift.add(change(c, false)));
         ArrayNode unknown = root.putArray("unknown_hosts");
         plan.unknownHosts().forEach(unknown::add);
-        return root;
+        return withRefs ? cem.state.Checksum.add(root) : root; // a saved plan carries its checksum; apply refuses an edited one
     }
 
     private static ObjectNode change(ResourceChange c, boolean withRefs) {

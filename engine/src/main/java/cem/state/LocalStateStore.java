@@ -93,7 +93,15 @@ public final class LocalStateStore implements StateStore {
                     "Set backend.encryption.key to the secret reference of its key.");
         }
         try {
-            return Optional.of(replayJournal(StateCodec.read(text)));
+            State state = StateCodec.read(text);
+            String previous = backupLineage();
+            if (previous != null && !previous.equals(state.lineage())) {
+                throw new StateException("State file " + stateFile + " belongs to another configuration: its lineage is " + state.lineage()
+                        + ", and that of the state before it (" + backupFile.getFileName() + ") is " + previous + ".",
+                        "Someone copied another state over it. Restore the right one by copying " + backupFile.getFileName() + " over "
+                                + stateFile.getFileName() + "; if this state really is the one to keep, delete " + backupFile.getFileName() + ".");
+            }
+            return Optional.of(replayJournal(state));
         } catch (StateCodec.CorruptStateException e) {
             throw new StateException("State file " + stateFile + " is corrupt: " + e.getMessage(),
                     "The previous version is in " + backupFile + "; inspect both, and restore the right one by copying it over "
@@ -129,6 +137,20 @@ public final class LocalStateStore implements StateStore {
             throw new StateException("Cannot append to the state journal " + journalFile + ": " + describe(e)
                     + ". The state written before is intact.",
                     "Free disk space or make the directory writable, then run the command again: cem re-reads what is live.");
+        }
+    }
+
+    /** The lineage of the backup (the state before the current one), or null when there is none or it cannot be read. */
+    private String backupLineage() {
+        try {
+            String text = Files.readString(backupFile, StandardCharsets.UTF_8);
+            if (StateEncryption.isSealed(text)) {
+                return null; // sealed with the state's key: the state itself was opened, which is the check that matters
+            }
+            JsonNode lineage = JSON.readTree(text).path("lineage");
+            return lineage.isTextual() ? lineage.asText() : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
         }
     }
 

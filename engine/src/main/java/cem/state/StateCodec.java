@@ -43,6 +43,7 @@ public final class StateCodec {
         for (ResourceState r : state.all()) {
             resources.add(resourceJson(r));
         }
+        Checksum.add(root);
         try {
             return JSON.writeValueAsString(root) + "\n";
         } catch (IOException e) {
@@ -81,6 +82,10 @@ public final class StateCodec {
             throw new CorruptStateException("not a JSON object");
         }
         ObjectNode root = (ObjectNode) parsed;
+        if (!Checksum.matches(root)) {
+            throw new CorruptStateException("it was changed outside cem: its checksum does not match its content (edited by hand, or damaged)");
+        }
+        root.remove(Checksum.FIELD);
         int version = root.path("version").asInt(-1);
         if (version < 1) {
             throw new CorruptStateException("no format version");

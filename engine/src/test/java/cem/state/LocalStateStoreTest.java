@@ -52,6 +52,34 @@ class LocalStateStoreTest {
     }
 
     @Test
+    void aStateEditedByHandIsRefusedAndReformattingIsNotAnEdit() throws Exception {
+        LocalStateStore store = new LocalStateStore(dir, null);
+        State s1 = State.empty("test").with(resource("iis_binding.a", 443)).nextSerial("test");
+        store.write(s1);
+        Path file = dir.resolve("state.json");
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        Files.writeString(file, mapper.writerWithDefaultPrettyPrinter().writeValueAsString(mapper.readTree(Files.readString(file))));
+        assertEquals(s1, store.read().orElseThrow(), "whitespace is not content");
+        Files.writeString(file, Files.readString(file).replace("443", "444"));
+        StateException e = assertThrows(StateException.class, store::read);
+        assertTrue(e.getMessage().contains("changed outside cem: its checksum does not match its content"), e.getMessage());
+        assertTrue(e.hint().contains("state.json.backup"), e.hint());
+    }
+
+    @Test
+    void aStateOfAnotherLineageCopiedOverIsRefused() throws Exception {
+        LocalStateStore store = new LocalStateStore(dir, null);
+        State mine = State.empty("test").with(resource("iis_binding.a", 443)).nextSerial("test");
+        store.write(mine);
+        store.write(mine.nextSerial("test"));
+        State other = State.empty("test").with(resource("iis_binding.z", 1)).nextSerial("test");
+        Files.writeString(dir.resolve("state.json"), StateCodec.write(other));
+        StateException e = assertThrows(StateException.class, store::read);
+        assertTrue(e.getMessage().contains("belongs to another configuration: its lineage is " + other.lineage()), e.getMessage());
+        assertTrue(e.hint().contains("copying state.json.backup over state.json"), e.hint());
+    }
+
+    @Test
     void aCorruptStateIsRefusedWithWhereTheBackupIs() throws Exception {
         Files.writeString(dir.resolve("state.json"), "{\"version\": 1, \"lineage\": \"x\"");
         StateException e = assertThrows(StateException.class, () -> new LocalStateStore(dir, null).read());
