@@ -62,7 +62,7 @@ final class DiagnosticPrinter {
             int line = d.subject().start().line();
             if (line <= source.size()) {
                 ObjectNode snippet = node.putObject("snippet");
-                snippet.put("code", source.get(line - 1));
+                snippet.put("code", DiagnosticText.sourceLine(d, source.get(line - 1)));
                 snippet.put("start_line", line);
             }
         }

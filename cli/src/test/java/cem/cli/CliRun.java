@@ -18,7 +18,14 @@ record CliRun(int exitCode, String out, String err) {
     static CliRun run(Map<String, String> env, Path cwd, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
+        SecretScan.secrets(env);
+        java.nio.file.attribute.FileTime start = java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 2000);
         int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), env, cwd, args);
+        // Everything cem printed and wrote is searched for the test's secrets (issue 12).
+        String command = String.join(" ", args);
+        SecretScan.text(out.toString(), "the stdout of cem " + command);
+        SecretScan.text(err.toString(), "the stderr of cem " + command);
+        SecretScan.files(cwd, start, command);
         return new CliRun(code, out.toString(), err.toString());
     }
 

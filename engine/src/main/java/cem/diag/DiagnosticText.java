@@ -56,7 +56,7 @@ public final class DiagnosticText {
                 out.append(" (").append(d.address()).append(')');
             }
             out.append('\n');
-            snippet(d.subject(), out);
+            snippet(d, d.subject(), out);
         } else if (d.address() != null) {
             out.append("  on ").append(d.address()).append('\n');
         }
@@ -68,13 +68,13 @@ public final class DiagnosticText {
         out.append("  ").append(paint(BOLD, "Hint:")).append(' ').append(d.hint()).append('\n');
     }
 
-    private void snippet(SourceRange range, StringBuilder out) {
+    private void snippet(Diagnostic d, SourceRange range, StringBuilder out) {
         List<String> lines = sourceLines.apply(range.file());
         int lineNo = range.start().line();
         if (lines.isEmpty() || lineNo > lines.size()) {
             return;
         }
-        String text = printable(lines.get(lineNo - 1));
+        String text = printable(sourceLine(d, lines.get(lineNo - 1)));
         String number = Integer.toString(lineNo);
         String gutter = " ".repeat(number.length());
         out.append("    ").append(number).append(" | ").append(text).append('\n');
@@ -91,6 +91,20 @@ public final class DiagnosticText {
                 .append(" ".repeat(startCol - 1))
                 .append(paint(RED, "^".repeat(width)))
                 .append('\n');
+    }
+
+    /**
+     * The source line a diagnostic shows: for a secret written as a literal (the {@code SEC21xx}
+     * family), the value itself is starred out — a diagnostic must not copy a secret into a log.
+     */
+    public static String sourceLine(Diagnostic d, String line) {
+        SourceRange r = d.subject();
+        if (r == null || !d.code().startsWith("SEC21") || r.end().line() != r.start().line()) {
+            return line;
+        }
+        int from = Math.min(line.length(), r.start().column() - 1);
+        int to = Math.max(from, Math.min(line.length(), r.end().column() - 1));
+        return line.substring(0, from) + "*".repeat(to - from) + line.substring(to);
     }
 
     /** Tabs become one space (so the caret stays aligned) and control characters a dot. */

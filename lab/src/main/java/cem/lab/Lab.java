@@ -32,7 +32,21 @@ public final class Lab implements AutoCloseable {
 
     private final Path directory;
     private final String user = "cem-lab";
-    private final String password = UUID.randomUUID().toString();
+    private final String password = issue();
+
+    /** Every password labs of this process made, for the test suite's secret scanner. */
+    private static final java.util.Set<String> PASSWORDS = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    private static String issue() {
+        String p = UUID.randomUUID().toString();
+        PASSWORDS.add(p);
+        return p;
+    }
+
+    /** The passwords labs of this process made (never written anywhere; the test suite checks that). */
+    public static java.util.Set<String> passwords() {
+        return java.util.Collections.unmodifiableSet(PASSWORDS);
+    }
     private final Map<String, Endpoint> endpoints = new LinkedHashMap<>();
     private final Map<String, WindowsHost> hosts = new LinkedHashMap<>();
     private final Map<String, LinuxHost> firewalls = new LinkedHashMap<>();
