@@ -47,11 +47,17 @@ public final class CommandShell {
     }
 
     /** Files in the host's %TEMP% now (uploads not yet run or removed). */
+    /** Whether a WinRM command line has one of the two forms cem's transport sends: a chunk of an upload, or the encoded bootstrap. */
+    public static boolean transportForm(String commandLine) {
+        return CHUNK.matcher(commandLine).matches() || ENCODED.matcher(commandLine).matches();
+    }
+
     public int tempFiles() {
         return temp.size();
     }
 
     public Execution run(String user, String commandLine) {
+        host.record("command", commandLine);
         Matcher chunk = CHUNK.matcher(commandLine);
         if (chunk.matches()) {
             temp.computeIfAbsent(chunk.group(1), k -> new StringBuilder()).append(chunk.group(2)).append("\r\n");

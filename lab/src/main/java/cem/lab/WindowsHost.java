@@ -51,6 +51,7 @@ public class WindowsHost implements HostExecutor {
 
     @Override
     public Execution run(String user, String commandLine, byte[] stdin) {
+        record("command", commandLine);
         String line = commandLine.trim();
         String lower = line.toLowerCase(Locale.ROOT);
         if (lower.equals("hostname")) {
@@ -70,8 +71,37 @@ public class WindowsHost implements HostExecutor {
                 + "operable program or batch file.\r\n");
     }
 
+    private static final java.util.regex.Pattern INVOKE_ANY = java.util.regex.Pattern.compile("Invoke-CemBatch -Request '[A-Za-z0-9+/=]*'");
+
+    /** Whether the lab records what it receives (system property {@code cem.lab.record=true}; the injection tests set it). */
+    static boolean recording() {
+        return Boolean.getBoolean("cem.lab.record");
+    }
+
+    /**
+     * Appends what this host received to {@code record/HOST.jsonl} beside its state: command lines,
+     * scripts (their encoded request left out) and each op with its arguments (secrets masked).
+     */
+    void record(String kind, String value) {
+        if (!recording() || state.file() == null || state.file().getParent() == null) {
+            return;
+        }
+        var line = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode().put("kind", kind).put("value", value);
+        java.nio.file.Path file = state.file().getParent().resolve("record").resolve(name + ".jsonl");
+        synchronized (WindowsHost.class) {
+            try {
+                java.nio.file.Files.createDirectories(file.getParent());
+                java.nio.file.Files.writeString(file, line + "\n", StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
+                        java.nio.file.StandardOpenOption.APPEND);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    }
+
     /** Runs one of cem's scripts. */
     public Execution powershell(String script) {
+        record("script", INVOKE_ANY.matcher(script).replaceAll("Invoke-CemBatch -Request '<request>'"));
         if (script.startsWith(SELF_TEST)) {
             return Execution.ok(sha256(script.getBytes(StandardCharsets.UTF_8)) + "\r\n");
         }
@@ -120,6 +150,17 @@ public class WindowsHost implements HostExecutor {
         var results = out.putArray("results");
         try {
             for (var op : json.readTree(requestJson).path("ops")) {
+                if (recording()) {
+                    var copy = op.deepCopy();
+                    if (copy.path("args") instanceof com.fasterxml.jackson.databind.node.ObjectNode a) {
+                        for (String secret : new String[] {"password", "pfx"}) {
+                            if (a.has(secret)) {
+                                a.put(secret, "<masked>"); // the record is scanned for secrets like everything else
+                            }
+                        }
+                    }
+                    record("op", copy.toString());
+                }
                 var r = results.addObject();
                 try {
                     r.put("ok", true).set("data", state.run(op.path("op").asText(), op.path("args")));

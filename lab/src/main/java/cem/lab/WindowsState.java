@@ -87,6 +87,11 @@ public final class WindowsState {
         return had;
     }
 
+    /** Where this host's state is kept. */
+    public Path file() {
+        return file;
+    }
+
     /** Lets this host see the others (the NS receives its gateways' status reports). */
     public void peers(java.util.function.Supplier<java.util.Collection<WindowsState>> others) {
         this.peers = others;

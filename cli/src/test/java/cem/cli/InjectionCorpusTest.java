@@ -1,0 +1,148 @@
+package cem.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The injection corpus (issue 12): hostile strings in every free-text attribute that reaches a
+ * host, over WinRM (ns1) and SSH (ig1). The lab records what it received; each value must arrive
+ * exactly as written, and no command may be run but the transport's own fixed forms.
+ */
+class InjectionCorpusTest {
+
+    static final List<String> CORPUS = List.of(
+            "'", "\"", "$(whoami)", "`whoami`", "; Remove-Item C:\\ -Recurse", "&& calc.exe", "| Out-File C:\\pwned.txt",
+            "line1\nline2", "\r\nwhoami", "nul\u0000byte", "%COMSPEC% /c calc", "{0}{1}", "@{a=1}", "$env:PATH", "${env:PATH}",
+            "\u2018; whoami; \u2019", "\u201c$(whoami)\u201d", "\u2013Command whoami", "\u202etxt.exe", "-EncodedCommand ZQBjAGgAbwA=",
+            "A".repeat(4000) + "'; whoami");
+
+    /** The attributes carrying a value to a host: (resource YAML with %s for the value). */
+    static final List<String> CARRIERS = List.of(
+            "  - {type: certificate, name: gw-cert, host: ig1, pfx: ../certs/gateway.pfx, password: '${file:../certs/example.pass}', friendlyName: %s}",
+            "  - {type: windows_firewall_rule, name: fw-ns, host: ns1, direction: inbound, action: allow, localPorts: [4726], displayName: %s}",
+            "  - {type: windows_firewall_rule, name: fw-ig, host: ig1, direction: inbound, action: allow, localPorts: [443], displayName: %s}",
+            "  - {type: windows_service, name: svc, host: ns1, service: %s, state: running}",
+            "  - {type: resource_target, name: target, host: ns1, targetName: %s, filters: [{type: resourceCollection, operation: union, ref: %s}]}",
+            "  - {type: internet_gateway, name: ig, host: ig1, externalFqdn: gateway.example.com, listenerPort: 443, certificate: gw-cert,"
+                    + " servers: [{fqdn: smp.example.net}], installer: {package: %s, arguments: [%s]}}");
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void record() {
+        System.setProperty("cem.lab.record", "true");
+    }
+
+    @AfterAll
+    static void stop() {
+        System.clearProperty("cem.lab.record");
+    }
+
+    /** A YAML double-quoted scalar of {@code value} (JSON's escapes are YAML's). */
+    static String quoted(String value) throws IOException {
+        return new ObjectMapper().writeValueAsString(value);
+    }
+
+    @Test
+    @Timeout(600)
+    void everyHostileValueArrivesExactlyAndRunsNothing() throws IOException {
+        int cases = 0;
+        int delivered = 0;
+        int refused = 0;
+        for (int p = 0; p < CORPUS.size(); p++) {
+            Path dir = CliRun.copyExample(tmp.resolve("p" + p), "quickstart").resolveSibling("site");
+            Files.createDirectories(dir);
+            List<String> values = new ArrayList<>();
+            StringBuilder yaml = new StringBuilder("version: 1\nhosts:\n"
+                    + "  ns1: {address: ns1.example.net, fqdn: smp.example.net, os: windows, lab: true}\n"
+                    + "  ig1: {address: ig1.example.net, os: windows, transport: ssh, lab: true}\nresources:\n");
+            for (String carrier : CARRIERS) {
+                Object[] args = new Object[carrier.split("%s", -1).length - 1];
+                for (int i = 0; i < args.length; i++) {
+                    String value = CORPUS.get(p) + "\u00a7" + values.size() + "\u00a7"; // a marker per carrier: §N§
+                    values.add(value);
+                    args[i] = quoted(value);
+                }
+                yaml.append(String.format(carrier, args)).append('\n');
+            }
+            Files.writeString(dir.resolve("estate.yaml"), yaml.toString());
+            CliRun run = CliRun.run(Map.of(), dir.getParent(), "apply", "--auto-approve", "site");
+            cases += values.size();
+            assertTrue(run.exitCode() == 0 || run.exitCode() == 1, run.err());
+            assertFalse(run.err().contains("\tat ") || run.err().contains("Exception"), "a diagnostic, never a stack trace: " + run.err());
+
+            Set<String> received = new HashSet<>();
+            List<JsonNode> records = records(dir.resolve(".cem/lab/record"));
+            for (JsonNode r : records) {
+                String kind = r.path("kind").asText();
+                String value = r.path("value").asText();
+                switch (kind) {
+                    case "command" -> assertTrue(cem.lab.CommandShell.transportForm(value)
+                            || value.equals("powershell -NoProfile -NonInteractive -ExecutionPolicy Bypass -Command -")
+                            || value.equals("hostname") || value.equals("whoami"), "only the transport's own command lines run: " + value);
+                    case "script" -> assertFalse(value.contains("\u00a7"), "no value is ever part of a script's text: " + value);
+                    case "op" -> strings(new ObjectMapper().readTree(value).path("args"), received);
+                    default -> throw new AssertionError(kind);
+                }
+            }
+            for (String s : received) {
+                if (s.contains("\u00a7")) {
+                    assertTrue(values.contains(s), "a value arrived changed (payload " + p + "): " + quoted(s));
+                }
+            }
+            long arrived = values.stream().filter(received::contains).count();
+            if (arrived == 0) {
+                assertTrue(run.err().matches("(?s).*\\[[A-Z]{3}\\d{4}\\].*"), "nothing reached a host: a diagnostic says why: " + run.err());
+                refused += values.size();
+            } else {
+                assertTrue(received.contains(values.get(1)) && received.contains(values.get(2)),
+                        "the firewall rules depend on nothing: their values arrive over WinRM and SSH (payload " + p + ")");
+                delivered += arrived;
+            }
+        }
+        System.out.println("injection corpus: " + CORPUS.size() + " values x " + cases / CORPUS.size() + " attributes = " + cases
+                + " cases; " + delivered + " delivered exactly, " + refused + " refused before any host, 0 commands but the transport's own");
+        assertEquals(CORPUS.size() * 8, cases);
+    }
+
+    private static List<JsonNode> records(Path dir) throws IOException {
+        List<JsonNode> out = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return out;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                for (String line : Files.readAllLines(f)) {
+                    out.add(new ObjectMapper().readTree(line));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static void strings(JsonNode n, Set<String> out) {
+        if (n.isTextual()) {
+            out.add(n.asText());
+        }
+        n.forEach(c -> strings(c, out));
+    }
+}
