@@ -61,7 +61,7 @@ class ConfigMutationTest {
         return edit.list().ofMinSize(1).ofMaxSize(6);
     }
 
-    @Property(tries = 300)
+    @Property
     void editsNeverEndInAnException(@ForAll("edits") List<Edit> edits) throws IOException {
         String text = VALID;
         for (Edit e : edits) {

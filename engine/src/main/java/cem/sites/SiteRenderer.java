@@ -10,6 +10,7 @@ import cem.sites.Inventory.Site;
 import com.fasterxml.jackson.databind.JsonNode;
 import freemarker.cache.TemplateLoader;
 import freemarker.core.InvalidReferenceException;
+import freemarker.core._CoreAPI;
 import freemarker.core.ParseException;
 import freemarker.core.PlainTextOutputFormat;
 import freemarker.core.TemplateClassResolver;
@@ -54,7 +55,9 @@ public final class SiteRenderer {
 
     private static final char OPEN = '\uE000';
     private static final char CLOSE = '\uE001';
-    private static final Pattern MARK = Pattern.compile(OPEN + "(\\d+):(\\d+)" + CLOSE);
+    /** Per renderer, so that no template or value can write a marker that cem would take for its own. */
+    private final String nonce = Long.toHexString(new java.security.SecureRandom().nextLong() | Long.MIN_VALUE);
+    private final Pattern mark = Pattern.compile(OPEN + Pattern.quote(nonce) + ":(\\d+):(\\d+)" + CLOSE);
 
     private final Inventory inventory;
     private final Path workingDirectory;
@@ -137,9 +140,15 @@ public final class SiteRenderer {
             String out = name.substring(0, name.length() - ".ftl".length());
             try {
                 Template t = freemarker.getTemplate(name);
-                StringWriter w = new StringWriter();
-                t.process(model, w);
-                files.add(unmark(siteDir.resolve(out), template, w.toString(), site));
+                if (interruptible.add(t)) {
+                    _CoreAPI.addThreadInterruptedChecks(t); // loops can be stopped (the time limit below)
+                }
+                files.add(unmark(siteDir.resolve(out), template, process(t, model), site));
+            } catch (Bounds e) {
+                diags.add(Diagnostic.error(SiteCodes.TEMPLATE_ERROR, "Template " + name + " " + e.getMessage() + " for site " + site.name(),
+                        "A site's file is at most " + LIMIT_BYTES / (1024 * 1024) + " MiB and is rendered within " + LIMIT.toSeconds()
+                                + " s; a loop over a huge range, or a macro that calls itself, makes more.",
+                        "Check the template's #list ranges and recursive macros.", SourceRange.fileStart(shown(template))));
             } catch (ParseException e) {
                 diags.add(syntax(e, site));
             } catch (TemplateException e) {
@@ -160,6 +169,85 @@ public final class SiteRenderer {
             return new Result<>(null, all);
         }
         return new Result<>(new RenderedSite(site, siteDir, files, overrides(site), this), all);
+    }
+
+    /** How long one file of one site may take to render, and how large it may be. */
+    static volatile java.time.Duration LIMIT = java.time.Duration.ofSeconds(10); // tests shorten it
+    static final long LIMIT_BYTES = cem.config.YamlLoader.MAX_FILE_BYTES;
+    private static final java.util.concurrent.ExecutorService RENDERING = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "cem-render");
+        t.setDaemon(true);
+        return t;
+    });
+    private final java.util.Set<Template> interruptible = java.util.Collections.newSetFromMap(new java.util.concurrent.ConcurrentHashMap<>());
+
+    /** A template's output beyond the limits (size or time). */
+    private static final class Bounds extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        Bounds(String message) {
+            super(message);
+        }
+    }
+
+    /** Renders within {@link #LIMIT} and {@link #LIMIT_BYTES}; FreeMarker's own exceptions come out as they are. */
+    private static String process(Template t, Object model) throws TemplateException, IOException {
+        StringWriter text = new StringWriter();
+        java.io.Writer bounded = new java.io.Writer() {
+            private long written;
+
+            @Override
+            public void write(char[] buf, int off, int len) throws IOException {
+                written += len;
+                if (written > LIMIT_BYTES) {
+                    throw new Bounds("makes more than " + LIMIT_BYTES / (1024 * 1024) + " MiB");
+                }
+                text.write(buf, off, len);
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        java.util.concurrent.Future<Void> run = RENDERING.submit(() -> {
+            t.process(model, bounded);
+            return null;
+        });
+        try {
+            run.get(LIMIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            return text.toString();
+        } catch (java.util.concurrent.TimeoutException e) {
+            run.cancel(true); // FreeMarker's loops check the interrupt
+            throw new Bounds("takes longer than " + LIMIT.toSeconds() + " s");
+        } catch (InterruptedException e) {
+            run.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new Bounds("was interrupted");
+        } catch (java.util.concurrent.ExecutionException e) {
+            for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+                if (c instanceof Bounds b) {
+                    throw b;
+                }
+                if (c instanceof StackOverflowError) {
+                    throw new Bounds("includes or calls itself without end (a recursive #include or macro)");
+                }
+                if (c instanceof OutOfMemoryError) {
+                    throw new Bounds("builds values larger than memory");
+                }
+            }
+            if (e.getCause() instanceof TemplateException te) {
+                throw te;
+            }
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
     }
 
     /** The lines of a template, for remapping. */
@@ -193,12 +281,12 @@ public final class SiteRenderer {
         Path[] originFile = new Path[lines.length];
         int[] originLine = new int[lines.length];
         for (int i = 0; i < lines.length; i++) {
-            Matcher m = MARK.matcher(lines[i]);
+            Matcher m = mark.matcher(lines[i]);
             while (m.find()) {
                 originFile[i] = templateFiles.get(Integer.parseInt(m.group(1)));
                 originLine[i] = Integer.parseInt(m.group(2));
             }
-            text.append(MARK.matcher(lines[i]).replaceAll(""));
+            text.append(mark.matcher(lines[i]).replaceAll(""));
             if (i < lines.length - 1) {
                 text.append('\n');
             }
@@ -265,7 +353,7 @@ public final class SiteRenderer {
     }
 
     private static String clean(String message) {
-        return message == null ? "" : MARK.matcher(message).replaceAll("");
+        return message == null ? "" : message.replaceAll(OPEN + "[0-9a-f]+:\\d+:\\d+" + CLOSE, "");
     }
 
     /** JSON nodes as the plain maps, lists and scalars FreeMarker's wrapper understands. */
@@ -297,7 +385,7 @@ public final class SiteRenderer {
      * directives, comments and interpolations get none, nor lines that only hold directives
      * (FreeMarker strips those lines, and would not if they had text).
      */
-    static String mark(String text, int id) {
+    static String mark(String text, String nonce, int id) {
         StringBuilder out = new StringBuilder(text.length() + text.length() / 8);
         int line = 1;
         boolean output = false;
@@ -324,7 +412,7 @@ public final class SiteRenderer {
                 i = end;
             } else if (c == '\n' || c == '\r') {
                 if (output) {
-                    out.append(OPEN).append(id).append(':').append(line).append(CLOSE);
+                    out.append(OPEN).append(nonce).append(':').append(id).append(':').append(line).append(CLOSE);
                 }
                 int width = c == '\r' && i + 1 < n && text.charAt(i + 1) == '\n' ? 2 : 1;
                 out.append(text, i, i + width);
@@ -407,7 +495,7 @@ public final class SiteRenderer {
                     return templateFiles.size() - 1;
                 });
             }
-            return new StringReader(mark(Files.readString(file, StandardCharsets.UTF_8), id));
+            return new StringReader(mark(Files.readString(file, StandardCharsets.UTF_8), nonce, id));
         }
 
         @Override

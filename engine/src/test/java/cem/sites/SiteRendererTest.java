@@ -85,15 +85,15 @@ class SiteRendererTest {
 
     @Test
     void markersGoOnlyOnLinesThatWriteText() {
-        String marked = SiteRenderer.mark("a: [=x]\n<#if y>\n  b: 1\n</#if>\n<#-- a\ncomment -->\n<#assign z = (1 >\n 0)>\nc: 2\n", 0);
+        String marked = SiteRenderer.mark("a: [=x]\n<#if y>\n  b: 1\n</#if>\n<#-- a\ncomment -->\n<#assign z = (1 >\n 0)>\nc: 2\n", "n", 0);
         String[] lines = marked.split("\n", -1);
-        assertEquals("a: [=x]\uE0000:1\uE001", lines[0]);
+        assertEquals("a: [=x]\uE000n:0:1\uE001", lines[0]);
         assertEquals("<#if y>", lines[1]);
-        assertEquals("  b: 1\uE0000:3\uE001", lines[2]);
+        assertEquals("  b: 1\uE000n:0:3\uE001", lines[2]);
         assertEquals("</#if>", lines[3]);
         assertEquals("comment -->", lines[5]);
         assertEquals(" 0)>", lines[7], "a tag spanning lines carries no marker inside it");
-        assertEquals("c: 2\uE0000:9\uE001", lines[8]);
+        assertEquals("c: 2\uE000n:0:9\uE001", lines[8]);
     }
 
     @Test
@@ -114,6 +114,23 @@ class SiteRendererTest {
         Diagnostic d = new SiteRenderer(inv, tmp).render(inv.site("ams").orElseThrow()).diagnostics().list().get(0);
         assertEquals(SiteCodes.TEMPLATE_SYNTAX, d.code());
         assertEquals(10, d.subject().start().line(), d.toString());
+    }
+
+    @Test
+    void aTemplateThatNeverEndsOrGrowsWithoutBoundIsADiagnostic() throws IOException {
+        java.time.Duration before = SiteRenderer.LIMIT;
+        SiteRenderer.LIMIT = java.time.Duration.ofMillis(500);
+        try {
+            Inventory inv = fleet(THREE, "version: 1\n<#list 1..2000000000 as i></#list>\n");
+            Diagnostic slow = new SiteRenderer(inv, tmp).render(inv.site("ams").orElseThrow()).diagnostics().list().get(0);
+            assertTrue(slow.summary().contains("takes longer than"), slow.toString());
+            Files.writeString(tmp.resolve("templates/site.yaml.ftl"), "version: 1\n<#list 1..100000000 as i>xxxxxxxxxxxxxxxx</#list>\n");
+            Inventory big = Inventory.load(tmp, tmp).value();
+            Diagnostic large = new SiteRenderer(big, tmp).render(big.site("ams").orElseThrow()).diagnostics().list().get(0);
+            assertTrue(large.summary().contains("makes more than 4 MiB"), large.toString());
+        } finally {
+            SiteRenderer.LIMIT = before;
+        }
     }
 
     @Test
