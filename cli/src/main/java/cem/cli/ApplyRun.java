@@ -23,6 +23,12 @@ final class ApplyRun {
             applier.cancel();
         }, "cem-interrupt");
         boolean hooked = registerHook(onInterrupt);
+        if (!hooked) {
+            // The JVM is already shutting down (Ctrl-C or SIGTERM while planning): change nothing.
+            ws.session.err().println("\nInterrupt received before the apply began: nothing was changed.");
+            ws.session.err().flush();
+            applier.cancel();
+        }
         try {
             return applier.apply(plan, desired);
         } finally {

@@ -194,6 +194,12 @@ class FleetTest {
         assertEquals(java.time.Duration.ofSeconds(30), options.lockTimeout(ci));
     }
 
+    static void deleteTreeIfExists(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            deleteTree(dir);
+        }
+    }
+
     static void deleteTree(Path dir) throws IOException {
         try (Stream<Path> walk = Files.walk(dir)) {
             for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
