@@ -167,18 +167,19 @@ final class ApplyCommand implements Callable<Integer> {
                 SitesRun.printDiagnostics(session, runs, color);
                 session.out().print(SitesRun.text(runs, color));
                 session.out().flush();
-                if (runs.stream().anyMatch(SitesRun.Site::planFailed)) {
-                    session.err().println("Nothing was applied: some sites have errors (see above). Fix them, or leave those sites out with --sites.");
-                    return ExitCodes.ERROR;
+                long failed = runs.stream().filter(SitesRun.Site::planFailed).count();
+                if (failed > 0) {
+                    // Sites are independent (a state each): one site's error does not hold the others back.
+                    session.err().println(failed + " site(s) with errors (see above) will not be changed; the others are applied.");
                 }
-                if (runs.stream().noneMatch(r -> r.plan().hasChanges())) {
-                    return ExitCodes.OK;
+                if (runs.stream().noneMatch(r -> !r.planFailed() && r.plan().hasChanges())) {
+                    return failed > 0 ? ExitCodes.ERROR : ExitCodes.OK;
                 }
                 if (!confirmed()) {
                     session.err().println("Apply cancelled.");
                     return ExitCodes.ERROR;
                 }
-                runs.forEach(r -> r.diagnostics = cem.diag.Diagnostics.empty()); // printed already
+                runs.forEach(r -> r.printed = r.diagnostics.list().size()); // said above; only what the apply adds is said again
                 SitesRun.apply(fleet, runs, planOptions.parallelism);
             } finally {
                 runs.forEach(SitesRun.Site::close);

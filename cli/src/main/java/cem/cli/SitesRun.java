@@ -38,6 +38,8 @@ final class SitesRun {
         Plan saved;
         Applier.Outcome outcome;
         Diagnostics diagnostics;
+        /** Diagnostics already printed (before a confirmation), not printed again. */
+        int printed;
 
         Site(Fleet.Member member) {
             this.member = member;
@@ -165,11 +167,12 @@ final class SitesRun {
         for (Site s : sites) {
             // A template's own mistake is the same for every site: said once.
             Diagnostics.Builder fresh = Diagnostics.builder();
-            s.diagnostics.forEach(d -> {
+            s.diagnostics.list().stream().skip(s.printed).forEach(d -> {
                 if (printed.add(d)) {
                     fresh.add(d);
                 }
             });
+            s.printed = s.diagnostics.list().size();
             Diagnostics d = fresh.build();
             if (!d.isEmpty()) {
                 java.util.function.Function<java.nio.file.Path, List<String>> lines = s.member.config == null ? null : s.member.config::lines;

@@ -207,6 +207,8 @@ final class Workspace implements AutoCloseable {
         node.put("labCpuMillis", cem.lab.Lab.cpuMillis());
         var hosts = node.putObject("commandsByHost");
         lab.commandsByHost().forEach(hosts::put);
+        var faults = node.putObject("faultsInjected");
+        lab.faultsInjected().forEach(faults::put);
         try {
             // A rollout starts a lab per wave: the counts of this process's earlier labs are added in.
             Path file = session.resolve(stats);
@@ -214,6 +216,7 @@ final class Workspace implements AutoCloseable {
                 var before = new com.fasterxml.jackson.databind.ObjectMapper().readTree(Files.readString(file));
                 if (before.path("pid").asLong() == ProcessHandle.current().pid()) {
                     before.path("commandsByHost").fields().forEachRemaining(e -> hosts.put(e.getKey(), hosts.path(e.getKey()).asInt() + e.getValue().asInt()));
+                    before.path("faultsInjected").fields().forEachRemaining(e -> faults.put(e.getKey(), faults.path(e.getKey()).asInt() + e.getValue().asInt()));
                 }
             }
             Files.writeString(session.resolve(stats), node.toPrettyString() + "\n");

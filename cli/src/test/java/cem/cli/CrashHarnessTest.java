@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * moment with SIGKILL, SIGTERM or SIGINT (Ctrl-C), again and again from a fresh estate. After each
  * kill: every site's state parses, a lock is either released or reported with how to break it,
  * the next plan explains what is left, and a re-run converges. Bounded here (9 kills);
- * {@code CEM_CRASH_KILLS=100} (bench/crash.sh) runs the long form.
+ * {@code CEM_CRASH_KILLS=100} (bench/adversarial.sh crash) runs the long form.
  */
 class CrashHarnessTest {
 

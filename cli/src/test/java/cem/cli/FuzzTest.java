@@ -25,7 +25,7 @@ import net.jqwik.api.lifecycle.AfterContainer;
  * Fuzzing (issue 12) of the template renderer with its inventory, and of the saved-plan reader:
  * random inputs built from the pieces that matter end in diagnostics, never in an uncaught
  * exception, a hang or unbounded memory. Bounded here (tries below; the YAML loader's own run is
- * ConfigMutationTest); bench/fuzz.sh runs them longer.
+ * ConfigMutationTest); bench/adversarial.sh fuzz runs them longer.
  */
 class FuzzTest {
 

@@ -19,8 +19,16 @@ public interface Transport extends AutoCloseable {
      * that checks its SHA-256 first. The script must end with an explicit {@code exit}.
      */
     default CommandResult powershell(String script, Duration timeout) throws TransportException {
+        return powershell(script, timeout, false);
+    }
+
+    /**
+     * The same, and when {@code idempotent} (a script that only reads, or that may run twice with
+     * the same outcome) a broken connection is re-established and the script sent once more.
+     */
+    default CommandResult powershell(String script, Duration timeout, boolean idempotent) throws TransportException {
         return exec(new RemoteCommand("powershell -NoProfile -NonInteractive -ExecutionPolicy Bypass -Command -",
-                script.getBytes(StandardCharsets.UTF_8), timeout, false));
+                script.getBytes(StandardCharsets.UTF_8), timeout, idempotent));
     }
 
     /** Round trips made so far (commands, and upload chunks counted apart). */

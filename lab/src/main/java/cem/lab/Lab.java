@@ -55,7 +55,26 @@ public final class Lab implements AutoCloseable {
     private Path runFiles;
     private LabKeys keys;
     /** Latency and faults of every lab host (CEM_LAB_LATENCY_MS sets a per-command latency, for benchmarks). */
-    private final Faults faults = new Faults().latencyMillis(latencyFromEnvironment());
+    private final Faults faults = faultsFromEnvironment();
+
+    /** CEM_LAB_FAULT_RATE (e.g. 0.05) and CEM_LAB_FAULT_SEED turn on random faults, for the soak test. */
+    private static Faults faultsFromEnvironment() {
+        Faults f = new Faults().latencyMillis(latencyFromEnvironment());
+        try {
+            double rate = Double.parseDouble(System.getenv().getOrDefault("CEM_LAB_FAULT_RATE", "0"));
+            if (rate > 0) {
+                f.random(rate, Long.parseLong(System.getenv().getOrDefault("CEM_LAB_FAULT_SEED", "1")));
+            }
+        } catch (NumberFormatException e) {
+            // not a number: no faults
+        }
+        return f;
+    }
+
+    /** The random faults injected so far, by kind. */
+    public Map<String, Integer> faultsInjected() {
+        return faults.injected();
+    }
     private LabSshServer ssh;
     private LabWinRmServer winrm;
 
@@ -141,6 +160,7 @@ public final class Lab implements AutoCloseable {
                     WindowsHost host = new WindowsHost(spec.name(), new WindowsState(directory.resolve(spec.name() + ".json"),
                             List.of("Default Web Site", "CEM Agent"),
                             Map.of("W3SVC", "running", "Symantec Internet Gateway Service", "stopped")));
+                    host.faults(lab.faults);
                     lab.hosts.put(spec.name(), host);
                     device = host;
                     if (!spec.transport().equals("ssh")) {

@@ -31,6 +31,12 @@ public class WindowsHost implements HostExecutor {
 
     private final String name;
     private final WindowsState state;
+    private Faults faults = new Faults();
+
+    /** The faults this host injects (the lab's). */
+    void faults(Faults faults) {
+        this.faults = faults;
+    }
 
     public WindowsHost(String name) {
         this(name, new WindowsState(null, java.util.List.of("Default Web Site"), java.util.Map.of("W3SVC", "running")));
@@ -162,6 +168,11 @@ public class WindowsHost implements HostExecutor {
                     record("op", copy.toString());
                 }
                 var r = results.addObject();
+                if (faults.failThisOp()) {
+                    r.put("ok", false).putObject("error").put("message", "The RPC server is unavailable. (Exception from HRESULT: 0x800706BA)")
+                            .put("category", "ResourceUnavailable");
+                    continue;
+                }
                 try {
                     r.put("ok", true).set("data", state.run(op.path("op").asText(), op.path("args")));
                 } catch (RuntimeException e) {

@@ -183,7 +183,8 @@ public final class WinRmTransport implements Transport {
         } catch (RuntimeException e) {
             TransportException t = classify(spec, "WinRM", e);
             throw new TransportException(t.kind() == FailureKind.UNREACHABLE ? FailureKind.CONNECTION_LOST : t.kind(), spec.host(),
-                    "A WinRM command on " + spec.host() + " failed: " + e.getMessage(), t.hint(), e);
+                    "A WinRM command on " + spec.host() + " failed: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()),
+                    t.hint(), e);
         }
     }
 
@@ -191,7 +192,30 @@ public final class WinRmTransport implements Transport {
     static final int MAX_COMMAND_LINE = 8000;
 
     @Override
-    public CommandResult powershell(String script, Duration timeout) throws TransportException {
+    public CommandResult powershell(String script, Duration timeout, boolean idempotent) throws TransportException {
+        int attempts = idempotent ? 3 : 1;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return powershellOnce(script);
+            } catch (TransportException e) {
+                if (attempt >= attempts || e.kind() != FailureKind.CONNECTION_LOST) {
+                    throw e;
+                }
+                sleep(Duration.ofMillis(200L << (attempt - 1)));
+                reopen();
+            }
+        }
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private CommandResult powershellOnce(String script) throws TransportException {
         String direct = "powershell -NoProfile -NonInteractive -ExecutionPolicy Bypass -EncodedCommand "
                 + Base64.getEncoder().encodeToString(script.getBytes(StandardCharsets.UTF_16LE));
         if (direct.length() <= MAX_COMMAND_LINE) {

@@ -98,14 +98,16 @@ final class Agent {
      * another version, installs it once and runs the loader again.
      */
     JsonNode run(cem.spi.Transport transport, java.time.Duration timeout) throws cem.spi.TransportException, AgentException {
-        cem.spi.CommandResult r = transport.powershell(loaderScript(), timeout);
+        boolean readOnly = readOnly();
+        cem.spi.CommandResult r = transport.powershell(loaderScript(), timeout, readOnly);
         if (r.exitCode() == NEEDS_INSTALL) {
-            cem.spi.CommandResult install = transport.powershell(installScript(), timeout);
+            // Installing a content-addressed file twice is harmless: the install is idempotent.
+            cem.spi.CommandResult install = transport.powershell(installScript(), timeout, true);
             if (install.exitCode() != 0) {
                 throw new AgentException("Cannot install cem's agent", install.stderr(),
                         "The account needs to be an administrator; check %ProgramData%\\cem on the host.");
             }
-            r = transport.powershell(loaderScript(), timeout);
+            r = transport.powershell(loaderScript(), timeout, readOnly);
         }
         if (r.exitCode() != 0) {
             throw new AgentException("The agent failed (exit " + r.exitCode() + ")", r.stderr().isBlank() ? r.stdout() : r.stderr(),
@@ -118,6 +120,19 @@ final class Agent {
                     "This is a bug in the windows provider or the host; run with --debug.");
         }
     }
+
+    /** Whether every op of this batch only reads (refresh, the doctor): such a batch may be sent again after a broken connection. */
+    boolean readOnly() {
+        for (JsonNode op : ops) {
+            String name = op.path("op").asText();
+            if (!name.endsWith(".read") && !READ_ONLY.contains(name)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static final java.util.Set<String> READ_ONLY = java.util.Set.of("host.facts", "agent.status");
 
     /** The results of a batch, or an exception when the answer is not one. */
     static JsonNode results(String stdout) {
