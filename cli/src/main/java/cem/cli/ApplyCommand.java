@@ -70,7 +70,7 @@ final class ApplyCommand implements Callable<Integer> {
                 Plan plan = planned.plan();
                 boolean color = common.color(session);
                 PlanRun.diagnostics(ws, plan.diagnostics(), color);
-                session.out().print(new PlanText(color).render(plan));
+                session.out().print(PlanRun.trustHeader(ws) + new PlanText(color).render(plan));
                 session.out().flush();
                 if (!plan.applyable()) {
                     session.err().println("The plan cannot be applied: " + (plan.unknownHosts().isEmpty()

@@ -71,11 +71,14 @@ final class PlanCommand implements Callable<Integer> {
             if (json) {
                 var node = PlanJson.write(plan, VersionCommand.version(), false);
                 node.set("diagnostics", new DiagnosticPrinter(session, false, ws.config::lines).json(plan.diagnostics()));
+                node.set("insecure_hosts", PlanRun.insecureHosts(ws));
                 session.out().println(node.toPrettyString());
             } else if (markdown) {
-                session.out().print(new PlanMarkdown(maxChars).render(plan));
+                String md = new PlanMarkdown(maxChars).render(plan);
+                String header = PlanRun.trustHeader(ws);
+                session.out().print(header.isEmpty() ? md : md.replaceFirst("\n\n", "\n\n:warning: " + header.trim().replace("\n", "\n:warning: ") + "\n\n"));
             } else {
-                session.out().print(new PlanText(color).render(plan));
+                session.out().print(PlanRun.trustHeader(ws) + new PlanText(color).render(plan));
             }
             if (out != null && plan.applyable()) {
                 PlanRun.writePlanFile(session, plan, out, ws.encryption);

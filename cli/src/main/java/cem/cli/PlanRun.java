@@ -19,6 +19,28 @@ final class PlanRun {
         return new Planner(ws.config, ws.registry, ws.secrets, ws.digest).plan(state, options);
     }
 
+    /**
+     * The lines every plan of this workspace starts with when trust is weakened: hosts reached
+     * over plain HTTP (insecureHttp: true), whose identity nothing verifies. Empty otherwise.
+     */
+    static String trustHeader(Workspace ws) {
+        StringBuilder out = new StringBuilder();
+        for (cem.config.HostConfig h : ws.config.hosts().values()) {
+            if (h.body().path("insecureHttp").asBoolean(false)) {
+                out.append("Warning: ").append(h.name()).append(" is reached over plain HTTP (insecureHttp: true): nothing verifies that ")
+                        .append(h.address()).append(" is that host.\n");
+            }
+        }
+        return out.length() == 0 ? "" : out.append('\n').toString();
+    }
+
+    /** The insecure hosts for the JSON plan. */
+    static com.fasterxml.jackson.databind.node.ArrayNode insecureHosts(Workspace ws) {
+        var array = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
+        ws.config.hosts().values().stream().filter(h -> h.body().path("insecureHttp").asBoolean(false)).forEach(h -> array.add(h.name()));
+        return array;
+    }
+
     /** Prints warnings of validation and the plan's diagnostics on stderr. */
     static void diagnostics(Workspace ws, Diagnostics diagnostics, boolean color) {
         Diagnostics all = ws.shown(ws.warnings.plus(diagnostics)).sorted();

@@ -238,7 +238,7 @@ final class SitesRun {
             if (s.plan() == null) {
                 out.append("Not planned: see the errors above.\n");
             } else {
-                out.append(new PlanText(color).render(s.plan()));
+                out.append(s.member.ws == null ? "" : PlanRun.trustHeader(s.member.ws)).append(new PlanText(color).render(s.plan()));
             }
         }
         return out.append('\n').append(total(sites)).append('\n').toString();

@@ -270,6 +270,20 @@ class EngineWorkflowTest {
     }
 
     @Test
+    void aHostReachedOverPlainHttpIsNamedInEveryPlan() throws Exception {
+        estate.edit("ig1: {address: 198.51.100.20, os: windows}", "ig1: {address: 198.51.100.20, os: windows, insecureHttp: true}");
+        CliRun text = estate.cem("plan", "site");
+        assertTrue(text.out().startsWith("Warning: ig1 is reached over plain HTTP (insecureHttp: true): nothing verifies that 198.51.100.20"),
+                text.out());
+        assertTrue(text.err().contains("WinRM to ig1 over plain HTTP: its identity is not verified [SEC2104]"), text.err());
+        assertTrue(estate.cem("plan", "--markdown", "site").out().contains(":warning: Warning: ig1 is reached over plain HTTP"));
+        assertEquals("ig1", estate.cem("plan", "--json", "site").json().path("insecure_hosts").get(0).asText());
+        assertTrue(estate.cem("apply", "--auto-approve", "site").out().startsWith("Warning: ig1 is reached over plain HTTP"));
+        estate.edit("insecureHttp: true", "insecureHttp: false");
+        assertFalse(estate.cem("plan", "site").out().contains("plain HTTP"), "only when trust is weakened");
+    }
+
+    @Test
     void partialFailureSkipsDependentsAndReplanShowsWhatIsLeft() {
         estate.world.setControl("{\"fail\": [\"certificate.ns-cert\"]}");
         CliRun apply = estate.cem("apply", "--auto-approve", "site");

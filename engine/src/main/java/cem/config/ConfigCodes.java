@@ -30,6 +30,7 @@ public final class ConfigCodes {
     public static final String LITERAL_SECRET = "SEC2101";
     public static final String MISSING_ENV = "SEC2102";
     public static final String MISSING_SECRET_FILE = "SEC2103";
+    public static final String PLAIN_HTTP = "SEC2104";
 
     public static final String UNKNOWN_HOST = "GRF3001";
     public static final String DANGLING_REFERENCE = "GRF3002";

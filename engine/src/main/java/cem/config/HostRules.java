@@ -48,6 +48,11 @@ final class HostRules {
                 out.add(Diagnostic.error(ConfigCodes.CONFLICTING_KEYS, "Basic authentication over plain HTTP",
                         "Basic sends the password in clear text; over insecureHttp anyone on the network can read it.",
                         "Use HTTPS (remove insecureHttp), or NTLM/Kerberos.", host.range("insecureHttp")));
+            } else if (host.body().path("insecureHttp").asBoolean(false) && !loopback) {
+                out.add(Diagnostic.warning(ConfigCodes.PLAIN_HTTP, "WinRM to " + host.name() + " over plain HTTP: its identity is not verified",
+                        "With insecureHttp: true no TLS certificate proves that " + host.address() + " is the host; anyone on the path can "
+                                + "answer in its place and see what cem sends (NTLM protects the password, not the commands). Every plan says so.",
+                        "Use HTTPS with the host's certificate (tls.caFile or tls.pinnedSha256) and remove insecureHttp.", host.range("insecureHttp")));
             }
         }
         return out.build();

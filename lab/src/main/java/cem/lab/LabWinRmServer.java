@@ -47,6 +47,8 @@ public final class LabWinRmServer implements AutoCloseable {
     private final Map<String, AtomicInteger> commandsByUser = new ConcurrentHashMap<>();
     private final Map<String, Output> outputs = new ConcurrentHashMap<>();
     private final AtomicInteger commands = new AtomicInteger();
+    /** HTTP requests received (each carries the client's credentials): a client that fails closed sends none. */
+    private final AtomicInteger requests = new AtomicInteger();
     private final AtomicInteger scripts = new AtomicInteger();
     private final Map<String, String> lastCommand = new ConcurrentHashMap<>();
 
@@ -111,6 +113,10 @@ public final class LabWinRmServer implements AutoCloseable {
     }
 
     /** Commands run so far (each upload chunk is one). */
+    public int requests() {
+        return requests.get();
+    }
+
     public int commands() {
         return commands.get();
     }
@@ -138,6 +144,7 @@ public final class LabWinRmServer implements AutoCloseable {
     }
 
     private void handle(HttpExchange exchange) throws IOException {
+        requests.incrementAndGet();
         long cpu = Lab.threadCpu();
         try {
             handleExchange(exchange);

@@ -240,7 +240,7 @@ public final class WindowsState {
             }
             leaf = (X509Certificate) (ks.isKeyEntry(alias) ? ks.getCertificateChain(alias)[0] : ks.getCertificate(alias));
             key = ks.isKeyEntry(alias);
-            if (key && file.getParent() != null) {
+            if (key && file != null && file.getParent() != null) {
                 // The machine key store: the lab presents this certificate in real TLS handshakes (LabKeys).
                 String tp = HexFormat.of().withUpperCase().formatHex(MessageDigest.getInstance("SHA-1").digest(leaf.getEncoded()));
                 LabKeys.keep(file.getParent(), tp, ks.getKey(alias, args.path("password").asText("").toCharArray()), ks.getCertificateChain(alias));

@@ -138,6 +138,34 @@ class WinRmTransportLabTest {
         }
     }
 
+    /**
+     * Trust fails closed whatever the authentication scheme (winrm4j's Basic path ignores its TLS
+     * options; cem's own handshake comes first): a server certificate from an unknown CA, for
+     * another name, or expired, and no credential is sent.
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0} with {1}")
+    @org.junit.jupiter.params.provider.CsvSource({"unknown CA, basic", "unknown CA, ntlm", "unknown CA, kerberos",
+        "another name, basic", "another name, ntlm", "another name, kerberos", "expired, basic", "expired, ntlm", "expired, kerberos"})
+    @Timeout(60)
+    void aBadServerCertificateFailsClosedOverEveryScheme(String problem, String scheme) throws Exception {
+        Certificates.Issued cert = switch (problem) {
+            case "unknown CA" -> Certificates.rootCa("CN=someone else's CA").issue("CN=127.0.0.1").ip("127.0.0.1").build();
+            case "another name" -> CA.issue("CN=ig9.example.net").dns("ig9.example.net").build();
+            default -> CA.issue("CN=127.0.0.1").ip("127.0.0.1")
+                    .validity(java.time.Instant.parse("2020-01-01T00:00:00Z"), java.time.Instant.parse("2021-01-01T00:00:00Z")).build();
+        };
+        try (LabWinRmServer lab = new LabWinRmServer(CommandShell.on(new WindowsHost("ig1")), new Faults(), "cem", PASSWORD,
+                cert.serverContext(), 30).start()) {
+            ConnectionSpec spec = spec(lab.port(), false, PASSWORD, caFile());
+            ((ObjectNode) spec.settings().path("auth")).put("scheme", scheme);
+            TransportException e = assertThrows(TransportException.class, () -> WinRmTransport.open(spec));
+            assertEquals(FailureKind.TRUST, e.kind(), e.getMessage());
+            assertFalse(e.getMessage().contains(PASSWORD));
+            assertEquals(0, lab.commands(), "nothing ran");
+            assertEquals(0, lab.requests(), "no request (and so no credential) reached the server");
+        }
+    }
+
     @Test
     @Timeout(60)
     void aWrongPasswordFailsClosedNamingTheHostNotTheSecret() throws Exception {
