@@ -124,6 +124,60 @@ class InjectionCorpusTest {
         assertEquals(CORPUS.size() * 8, cases);
     }
 
+    /**
+     * The free-text attributes that reach a Linux firewall (nft JSON on stdin) and an F5 (tmsh
+     * commands on stdin, where a newline would start a second command): each hostile value is
+     * refused with a diagnostic on its resource before any host sees it, and the lab's device state
+     * never holds it.
+     */
+    @Test
+    @Timeout(600)
+    void hostileValuesForTheFirewallAndTheF5AreRefusedBeforeAnyHost() throws IOException {
+        int cases = 0;
+        for (int p = 0; p < CORPUS.size(); p++) {
+            String nft = quoted(CORPUS.get(p) + "\u00a7n\u00a7");
+            String profile = quoted(CORPUS.get(p) + "\u00a7p\u00a7");
+            String address = quoted(CORPUS.get(p) + "\u00a7a\u00a7");
+            refused(p, "fw", "version: 1\nhosts:\n  fw: {address: fw.example.net, os: linux, lab: true}\nresources:\n"
+                    + "  - {type: nft_rule, name: r, host: fw, hook: forward, protocol: tcp, dport: [443], saddr: [" + nft + "], action: accept}\n",
+                    List.of("nft_rule.r"));
+            refused(p, "f5", "version: 1\nhosts:\n"
+                    + "  f5: {address: f5.example.net, os: bigip, lab: true}\n"
+                    + "  ig1: {address: ig1.example.net, os: windows, transport: ssh, lab: true}\nresources:\n"
+                    + "  - {type: certificate, name: gw-cert, host: ig1, pfx: ../certs/gateway.pfx, password: '${file:../certs/example.pass}'}\n"
+                    + "  - {type: internet_gateway, name: ig1, host: ig1, externalFqdn: gateway.example.com, listenerPort: 443,"
+                    + " certificate: gw-cert, servers: [{fqdn: smp.example.net}]}\n"
+                    + "  - {type: bigip_gateway_vip, name: v, host: f5, destination: {address: 203.0.113.11, port: 443},"
+                    + " member: {address: 172.16.10.15, port: 443}, gateway: ig1, profiles: [" + profile + "]}\n"
+                    + "  - {type: bigip_gateway_vip, name: w, host: f5, destination: {address: " + address + ", port: 443},"
+                    + " member: {address: 172.16.10.16, port: 443}, gateway: ig1}\n", List.of("bigip_gateway_vip.v", "bigip_gateway_vip.w"));
+            cases += 3;
+        }
+        System.out.println("injection corpus (firewall, F5): " + cases + " cases, every one refused with a diagnostic before any host");
+    }
+
+    /** Applies {@code yaml}; it must be refused with a diagnostic naming each address, and no lab device may hold the value. */
+    private void refused(int p, String name, String yaml, List<String> addresses) throws IOException {
+        Path dir = CliRun.copyExample(tmp.resolve(name + p), "quickstart").resolveSibling("site");
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("estate.yaml"), yaml);
+        CliRun run = CliRun.run(Map.of(), dir.getParent(), "apply", "--auto-approve", "site");
+        assertEquals(1, run.exitCode(), "refused (payload " + p + "):\n" + run.out() + run.err());
+        assertFalse(run.err().contains("\tat ") || run.err().contains("Exception"), run.err());
+        for (String address : addresses) {
+            assertTrue(run.err().contains(address), "the refusal names " + address + " (payload " + p + "):\n" + run.err());
+        }
+        Path lab = dir.resolve(".cem/lab");
+        if (Files.isDirectory(lab)) {
+            try (Stream<Path> files = Files.list(lab)) {
+                for (Path f : files.filter(Files::isRegularFile).toList()) {
+                    assertFalse(Files.readString(f, java.nio.charset.StandardCharsets.ISO_8859_1).contains("\u00a7"),
+                            "no hostile value reached " + f.getFileName());
+                }
+            }
+        }
+    }
+
     private static List<JsonNode> records(Path dir) throws IOException {
         List<JsonNode> out = new ArrayList<>();
         if (!Files.isDirectory(dir)) {

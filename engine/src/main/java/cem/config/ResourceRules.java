@@ -76,6 +76,13 @@ final class ResourceRules {
                 int sets = 0;
                 for (JsonNode v : values) {
                     String a = v.asText();
+                    if (!NFT_ADDRESS.matcher(a).matches()) {
+                        // Checked here, not by nft on the host: a value that is no address never leaves this machine.
+                        out.add(Diagnostic.error(ConfigCodes.INVALID_VALUE, "\"" + field + "\" holds something that is not an address",
+                                "Each entry is an IPv4 or IPv6 address, a prefix (192.0.2.0/24, 2001:db8::/32) or one named set (@blocklist).",
+                                "Write the address as an IP literal.", rule.range(field)).withAddress(rule.address()));
+                        continue;
+                    }
                     if (a.startsWith("@")) {
                         sets++;
                     } else if (a.contains(":")) {
@@ -101,6 +108,10 @@ final class ResourceRules {
             }
         }
     }
+
+    /** An address nft_rule accepts: IPv4 or IPv6, optionally with a prefix length, or a named set. */
+    private static final java.util.regex.Pattern NFT_ADDRESS = java.util.regex.Pattern.compile(
+            "(\\d{1,3}(\\.\\d{1,3}){3}(/\\d{1,2})?)|([0-9A-Fa-f]{0,4}(:[0-9A-Fa-f]{0,4}){2,7}(/\\d{1,3})?)|(@[A-Za-z_][A-Za-z0-9_]{0,62})");
 
     private static void bindings(Configuration config, Diagnostics.Builder out) {
         Map<String, List<ResourceConfig>> sharedEndpoints = new LinkedHashMap<>();
