@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The crash harness (issue 12): a real `cem apply` of a 3-site lab fleet, killed at a random
  * moment with SIGKILL, SIGTERM or SIGINT (Ctrl-C), again and again from a fresh estate. After each
  * kill: every site's state parses, a lock is either released or reported with how to break it,
- * the next plan explains what is left, and a re-run converges. Bounded here (9 kills);
+ * the next plan explains what is left, and a re-run converges. Bounded here (6 kills; 3 with the state in PostgreSQL);
  * {@code CEM_CRASH_KILLS=100} (bench/adversarial.sh crash) runs the long form.
  */
 class CrashHarnessTest {
@@ -32,7 +32,7 @@ class CrashHarnessTest {
     @Test
     @Timeout(3600)
     void killedAnywhereASiteNeverLosesItsStateAndTheNextRunConverges() throws Exception {
-        int kills = Integer.parseInt(System.getenv().getOrDefault("CEM_CRASH_KILLS", "9"));
+        int kills = Integer.parseInt(System.getenv().getOrDefault("CEM_CRASH_KILLS", "6"));
         Path fleet = cem.testkit.Fleets.write(tmp.resolve("fleet"), 3, CliRun.REPO);
         Random random = new Random(11);
         int survived = 0;
@@ -96,6 +96,59 @@ class CrashHarnessTest {
                 + ", SIGINT " + bySignal[2] + "), " + midApply + " of them in the middle of the apply; " + broken + " lock(s) of killed processes broken with force-unlock; every state parsed; "
                 + "every re-run converged");
         assertEquals(kills, survived);
+    }
+
+    /**
+     * The same with every site's state in PostgreSQL (a backend block as a per-site override):
+     * a kill loses nothing there either, a lock dies with its process's connection, and re-runs
+     * converge. Skipped, with the reason, where PostgreSQL cannot be started.
+     */
+    @Test
+    @Timeout(1800)
+    void killedAnywhereWithTheStateInPostgresql() throws Exception {
+        try (cem.testkit.Postgres pg = cem.testkit.Postgres.startOrSkip()) {
+            int kills = Math.max(3, Integer.parseInt(System.getenv().getOrDefault("CEM_CRASH_KILLS", "6")) / 3);
+            Path fleet = cem.testkit.Fleets.write(tmp.resolve("pgfleet"), 3, CliRun.REPO);
+            for (String site : List.of("s00", "s01", "s02")) {
+                Files.createDirectories(fleet.resolve("overrides").resolve(site));
+                Files.writeString(fleet.resolve("overrides").resolve(site).resolve("backend.yaml"), "version: 1\nbackend:\n  type: postgres\n  url: "
+                        + pg.url() + "\n  username: postgres\n  schema: crash\n  key: " + site + "\n  sslmode: disable\n");
+            }
+            assertEquals(0, FleetTest.cem(fleet, "render").exitCode());
+            assertEquals(0, FleetTest.cem(fleet, "init", "-d", "sites/s00").exitCode());
+            Random random = new Random(5);
+            int survived = 0;
+            for (int k = 0; k < kills; k++) {
+                // A fresh estate: the lab's hosts are new and every site's state is emptied (forgotten, not destroyed).
+                FleetTest.deleteTreeIfExists(fleet.resolve(".cem"));
+                for (String site : List.of("s00", "s01", "s02")) {
+                    CliRun list = FleetTest.cem(fleet, "state", "list", "-d", "sites/" + site);
+                    for (String address : list.out().strip().split("\n")) {
+                        if (!address.isBlank()) {
+                            assertEquals(0, FleetTest.cem(fleet, "state", "rm", "-d", "sites/" + site, address.strip()).exitCode());
+                        }
+                    }
+                }
+                String signal = SIGNALS[k % SIGNALS.length];
+                Process p = start(fleet, 100 + k);
+                Thread.sleep(1200 + random.nextInt(4000));
+                new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).start().waitFor();
+                assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+                for (String site : List.of("s00", "s01", "s02")) {
+                    CliRun list = FleetTest.cem(fleet, "state", "list", "-d", "sites/" + site);
+                    assertTrue(list.exitCode() == 0 || list.err().contains("No state in sites/" + site + " [ENV9021]"),
+                            "the state in the database reads (or was never written) after SIG" + signal + ": " + list.err());
+                }
+                CliRun plan = FleetTest.cem(fleet, "plan", "--detailed-exitcode");
+                assertTrue(plan.exitCode() == 0 || plan.exitCode() == 2, "no lock outlives its process's connection:\n" + plan.out() + plan.err());
+                assertEquals(0, FleetTest.cem(fleet, "apply", "--auto-approve").exitCode());
+                assertEquals(0, FleetTest.cem(fleet, "plan", "--detailed-exitcode").exitCode());
+                survived++;
+            }
+            System.out.println("crash harness (PostgreSQL state): " + survived + "/" + kills + " kills survived; every state read, no lock left, "
+                    + "every re-run converged");
+            assertEquals(kills, survived);
+        }
     }
 
     private Path log(int k) {
