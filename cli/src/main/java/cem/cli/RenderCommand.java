@@ -24,11 +24,11 @@ import picocli.CommandLine.Parameters;
 
 /** {@code cem render [FLEET]}: the templates and the inventory, written as one configuration directory per site. */
 @Command(name = "render", description = {
-    "Write each site's configuration, rendered from the fleet's templates and sites.yaml.",
-    "One directory per site (sites/NAME/ by default), one file per template, stable and diff-friendly, so a",
-    "pull request shows what a template change does to every site. Rendered files are validated first;",
-    "a site with errors is not written. Files cem rendered before and no template makes now are removed.",
-    "With --check nothing is written: exit 1 when a rendered file on disk is out of date (for CI)."})
+    "Write each site's configuration, rendered from the fleet's templates.",
+    "One directory per site (sites/NAME/), one file per template: commit them,",
+    "and a pull request shows what a change does to every site. A site with",
+    "errors is not written; files cem rendered that no template makes now are",
+    "removed. --check writes nothing and exits 1 when a file is out of date."})
 final class RenderCommand implements Callable<Integer> {
 
     /** The first words of every file cem writes here; only such files are ever replaced or removed. */

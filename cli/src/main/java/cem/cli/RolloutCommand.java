@@ -35,13 +35,13 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "rollout", description = {
     "Apply the sites of a fleet in waves, with a health gate after each wave.",
-    "Each wave's sites are planned and applied (several at once, each under its own lock); then the gate",
-    "checks each of them live, as `cem doctor` does: gateway Online, gateway port (listener, policy,",
-    "perimeter; reachable from here), the TLS certificate presented, the CEM policy enabled with targets.",
-    "A site fails when its apply or its gate fails. When failures exceed the budget (rollout.maxFailures or",
-    "maxFailurePercent; equalling it does not stop), the rollout stops and no later wave starts;",
-    "`cem rollout --resume` continues at that wave once it is fixed. The report is kept in .cem/rollout.json.",
-    "Exit 0 complete, 1 stopped or error."})
+    "A wave's sites are planned and applied (each under its own lock), then",
+    "checked live as `cem doctor` does: gateway Online, gateway port, the TLS",
+    "certificate presented, the CEM policy enabled with targets. A site fails",
+    "when its apply or its gate fails; when failures exceed the budget",
+    "(rollout.maxFailures or maxFailurePercent), the rollout stops and no later",
+    "wave starts. --resume continues at that wave. The report is kept in",
+    ".cem/rollout.json. Exit 0 complete, 1 stopped or error."})
 final class RolloutCommand implements Callable<Integer> {
 
     static final String RECORD = "rollout.json";
