@@ -88,10 +88,13 @@ final class SitesRun {
         }
     }
 
-    /** Sites worked on at once: --parallelism counts hosts, so a fleet of 3-host sites takes a third as many sites. */
+    /**
+     * Sites worked on at once. --parallelism counts hosts: every site's host work takes a slot of
+     * {@link cem.engine.HostSlots} (set by {@link #each}), so more sites than that may be under way,
+     * their hosts waiting for slots rather than a site holding slots until its slowest host is done.
+     */
     static int sitesAtOnce(Fleet fleet, int parallelism) {
-        int hosts = fleet.members.stream().filter(m -> m.config != null).mapToInt(m -> m.config.hosts().size()).max().orElse(1);
-        return Math.max(1, Math.min(fleet.members.size(), parallelism / Math.max(1, hosts)));
+        return Math.max(1, Math.min(fleet.members.size(), parallelism));
     }
 
     /** Locks and plans every workable site; the locks stay held until the sites are closed. */
@@ -136,7 +139,7 @@ final class SitesRun {
             t.setDaemon(true);
             return t;
         });
-        try {
+        try (AutoCloseable slots = cem.engine.HostSlots.limit(parallelism)) {
             List<Future<?>> futures = new ArrayList<>();
             for (Site s : sites) {
                 futures.add(pool.submit((Callable<Void>) () -> {
@@ -156,6 +159,11 @@ final class SitesRun {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            if (e instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e);
         } finally {
             pool.shutdownNow();
         }

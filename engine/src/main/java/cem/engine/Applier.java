@@ -179,7 +179,7 @@ public final class Applier {
                 }
                 List<Future<?>> running = new ArrayList<>();
                 for (Map.Entry<String, List<Step>> e : byHost.entrySet()) {
-                    running.add(pool.submit(() -> runHost(e.getKey(), e.getValue(), desired, failed, ok, trips, diags)));
+                    running.add(pool.submit(() -> HostSlots.run(() -> runHost(e.getKey(), e.getValue(), desired, failed, ok, trips, diags))));
                 }
                 for (Future<?> f : running) {
                     f.get();

@@ -66,9 +66,10 @@ public final class Refresh {
             for (Map.Entry<String, List<ResourceInstance>> e : byHost.entrySet()) {
                 if (onePerResource) {
                     // One round trip per resource, in turn: a host's session serves one command at a time.
-                    running.add(pool.submit(() -> e.getValue().forEach(r -> readHost(e.getKey(), List.of(r), live, unknown, diags, trips))));
+                    running.add(pool.submit(() -> HostSlots.run(
+                            () -> e.getValue().forEach(r -> readHost(e.getKey(), List.of(r), live, unknown, diags, trips)))));
                 } else {
-                    running.add(pool.submit(() -> readHost(e.getKey(), e.getValue(), live, unknown, diags, trips)));
+                    running.add(pool.submit(() -> HostSlots.run(() -> readHost(e.getKey(), e.getValue(), live, unknown, diags, trips))));
                 }
             }
             for (Future<?> f : running) {
