@@ -118,6 +118,12 @@ final class LabKeys implements AutoCloseable {
         listeners.clear();
     }
 
+    private static final java.util.concurrent.ExecutorService HANDSHAKES = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "cem-lab-tls");
+        t.setDaemon(true);
+        return t;
+    });
+
     /** Accepts connections and completes a TLS handshake on each, as a web server or a gateway would. */
     private static final class Listener {
         private final SSLServerSocket socket;
@@ -139,11 +145,20 @@ final class LabKeys implements AutoCloseable {
 
         private void run() {
             while (!socket.isClosed()) {
-                try (SSLSocket s = (SSLSocket) socket.accept()) {
-                    s.setSoTimeout(5000);
-                    s.startHandshake();
+                try {
+                    SSLSocket s = (SSLSocket) socket.accept();
+                    // Each connection on its own thread: many hosts may present the same certificate (one listener), and a
+                    // fleet's doctor or gate connects to all of them at once.
+                    HANDSHAKES.execute(() -> {
+                        try (s) {
+                            s.setSoTimeout(5000);
+                            s.startHandshake();
+                        } catch (IOException e) {
+                            // a client that only connects (a TCP check) or gives up
+                        }
+                    });
                 } catch (IOException e) {
-                    // a client that only connects (a TCP check) or gives up: next one
+                    // the listener is closing
                 }
             }
         }
