@@ -92,6 +92,7 @@ final class RenderCommand implements Callable<Integer> {
             }
         }
         changed.forEach(c -> session.out().println((check ? "out of date: " : "") + c));
+        orphans(inventory);
         String where = shown(inventory.output()).toString();
         if (check) {
             if (!changed.isEmpty()) {
@@ -107,6 +108,30 @@ final class RenderCommand implements Callable<Integer> {
         }
         session.out().flush();
         return failed > 0 ? ExitCodes.ERROR : ExitCodes.OK;
+    }
+
+    /**
+     * Site directories the inventory no longer names. Their hosts are still configured as cem left
+     * them and their state still records it: cem says so rather than deleting anything.
+     */
+    private void orphans(Inventory inventory) throws IOException {
+        if (!Files.isDirectory(inventory.output())) {
+            return;
+        }
+        java.util.Set<String> names = new java.util.HashSet<>();
+        inventory.sites().forEach(site -> names.add(site.name()));
+        try (Stream<Path> dirs = Files.list(inventory.output())) {
+            for (Path d : dirs.filter(Files::isDirectory).sorted().toList()) {
+                String name = d.getFileName().toString();
+                if (names.contains(name)) {
+                    continue;
+                }
+                boolean state = Files.exists(d.resolve(".cem").resolve("state.json"));
+                session.err().println("Warning: " + shown(d) + " is no site of " + Inventory.FILE + " any more"
+                        + (state ? "; its state still records what cem manages there. Destroy it first (`cem destroy " + shown(d)
+                                + "`), then delete the directory." : "; delete the directory if it is not needed."));
+            }
+        }
     }
 
     /** What a site's directory should hold: the rendered files, and the overrides copied with a note of where they come from. */

@@ -79,8 +79,13 @@ class FleetTest {
         assertTrue(check.err().contains("[TPL6040]") && check.err().contains("Run `cem render .` and commit the result."), check.err());
         Files.delete(fleet.resolve("overrides/ams/extra.yaml"));
         Files.writeString(fleet.resolve("sites/ams/notes.yaml"), "# someone's own file: cem never removes it\nversion: 1\n");
+        Files.createDirectories(fleet.resolve("sites/old/.cem"));
+        Files.writeString(fleet.resolve("sites/old/.cem/state.json"), "{}");
         CliRun render = cem(fleet, "render");
         assertTrue(render.out().contains("removed  sites/ams/extra.yaml"), render.out());
+        assertTrue(render.err().contains("Warning: sites/old is no site of sites.yaml any more; its state still records what cem manages there. "
+                + "Destroy it first (`cem destroy sites/old`)"), render.err());
+        assertTrue(Files.exists(fleet.resolve("sites/old/.cem/state.json")), "render deletes nothing of a site it does not know");
         assertFalse(Files.exists(fleet.resolve("sites/ams/extra.yaml")));
         assertTrue(Files.exists(fleet.resolve("sites/ams/notes.yaml")));
     }
