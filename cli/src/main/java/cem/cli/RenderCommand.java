@@ -76,7 +76,7 @@ final class RenderCommand implements Callable<Integer> {
                     unchanged++;
                     continue;
                 }
-                changed.add((now == null ? "created  " : "updated  ") + shown(file));
+                changed.add((now == null ? "created  " : "updated  ") + session.shown(file));
                 if (!check) {
                     Files.createDirectories(file.getParent());
                     Files.writeString(file, e.getValue(), StandardCharsets.UTF_8);
@@ -84,7 +84,7 @@ final class RenderCommand implements Callable<Integer> {
             }
             for (Path stale : ownFiles(m.rendered.directory())) {
                 if (!wanted.containsKey(stale)) {
-                    changed.add("removed  " + shown(stale));
+                    changed.add("removed  " + session.shown(stale));
                     if (!check) {
                         Files.delete(stale);
                     }
@@ -93,7 +93,7 @@ final class RenderCommand implements Callable<Integer> {
         }
         changed.forEach(c -> session.out().println((check ? "out of date: " : "") + c));
         orphans(inventory);
-        String where = shown(inventory.output()).toString();
+        String where = session.shown(inventory.output()).toString();
         if (check) {
             if (!changed.isEmpty()) {
                 throw new DiagnosticsException(new Diagnostic(Severity.ERROR, SiteCodes.RENDER_OUT_OF_DATE,
@@ -127,8 +127,8 @@ final class RenderCommand implements Callable<Integer> {
                     continue;
                 }
                 boolean state = Files.exists(d.resolve(".cem").resolve("state.json"));
-                session.err().println("Warning: " + shown(d) + " is no site of " + Inventory.FILE + " any more"
-                        + (state ? "; its state still records what cem manages there. Destroy it first (`cem destroy " + shown(d)
+                session.err().println("Warning: " + session.shown(d) + " is no site of " + Inventory.FILE + " any more"
+                        + (state ? "; its state still records what cem manages there. Destroy it first (`cem destroy " + session.shown(d)
                                 + "`), then delete the directory." : "; delete the directory if it is not needed."));
             }
         }
@@ -169,8 +169,4 @@ final class RenderCommand implements Callable<Integer> {
         return out;
     }
 
-    private Path shown(Path path) {
-        Path abs = path.toAbsolutePath().normalize();
-        return abs.startsWith(session.cwd()) ? session.cwd().relativize(abs) : abs;
-    }
 }

@@ -101,7 +101,7 @@ final class RolloutCommand implements Callable<Integer> {
         if (resume) {
             if (previous == null || !previous.path("status").asText().equals("stopped")) {
                 throw new DiagnosticsException(new Diagnostic(Severity.ERROR, "ENV9070", "No stopped rollout to resume",
-                        previous == null ? "There is no rollout record in " + shown(record) + "."
+                        previous == null ? "There is no rollout record in " + session.shown(record) + "."
                                 : "The last rollout (" + previous.path("id").asText() + ") is " + previous.path("status").asText() + ".",
                         "Start one with `cem rollout " + directory + "`.", null, null));
             }
@@ -327,7 +327,7 @@ final class RolloutCommand implements Callable<Integer> {
     private ObjectNode newRecord(Inventory inventory, List<Waves.Wave> waves, Waves.Budget budget, List<String> gate) {
         ObjectNode run = JSON.createObjectNode();
         run.put("id", java.util.UUID.randomUUID().toString());
-        run.put("fleet", shown(inventory.directory()).toString().replace('\\', '/'));
+        run.put("fleet", session.shown(inventory.directory()).toString().replace('\\', '/'));
         run.put("started", Instant.now().toString());
         String job = Workspace.jobUrl(session);
         if (job != null) {
@@ -396,7 +396,7 @@ final class RolloutCommand implements Callable<Integer> {
         try {
             return Files.isRegularFile(record) ? (ObjectNode) JSON.readTree(Files.readString(record)) : null;
         } catch (IOException | ClassCastException e) {
-            throw new DiagnosticsException(new Diagnostic(Severity.ERROR, "ENV9072", "Cannot read the rollout record " + shown(record),
+            throw new DiagnosticsException(new Diagnostic(Severity.ERROR, "ENV9072", "Cannot read the rollout record " + session.shown(record),
                     e.getMessage(), "Move it aside to start a new rollout.", null, null));
         }
     }
@@ -408,10 +408,6 @@ final class RolloutCommand implements Callable<Integer> {
         Files.move(temp, record, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
-    private Path shown(Path path) {
-        Path abs = path.toAbsolutePath().normalize();
-        return abs.startsWith(session.cwd()) ? session.cwd().relativize(abs) : abs;
-    }
 
     private static String pad(String s, int width) {
         return s.length() >= width ? s : s + " ".repeat(width - s.length());

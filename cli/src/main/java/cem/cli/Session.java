@@ -24,4 +24,10 @@ public record Session(PrintWriter out, PrintWriter err, Map<String, String> env,
     public Path resolve(String path) {
         return cwd.resolve(path.replace('\\', '/')).normalize();
     }
+
+    /** A path as users read it: relative to the working directory when it lies below it. */
+    public Path shown(Path path) {
+        Path abs = path.toAbsolutePath().normalize();
+        return abs.startsWith(cwd) ? cwd.relativize(abs) : abs;
+    }
 }

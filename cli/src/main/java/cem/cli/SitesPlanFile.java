@@ -29,7 +29,7 @@ final class SitesPlanFile {
             ObjectNode root = JSON.createObjectNode();
             root.put(MARKER, 1);
             Path dir = fleet.inventory.directory();
-            root.put("fleet", dir.startsWith(session.cwd()) ? session.cwd().relativize(dir).toString().replace('\\', '/') : dir.toString());
+            root.put("fleet", session.shown(dir).toString().replace('\\', '/'));
             var sites = root.putArray("sites");
             for (SitesRun.Site s : runs) {
                 ObjectNode o = sites.addObject();

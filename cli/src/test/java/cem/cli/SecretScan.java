@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 
 /**
  * The secret scanner of the test suite (issue 12): every command a test runs through
@@ -71,26 +70,39 @@ final class SecretScan {
     static void files(Path dir, FileTime since, String command) {
         COMMANDS.incrementAndGet();
         cem.lab.Lab.passwords().forEach(SecretScan::secret);
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.filter(SecretScan::scanned).toList()) {
-                if (Files.getLastModifiedTime(p).compareTo(since) < 0 || Files.size(p) > MAX_FILE) {
-                    continue;
+        try {
+            // Build output, version control and node_modules are never entered: cem writes none of them.
+            Files.walkFileTree(dir, new java.nio.file.SimpleFileVisitor<>() {
+                @Override
+                public java.nio.file.FileVisitResult preVisitDirectory(Path d, java.nio.file.attribute.BasicFileAttributes a) {
+                    String name = d.getFileName() == null ? "" : d.getFileName().toString();
+                    return name.equals("target") || name.equals(".git") || name.equals("node_modules")
+                            ? java.nio.file.FileVisitResult.SKIP_SUBTREE : java.nio.file.FileVisitResult.CONTINUE;
                 }
-                FILES.incrementAndGet();
-                text(new String(Files.readAllBytes(p), StandardCharsets.ISO_8859_1), p + " (written by cem " + command + ")");
-            }
+
+                @Override
+                public java.nio.file.FileVisitResult visitFile(Path p, java.nio.file.attribute.BasicFileAttributes a) throws IOException {
+                    if (scanned(p) && a.lastModifiedTime().compareTo(since) >= 0 && a.size() <= MAX_FILE) {
+                        FILES.incrementAndGet();
+                        text(new String(Files.readAllBytes(p), StandardCharsets.ISO_8859_1), p + " (written by cem " + command + ")");
+                    }
+                    return java.nio.file.FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public java.nio.file.FileVisitResult visitFileFailed(Path p, IOException e) {
+                    return java.nio.file.FileVisitResult.CONTINUE; // removed while walking (a lab shutting down): nothing to scan
+                }
+            });
         } catch (IOException | UncheckedIOException e) {
-            // a file removed while walking (another test's lab shutting down): nothing to scan there
+            // the directory went away while walking: nothing to scan there
         }
         report();
     }
 
     private static boolean scanned(Path p) {
-        String s = p.toString().replace('\\', '/');
         String name = p.getFileName().toString();
-        return Files.isRegularFile(p) && !s.contains("/target/") && !s.contains("/.git/") && !s.contains("/node_modules/")
-                && !name.endsWith(".pfx") && !name.endsWith(".pass") && !name.endsWith(".p12") && !name.endsWith(".jar")
-                && !name.equals(".password");
+        return !name.endsWith(".pfx") && !name.endsWith(".pass") && !name.endsWith(".p12") && !name.endsWith(".jar") && !name.equals(".password");
     }
 
     private static synchronized void report() {

@@ -104,12 +104,8 @@ final class LabKeys implements AutoCloseable {
         return Files.readString(file).trim().toCharArray();
     }
 
-    private static void ownerOnly(Path file) {
-        try {
-            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException | IOException e) {
-            // not a POSIX file system: the lab directory's own permissions apply
-        }
+    private static void ownerOnly(Path file) throws IOException {
+        cem.state.OwnerOnly.restrict(file);
     }
 
     @Override
