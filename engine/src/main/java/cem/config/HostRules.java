@@ -48,6 +48,12 @@ final class HostRules {
                 out.add(Diagnostic.error(ConfigCodes.CONFLICTING_KEYS, "Basic authentication over plain HTTP",
                         "Basic sends the password in clear text; over insecureHttp anyone on the network can read it.",
                         "Use HTTPS (remove insecureHttp), or NTLM/Kerberos.", host.range("insecureHttp")));
+            } else if (scheme.equals("kerberos") && host.body().path("insecureHttp").asBoolean(false)
+                    && host.body().path("auth").path("password").isMissingNode()) {
+                out.add(Diagnostic.error(ConfigCodes.CONFLICTING_KEYS, "Kerberos with the logged-on user's ticket over plain HTTP",
+                        "Without auth.password cem uses the user's Kerberos ticket, and then it cannot seal WinRM messages itself: "
+                                + "Windows refuses them unencrypted over HTTP (AllowUnencrypted is false by default).",
+                        "Use HTTPS (remove insecureHttp).", host.range("insecureHttp")));
             } else if (host.body().path("insecureHttp").asBoolean(false) && !loopback) {
                 out.add(Diagnostic.warning(ConfigCodes.PLAIN_HTTP, "WinRM to " + host.name() + " over plain HTTP: its identity is not verified",
                         "With insecureHttp: true no TLS certificate proves that " + host.address() + " is the host; anyone on the path can "

@@ -18,17 +18,31 @@ import java.util.Map;
  * @param connectTimeout how long connecting may take
  * @param debug where to log each round trip's duration and size (--debug), or null; never a
  *     command line or a credential
+ * @param environment cem's environment (KRB5CCNAME, KRB5_CONFIG, SSH_AUTH_SOCK: where the
+ *     logged-on user's credentials are)
  */
 public record ConnectionSpec(String host, String address, int port, JsonNode settings, Map<String, String> secrets,
-        Path baseDirectory, boolean acceptNewHostKeys, Duration connectTimeout, java.util.function.Consumer<String> debug) {
+        Path baseDirectory, boolean acceptNewHostKeys, Duration connectTimeout, java.util.function.Consumer<String> debug,
+        Map<String, String> environment) {
 
     public ConnectionSpec {
         secrets = Map.copyOf(secrets);
+        environment = Map.copyOf(environment);
+    }
+
+    public ConnectionSpec(String host, String address, int port, JsonNode settings, Map<String, String> secrets,
+            Path baseDirectory, boolean acceptNewHostKeys, Duration connectTimeout, java.util.function.Consumer<String> debug) {
+        this(host, address, port, settings, secrets, baseDirectory, acceptNewHostKeys, connectTimeout, debug, System.getenv());
     }
 
     public ConnectionSpec(String host, String address, int port, JsonNode settings, Map<String, String> secrets,
             Path baseDirectory, boolean acceptNewHostKeys, Duration connectTimeout) {
         this(host, address, port, settings, secrets, baseDirectory, acceptNewHostKeys, connectTimeout, null);
+    }
+
+    /** A copy that sees {@code environment} instead. */
+    public ConnectionSpec withEnvironment(Map<String, String> environment) {
+        return new ConnectionSpec(host, address, port, settings, secrets, baseDirectory, acceptNewHostKeys, connectTimeout, debug, environment);
     }
 
     /** Logs a round trip when --debug is on. */

@@ -31,7 +31,7 @@ public final class Sessions implements AutoCloseable {
         JsonNode s = host.settings();
         ConnectionSpec spec = new ConnectionSpec(host.name(), s.path("address").asText(), s.path("port").asInt(0), s, host.secrets(),
                 host.configDirectory(), context.acceptNewHostKeys(), Duration.ofSeconds(20),
-                context.debug() ? System.err::println : null);
+                context.debug() ? System.err::println : null, context.environment());
         Transport t = transports.open(s.path("transport").asText(defaultScheme), spec);
         open.put(host.name(), t);
         return t;

@@ -23,7 +23,8 @@ import org.w3c.dom.NodeList;
 
 /**
  * One lab host's WinRM endpoint: the WS-Management shell protocol (Create, Command, Send, Receive,
- * Signal, Delete) at {@code /wsman} over HTTP or HTTPS, Basic authentication, and Windows-like
+ * Signal, Delete) at {@code /wsman} over HTTP or HTTPS, Basic authentication (and Kerberos when
+ * given a {@link KerberosAcceptor}), and Windows-like
  * SOAP faults (bad credentials, unknown shell, shell quota). Commands go to the host's executor
  * through a {@link CommandShell} that behaves like cmd.exe for what cem sends.
  */
@@ -51,6 +52,10 @@ public final class LabWinRmServer implements AutoCloseable {
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicInteger scripts = new AtomicInteger();
     private final Map<String, String> lastCommand = new ConcurrentHashMap<>();
+    private volatile KerberosAcceptor kerberos;
+    private final Map<java.net.InetSocketAddress, String> kerberosConnections = new ConcurrentHashMap<>();
+    /** Requests authenticated with a Kerberos ticket. */
+    private final AtomicInteger kerberosLogins = new AtomicInteger();
 
     private record Output(int exitCode, byte[] stdout, byte[] stderr) {}
 
@@ -97,6 +102,17 @@ public final class LabWinRmServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         }));
+    }
+
+    /** Also accepts Kerberos (HTTP {@code Kerberos} and {@code Negotiate}) for the principal of {@code acceptor}; a ticket's user name is the login. */
+    public LabWinRmServer kerberos(KerberosAcceptor acceptor) {
+        this.kerberos = acceptor;
+        return this;
+    }
+
+    /** Requests that authenticated with a Kerberos ticket so far. */
+    public int kerberosLogins() {
+        return kerberosLogins.get();
     }
 
     public LabWinRmServer start() {
@@ -155,8 +171,16 @@ public final class LabWinRmServer implements AutoCloseable {
 
     private void handleExchange(HttpExchange exchange) throws IOException {
         try (exchange) {
-            String login = login(exchange.getRequestHeaders().getFirst("Authorization"));
+            String header = exchange.getRequestHeaders().getFirst("Authorization");
+            String login = kerberos != null && header != null && (header.startsWith("Kerberos ") || header.startsWith("Negotiate "))
+                    ? kerberosLogin(exchange, header)
+                    // Like HTTP.sys, a connection Kerberos authenticated stays so (its client sends no header after the first).
+                    : header == null && kerberos != null ? kerberosConnections.get(exchange.getRemoteAddress()) : login(header);
             if (login == null) {
+                if (kerberos != null) {
+                    exchange.getResponseHeaders().add("WWW-Authenticate", "Negotiate");
+                    exchange.getResponseHeaders().add("WWW-Authenticate", "Kerberos");
+                }
                 exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"WSMAN\"");
                 exchange.sendResponseHeaders(401, -1);
                 return;
@@ -200,6 +224,30 @@ public final class LabWinRmServer implements AutoCloseable {
         } catch (RuntimeException e) {
             send(exchange, 500, fault("s:Receiver", "w:InternalError", String.valueOf(e.getMessage()), null));
         }
+    }
+
+    /** The user of a Kerberos ticket the service principal's key accepts, when that user may log in; else null. */
+    private String kerberosLogin(HttpExchange exchange, String header) {
+        if (faults.rejectAuth()) {
+            return null;
+        }
+        byte[] token;
+        try {
+            token = Base64.getDecoder().decode(header.substring(header.indexOf(' ') + 1).trim());
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        KerberosAcceptor.Accepted accepted = kerberos.accept(token);
+        if (accepted == null || hosts.apply(accepted.user()) == null) {
+            return null;
+        }
+        if (accepted.reply() != null) {
+            exchange.getResponseHeaders().add("WWW-Authenticate", header.substring(0, header.indexOf(' ')) + " "
+                    + Base64.getEncoder().encodeToString(accepted.reply()));
+        }
+        kerberosLogins.incrementAndGet();
+        kerberosConnections.put(exchange.getRemoteAddress(), accepted.user());
+        return accepted.user();
     }
 
     /** The user a request authenticates as, when its host exists and the password is right; else null. */

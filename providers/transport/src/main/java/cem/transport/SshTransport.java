@@ -77,7 +77,7 @@ public final class SshTransport implements Transport {
             jsch.setHostKeyRepository(new AcceptNew(jsch.getHostKeyRepository(), spec.acceptNewHostKeys()));
             String scheme = auth.path("scheme").asText(auth.has("keyFile") ? "publickey" : "password");
             if (scheme.equals("agent")) {
-                String socket = spec.settings().path("ssh").path("agentSocket").asText(System.getenv().getOrDefault("SSH_AUTH_SOCK", ""));
+                String socket = spec.settings().path("ssh").path("agentSocket").asText(spec.environment().getOrDefault("SSH_AUTH_SOCK", ""));
                 if (socket.isEmpty()) {
                     throw new TransportException(FailureKind.AUTH, spec.host(), "No ssh-agent for host " + spec.host() + ".",
                             "Start ssh-agent and add the key (SSH_AUTH_SOCK), or set ssh.agentSocket.", null);

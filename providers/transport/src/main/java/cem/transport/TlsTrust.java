@@ -90,7 +90,7 @@ final class TlsTrust {
 
     /** Host names are checked unless the certificate itself is pinned. */
     HostnameVerifier hostnameVerifier() {
-        return pinned ? (host, session) -> true : HttpsURLConnection.getDefaultHostnameVerifier();
+        return pinned ? (host, session) -> true : new org.apache.http.conn.ssl.DefaultHostnameVerifier(); // RFC 2818: DNS names and IP addresses
     }
 
     /**

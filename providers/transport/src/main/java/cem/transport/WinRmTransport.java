@@ -29,7 +29,7 @@ import java.util.zip.GZIPOutputStream;
 /**
  * Commands over WinRM (winrm4j): HTTPS with the server certificate verified by default, plain HTTP
  * only when the host says {@code insecureHttp: true}; NTLM (default), Kerberos or Basic (Basic
- * only over HTTPS). One shell per host for the whole run. A PowerShell script of any size is
+ * only over HTTPS). Kerberos without a password uses the logged-on user's ticket ({@link KerberosLogin}). One shell per host for the whole run. A PowerShell script of any size is
  * uploaded in chunks to %TEMP% and run by a small bootstrap that checks its SHA-256 first and
  * removes the file whatever happens: a command line is capped near 8 KB and winrm4j has no stdin.
  */
@@ -87,13 +87,28 @@ public final class WinRmTransport implements Transport {
             domain = user.substring(0, user.indexOf('\\'));
             user = user.substring(user.indexOf('\\') + 1);
         }
-        String password = spec.secrets().getOrDefault("auth/password", "");
-        builder = domain == null ? builder.credentials(user, password) : builder.credentials(domain, user, password);
         if (!http) {
             TlsTrust trust = TlsTrust.of(spec);
             trust.verify(spec, spec.address(), port); // before any credential leaves this machine
             builder.sslContext(trust.context()).hostnameVerifier(trust.hostnameVerifier());
             JvmTrustStore.add(trust.anchors()); // winrm4j's conduit ignores the two lines above
+        }
+        String password = spec.secrets().getOrDefault("auth/password", "");
+        if (scheme.equals("kerberos") && password.isEmpty() && http) {
+            throw new TransportException(FailureKind.TRUST, spec.host(), "Kerberos with the logged-on user's ticket needs HTTPS to "
+                    + spec.host() + ": cem cannot seal WinRM messages with it over plain HTTP.", "Use HTTPS (remove insecureHttp).", null);
+        }
+        if (scheme.equals("kerberos") && !password.isEmpty()) {
+            // A password gets a ticket of its own (winrm4j logs in as user@REALM, or as DOMAIN\\user's user in the default realm).
+            builder.requestNewKerberosTicket(true);
+            builder.credentials(KerberosLogin.principal(settings.path("auth").path("username").asText("")), password);
+        } else if (scheme.equals("kerberos")) {
+            KerberosLogin.useTicketOf(spec); // no password: the logged-on user's ticket
+            builder.credentials(user, "");
+            // winrm4j would wait for NTLM's sealing keys before sending a body; TLS protects it (HTTPS only, see HostRules).
+            builder.payloadEncryptionMode(io.cloudsoft.winrm4j.client.PayloadEncryptionMode.OFF);
+        } else {
+            builder = domain == null ? builder.credentials(user, password) : builder.credentials(domain, user, password);
         }
         WinRmClientContext context = WinRmClientContext.newInstance();
         builder.context(context);
@@ -114,6 +129,12 @@ public final class WinRmTransport implements Transport {
 
     static TransportException classify(ConnectionSpec spec, String url, RuntimeException e) {
         String chain = messages(e).toLowerCase(Locale.ROOT);
+        boolean kerberos = spec.settings().path("auth").path("scheme").asText("").equalsIgnoreCase("kerberos");
+        if (kerberos && (chain.contains("kdc") || chain.contains("gssexception") || chain.contains("loginexception") || chain.contains("401"))) {
+            return new TransportException(FailureKind.AUTH, spec.host(), "Kerberos authentication to " + spec.host() + " (" + url + ") failed: "
+                    + firstKerberosReason(e), "Check the user and password (or the ticket: klist), that the host's address is the DNS name of "
+                    + "its service principal HTTP/NAME, and that both clocks agree.", e);
+        }
         if (chain.contains("401") || chain.contains("unauthorized") || chain.contains("authorization")) {
             return new TransportException(FailureKind.AUTH, spec.host(), "WinRM authentication to " + spec.host() + " (" + url + ") was refused.",
                     "Check the user name and password of host " + spec.host() + " (the secret's value is not shown), and the auth scheme.", e);
@@ -128,6 +149,17 @@ public final class WinRmTransport implements Transport {
         }
         return new TransportException(FailureKind.UNREACHABLE, spec.host(), "Cannot reach WinRM on " + spec.host() + " (" + url + "): "
                 + e.getMessage(), "Check the address and port, and that the WinRM service listens there.", e);
+    }
+
+    /** The innermost Kerberos or login message (never a password: neither carries one). */
+    private static String firstKerberosReason(Throwable e) {
+        String reason = e.getMessage();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.ietf.jgss.GSSException || t instanceof javax.security.auth.login.LoginException) {
+                reason = t.getMessage();
+            }
+        }
+        return reason == null ? e.getClass().getSimpleName() : reason;
     }
 
     private static String messages(Throwable e) {
