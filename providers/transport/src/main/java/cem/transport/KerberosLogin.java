@@ -48,7 +48,11 @@ final class KerberosLogin {
         }
         String cache = cache(spec, env.get("KRB5CCNAME"));
         if (cache == null && System.getProperty("os.name", "").startsWith("Windows")) {
+            // The JDK's sspi_bridge: SSPI acquires the logon session's ticket itself (Java's Krb5LoginModule cannot read
+            // the LSA's cache without the allowtgtsessionkey registry value), so there is nothing to check beforehand.
             System.setProperty("sun.security.jgss.native", "true");
+            System.setProperty("javax.security.auth.useSubjectCredsOnly", "false");
+            return;
         }
         Map<String, String> options = new HashMap<>();
         options.put("useTicketCache", "true");
