@@ -35,11 +35,15 @@ import java.util.zip.GZIPOutputStream;
  */
 public final class WinRmTransport implements Transport {
 
-    /** Characters of base64 per upload command, well under cmd.exe's 8,191-character line. */
-    static final int CHUNK = 2000;
+    /**
+     * Characters of base64 per upload command: with {@code >>%TEMP%\cem-ID.b64 echo } and a long
+     * %TEMP% expanded (a deep profile path, up to 260 characters), still well under cmd.exe's
+     * 8,191-character line. Each chunk is a round trip (0.5–2 s on real Windows), so chunks are
+     * as large as that allows (they were 2,000 characters: three times the round trips).
+     */
+    static final int CHUNK = 6000;
 
     private final ConnectionSpec spec;
-    private WinRmClientContext context;
     private WinRmClient client;
     private ShellCommand shell;
     private int commands;
@@ -55,9 +59,8 @@ public final class WinRmTransport implements Transport {
         }
     }
 
-    private WinRmTransport(ConnectionSpec spec, WinRmClientContext context, WinRmClient client, ShellCommand shell) {
+    private WinRmTransport(ConnectionSpec spec, WinRmClient client, ShellCommand shell) {
         this.spec = spec;
-        this.context = context;
         this.client = client;
         this.shell = shell;
     }
@@ -110,16 +113,31 @@ public final class WinRmTransport implements Transport {
         } else {
             builder = domain == null ? builder.credentials(user, password) : builder.credentials(domain, user, password);
         }
-        WinRmClientContext context = WinRmClientContext.newInstance();
+        WinRmClientContext context = sharedContext(spec, scheme);
         builder.context(context);
         try {
             WinRmClient client = builder.build();
             ShellCommand shell = client.createShell();
-            return new WinRmTransport(spec, context, client, shell);
+            return new WinRmTransport(spec, client, shell);
         } catch (RuntimeException e) {
-            context.shutdown();
             throw classify(spec, url, e);
         }
+    }
+
+    private static final java.util.Map<String, WinRmClientContext> SHARED = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * One CXF bus per identity, shared by every host that identity reaches: a bus per host cost each
+     * session its own start-up (JAXB contexts, extensions) and its own I/O reactor threads. Pooled
+     * connections never cross identities: NTLM and Kerberos authenticate a connection, not a
+     * request, so a connection authenticated for one user must not carry another's commands. Basic
+     * authenticates every request, so all Basic hosts share one bus.
+     */
+    private static WinRmClientContext sharedContext(ConnectionSpec spec, String scheme) {
+        String identity = scheme.equals("basic") ? "basic"
+                : scheme + "|" + spec.settings().path("auth").path("username").asText("") + "|"
+                        + spec.environment().getOrDefault("KRB5CCNAME", "");
+        return SHARED.computeIfAbsent(identity, k -> WinRmClientContext.newInstance());
     }
 
     /** Loopback traffic never leaves the machine (the lab): Basic over HTTP is harmless there. */
@@ -196,7 +214,6 @@ public final class WinRmTransport implements Transport {
     private void reopen() throws TransportException {
         close();
         WinRmTransport fresh = open(spec);
-        this.context = fresh.context;
         this.client = fresh.client;
         this.shell = fresh.shell;
     }
@@ -294,7 +311,7 @@ public final class WinRmTransport implements Transport {
         } catch (RuntimeException e) {
             // nothing to do
         }
-        context.shutdown();
+        // the shared context stays for the other hosts
     }
 
     private static byte[] gzip(byte[] bytes) {

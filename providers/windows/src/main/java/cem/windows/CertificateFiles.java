@@ -45,14 +45,14 @@ final class CertificateFiles {
 
     static Optional<String> thumbprint(JsonNode attributes, Path base) {
         try {
-            String key = cacheKey(attributes, base);
-            String known = THUMBPRINTS.get(key);
-            if (known != null) {
-                return Optional.of(known);
-            }
-            String thumbprint = thumbprint(leaf(attributes, base));
-            THUMBPRINTS.put(key, thumbprint);
-            return Optional.of(thumbprint);
+            // computeIfAbsent: the hosts of a large estate read the same file at once, and one of them opens it.
+            return Optional.ofNullable(THUMBPRINTS.computeIfAbsent(cacheKey(attributes, base), k -> {
+                try {
+                    return thumbprint(leaf(attributes, base));
+                } catch (IOException | GeneralSecurityException | RuntimeException e) {
+                    return null; // not kept: the next read tries again
+                }
+            }));
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
             return Optional.empty();
         }
