@@ -69,10 +69,19 @@ public final class CertificateFile {
         if (known != null) {
             return known;
         }
-        CertificateFacts facts = openPfx(file, bytes, password);
-        OPENED.put(key, facts);
-        return facts;
+        // The sites of a fleet name the same file and are checked at once: one of them opens it, the others wait.
+        synchronized (OPENING.computeIfAbsent(key, k -> new Object())) {
+            known = OPENED.get(key);
+            if (known != null) {
+                return known;
+            }
+            CertificateFacts facts = openPfx(file, bytes, password);
+            OPENED.put(key, facts);
+            return facts;
+        }
     }
+
+    private static final java.util.Map<String, Object> OPENING = new java.util.concurrent.ConcurrentHashMap<>();
 
     private static CertificateFacts openPfx(Path file, byte[] bytes, char[] password) throws ReadException {
         KeyStore store;
