@@ -6,15 +6,25 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A provider's sessions: one per host for the whole run, opened on first use with the transport
- * the host names, and dropped after a failure so that the next batch connects afresh.
+ * A provider's sessions: one per host, opened on first use with the transport the host names, kept
+ * for the host's next batch (a plan's read and an apply's writes share it), and dropped after a
+ * failure so that the next batch connects afresh. At most {@link #MAX_IDLE} sessions wait idle:
+ * beyond that the least recently used are closed, so that a run over thousands of hosts holds
+ * sessions (threads, buffers, the hosts' shell quotas) for the hosts it is working on, not for
+ * every host it has seen.
  */
 public final class Sessions implements AutoCloseable {
+
+    /** Idle sessions kept open for reuse. */
+    static final int MAX_IDLE = 128;
 
     private final ProviderContext context;
     private final String defaultScheme;
     private final Transports transports = Transports.load();
     private final Map<String, Transport> open = new ConcurrentHashMap<>();
+    /** Hosts whose sessions wait idle, least recently used first; guards {@link #open}'s changes too. */
+    private final java.util.LinkedHashSet<String> idle = new java.util.LinkedHashSet<>();
+    private java.util.concurrent.ExecutorService closer;
 
     /** @param defaultScheme the transport of hosts that do not name one */
     public Sessions(ProviderContext context, String defaultScheme) {
@@ -22,19 +32,75 @@ public final class Sessions implements AutoCloseable {
         this.defaultScheme = defaultScheme;
     }
 
-    /** The host's session, opened when there is none. */
+    /** Work on a host's session. */
+    public interface Use<T, E extends Exception> {
+        T apply(Transport session) throws TransportException, E;
+    }
+
+    /** Runs one batch on the host's session, then leaves the session idle for the host's next batch. */
+    public <T, E extends Exception> T with(HostTarget host, Use<T, E> use) throws TransportException, E {
+        Transport t = of(host);
+        try {
+            return use.apply(t);
+        } finally {
+            idle(host.name());
+        }
+    }
+
+    /** The host's session, opened when there is none; it is in use until {@link #with} returns. */
     public Transport of(HostTarget host) throws TransportException {
-        Transport existing = open.get(host.name());
-        if (existing != null) {
-            return existing;
+        synchronized (idle) {
+            Transport existing = open.get(host.name());
+            if (existing != null) {
+                idle.remove(host.name());
+                return existing;
+            }
         }
         JsonNode s = host.settings();
         ConnectionSpec spec = new ConnectionSpec(host.name(), s.path("address").asText(), s.path("port").asInt(0), s, host.secrets(),
                 host.configDirectory(), context.acceptNewHostKeys(), Duration.ofSeconds(20),
                 context.debug() ? System.err::println : null, context.environment());
+        long start = System.nanoTime();
         Transport t = transports.open(s.path("transport").asText(defaultScheme), spec);
+        if (context.debug()) {
+            System.err.println(String.format("[debug] %s %s: session opened in %d ms", s.path("transport").asText(defaultScheme), host.name(),
+                    (System.nanoTime() - start) / 1_000_000));
+        }
         open.put(host.name(), t);
         return t;
+    }
+
+    /** The host's session waits for its next batch; the least recently used beyond {@link #MAX_IDLE} are closed. */
+    private void idle(String host) {
+        java.util.List<Transport> evicted = new java.util.ArrayList<>();
+        synchronized (idle) {
+            if (!open.containsKey(host)) {
+                return; // dropped after a failure
+            }
+            idle.remove(host);
+            idle.add(host);
+            while (idle.size() > MAX_IDLE) {
+                String eldest = idle.iterator().next();
+                idle.remove(eldest);
+                Transport t = open.remove(eldest);
+                if (t != null) {
+                    evicted.add(t);
+                }
+            }
+            if (!evicted.isEmpty() && closer == null) {
+                closer = closers(4);
+            }
+            // closed off the worker's thread: a WinRM session's close is a round trip
+            evicted.forEach(t -> closer.execute(() -> closeQuietly(t)));
+        }
+    }
+
+    private static java.util.concurrent.ExecutorService closers(int n) {
+        return java.util.concurrent.Executors.newFixedThreadPool(n, r -> {
+            Thread t = new Thread(r, "cem-close");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** The code of a host-level problem: it has no address, and makes every resource of its batch unknown. */
@@ -53,15 +119,60 @@ public final class Sessions implements AutoCloseable {
 
     /** Forgets the host's session after a failure (the next batch reconnects). */
     public void drop(HostTarget host) {
-        Transport t = open.remove(host.name());
+        Transport t;
+        synchronized (idle) {
+            idle.remove(host.name());
+            t = open.remove(host.name());
+        }
         if (t != null) {
             t.close();
         }
     }
 
+    /** Sessions closed at once at the end of a run. */
+    private static final int CLOSERS = 32;
+
+    /**
+     * Closes every session, many at once: closing is a round trip per host (WinRM deletes its shell,
+     * so that the host's shell quota is free again), and 1,500 of them one after another took
+     * 22 seconds after the work was done.
+     */
     @Override
     public void close() {
-        open.values().forEach(Transport::close);
-        open.clear();
+        java.util.List<Transport> all;
+        java.util.concurrent.ExecutorService evicting;
+        synchronized (idle) {
+            all = new java.util.ArrayList<>(open.values());
+            open.clear();
+            idle.clear();
+            evicting = closer;
+            closer = null;
+        }
+        java.util.concurrent.ExecutorService pool = all.size() <= 1 ? null : closers(Math.min(CLOSERS, all.size()));
+        all.forEach(t -> {
+            if (pool == null) {
+                closeQuietly(t);
+            } else {
+                pool.execute(() -> closeQuietly(t));
+            }
+        });
+        for (java.util.concurrent.ExecutorService p : new java.util.concurrent.ExecutorService[] {pool, evicting}) {
+            if (p != null) {
+                p.shutdown();
+                try {
+                    p.awaitTermination(2, java.util.concurrent.TimeUnit.MINUTES);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+
+    private static void closeQuietly(Transport t) {
+        try {
+            t.close();
+        } catch (RuntimeException e) {
+            // the host is gone or the session broken: nothing more to release here
+        }
     }
 }

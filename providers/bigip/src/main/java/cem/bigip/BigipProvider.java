@@ -64,7 +64,7 @@ public final class BigipProvider implements Provider {
         Map<ResourceInstance, Vip> vips = vips(request.resources(), diags);
         CommandResult result;
         try {
-            result = sessions.of(request.host()).exec(Tmsh.read(new ArrayList<>(vips.values())));
+            result = sessions.with(request.host(), t -> t.exec(Tmsh.read(new ArrayList<>(vips.values()))));
         } catch (TransportException e) {
             return new ReadResponse(Map.of(), Diagnostics.of(sessions.failed(request.host(), e)), 0);
         }
@@ -121,7 +121,7 @@ public final class BigipProvider implements Provider {
         }
         CommandResult result;
         try {
-            result = sessions.of(request.host()).exec(Tmsh.apply(Tmsh.applyLines(deletes, creates, updates)));
+            result = sessions.with(request.host(), t -> t.exec(Tmsh.apply(Tmsh.applyLines(deletes, creates, updates))));
         } catch (TransportException e) {
             return new ApplyResponse(Map.of(), Diagnostics.of(sessions.failed(request.host(), e)), 0);
         }

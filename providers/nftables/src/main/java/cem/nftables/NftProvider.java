@@ -81,7 +81,7 @@ public final class NftProvider implements Provider {
         List<String> tables = tablesOf(request.resources());
         CommandResult result;
         try {
-            result = sessions.of(host).exec(NftCommands.read(sudo(host), tables));
+            result = sessions.with(host, t -> t.exec(NftCommands.read(sudo(host), tables)));
         } catch (TransportException e) {
             return new ReadResponse(Map.of(), Diagnostics.of(sessions.failed(host, e)), 0);
         }
@@ -114,7 +114,7 @@ public final class NftProvider implements Provider {
         RemoteCommand command = NftCommands.apply(sudo(host), tables, tx.document(), tx.perRule());
         CommandResult result;
         try {
-            result = sessions.of(host).exec(command);
+            result = sessions.with(host, t -> t.exec(command));
         } catch (TransportException e) {
             return new ApplyResponse(Map.of(), Diagnostics.of(sessions.failed(host, e)), 0);
         }

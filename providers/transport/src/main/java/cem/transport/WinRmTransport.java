@@ -44,6 +44,7 @@ public final class WinRmTransport implements Transport {
     static final int CHUNK = 6000;
 
     private final ConnectionSpec spec;
+    private WinRmClientContext context;
     private WinRmClient client;
     private ShellCommand shell;
     private int commands;
@@ -59,8 +60,9 @@ public final class WinRmTransport implements Transport {
         }
     }
 
-    private WinRmTransport(ConnectionSpec spec, WinRmClient client, ShellCommand shell) {
+    private WinRmTransport(ConnectionSpec spec, WinRmClientContext context, WinRmClient client, ShellCommand shell) {
         this.spec = spec;
+        this.context = context;
         this.client = client;
         this.shell = shell;
     }
@@ -113,31 +115,18 @@ public final class WinRmTransport implements Transport {
         } else {
             builder = domain == null ? builder.credentials(user, password) : builder.credentials(domain, user, password);
         }
-        WinRmClientContext context = sharedContext(spec, scheme);
+        // A bus per session: winrm4j registers each client's own conduit factory on its bus and closes it with the
+        // client, so clients sharing a bus could lose their connections when another host's session closes.
+        WinRmClientContext context = WinRmClientContext.newInstance();
         builder.context(context);
         try {
             WinRmClient client = builder.build();
             ShellCommand shell = client.createShell();
-            return new WinRmTransport(spec, client, shell);
+            return new WinRmTransport(spec, context, client, shell);
         } catch (RuntimeException e) {
+            context.shutdown();
             throw classify(spec, url, e);
         }
-    }
-
-    private static final java.util.Map<String, WinRmClientContext> SHARED = new java.util.concurrent.ConcurrentHashMap<>();
-
-    /**
-     * One CXF bus per identity, shared by every host that identity reaches: a bus per host cost each
-     * session its own start-up (JAXB contexts, extensions) and its own I/O reactor threads. Pooled
-     * connections never cross identities: NTLM and Kerberos authenticate a connection, not a
-     * request, so a connection authenticated for one user must not carry another's commands. Basic
-     * authenticates every request, so all Basic hosts share one bus.
-     */
-    private static WinRmClientContext sharedContext(ConnectionSpec spec, String scheme) {
-        String identity = scheme.equals("basic") ? "basic"
-                : scheme + "|" + spec.settings().path("auth").path("username").asText("") + "|"
-                        + spec.environment().getOrDefault("KRB5CCNAME", "");
-        return SHARED.computeIfAbsent(identity, k -> WinRmClientContext.newInstance());
     }
 
     /** Loopback traffic never leaves the machine (the lab): Basic over HTTP is harmless there. */
@@ -214,6 +203,7 @@ public final class WinRmTransport implements Transport {
     private void reopen() throws TransportException {
         close();
         WinRmTransport fresh = open(spec);
+        this.context = fresh.context;
         this.client = fresh.client;
         this.shell = fresh.shell;
     }
@@ -232,9 +222,22 @@ public final class WinRmTransport implements Transport {
         } catch (RuntimeException e) {
             TransportException t = classify(spec, "WinRM", e);
             throw new TransportException(t.kind() == FailureKind.UNREACHABLE ? FailureKind.CONNECTION_LOST : t.kind(), spec.host(),
-                    "A WinRM command on " + spec.host() + " failed: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()),
-                    t.hint(), e);
+                    "A WinRM command on " + spec.host() + " failed: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
+                            + rootCause(e), t.hint(), e);
         }
+    }
+
+    /** What lies under winrm4j's "failed task" wrapper (a timeout, a reset), said once; empty when nothing more is known. */
+    static String rootCause(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        if (root == e) {
+            return "";
+        }
+        String what = root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
+        return " (" + what + ")";
     }
 
     /** cmd.exe takes command lines up to 8,191 characters; a script that fits goes in one command. */
@@ -311,7 +314,7 @@ public final class WinRmTransport implements Transport {
         } catch (RuntimeException e) {
             // nothing to do
         }
-        // the shared context stays for the other hosts
+        context.shutdown();
     }
 
     private static byte[] gzip(byte[] bytes) {

@@ -162,7 +162,7 @@ public final class WindowsProvider implements Provider {
 
     private Batch run(HostTarget host, Agent agent) {
         try {
-            JsonNode results = agent.run(sessions.of(host), TIMEOUT);
+            JsonNode results = sessions.with(host, t -> agent.run(t, TIMEOUT));
             return new Batch(results, null, 1);
         } catch (TransportException e) {
             return new Batch(null, sessions.failed(host, e), 0);
