@@ -9,7 +9,7 @@
 #   baseline        plan-converged with one remote command per resource and parallelism 10
 #                   (the Terraform cost model), in the same run
 # For each: wall time, remote commands per host (counted by the lab), total commands, peak RSS,
-# CPU time of the process and of the lab's handlers. Results: bench/results/estate-N<sites>.json
+# CPU time of the process and of the lab's threads (read from /proc). Results: bench/results/estate-N<sites>.json
 # and a table on stdout.
 #
 #   bench/estate.sh                 N=10 and N=100 at 500 ms
@@ -66,10 +66,18 @@ n, latency, parallelism = int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
 doc = {"sites": n, "hosts": n * 3, "resources": n * 12, "latency_ms": latency, "parallelism": parallelism,
        "cores": os.cpu_count(), "machine": platform.machine(), "date": datetime.date.today().isoformat(), "scenarios": rows}
 json.dump(doc, open(sys.argv[2], "w"), indent=2)
-print(f"{'scenario':16} {'wall s':>7} {'cmds':>7} {'per host':>9} {'rss MB':>7} {'cpu s':>6} {'lab cpu':>7}  result")
+width = int(parallelism) if parallelism.isdigit() else 64  # cem's default --parallelism
+limit = n * 3 * latency / 1000 / width
+print(f"latency limit (hosts x latency / parallelism {width}): {limit:.2f} s")
+print(f"{'scenario':16} {'wall s':>7} {'cmds':>7} {'per host':>9} {'rss MB':>7} {'cpu s':>6} {'lab thr':>7}  result")
 for r in rows:
+    lab = r.get('lab_threads_cpu_s')
     print(f"{r['scenario']:16} {r['wall_s']:7.2f} {r['commands_total']:7d} {r['commands_per_host_min']:>4}-{r['commands_per_host_max']:<4} "
-          f"{r['peak_rss_mb']:7d} {r['cpu_s']:6.2f} {r['lab_cpu_s']:7.2f}  {r['result']}")
+          f"{r['peak_rss_mb']:7d} {r['cpu_s']:6.2f} {lab if lab is not None else float('nan'):7.2f}  {r['result']}")
+conv = next((r for r in rows if r['scenario'] == 'plan-converged'), None)
+base = next((r for r in rows if r['scenario'] == 'baseline'), None)
+if conv and base:
+    print(f"converged plan: {conv['wall_s'] / limit:.2f}x the latency limit; baseline / converged: {base['wall_s'] / conv['wall_s']:.1f}x")
 EOF
   [ -n "${KEEP:-}" ] && echo "kept $work" >&2 || rm -rf "$work"
 done
