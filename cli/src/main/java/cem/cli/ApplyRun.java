@@ -4,6 +4,7 @@ import cem.engine.Applier;
 import cem.engine.DesiredResource;
 import cem.engine.Hosts;
 import cem.engine.StateRecorder;
+import cem.plan.Action;
 import cem.plan.Plan;
 import cem.state.State;
 import java.util.Map;
@@ -52,10 +53,20 @@ final class ApplyRun {
         }
     }
 
+    private static long done(Plan plan, Applier.Outcome outcome, Action... actions) {
+        return plan.changes().stream()
+                .filter(c -> java.util.List.of(actions).contains(c.action()) && !outcome.unfinished().contains(c.address())).count();
+    }
+
+    /** What was done, counted from the changes that succeeded (never the plan's totals when some failed). */
     static String summary(Plan plan, Applier.Outcome outcome) {
+        long added = done(plan, outcome, Action.CREATE, Action.DELETE_THEN_CREATE, Action.CREATE_THEN_DELETE);
+        long changed = done(plan, outcome, Action.UPDATE);
+        long destroyed = done(plan, outcome, Action.DELETE, Action.DELETE_THEN_CREATE, Action.CREATE_THEN_DELETE);
+        long forgotten = done(plan, outcome, Action.FORGET);
         return (outcome.failed() + outcome.skipped() > 0 || outcome.cancelled() ? "Apply incomplete! " : "Apply complete! ")
-                + "Resources: " + plan.toAdd() + " added, " + plan.toChange() + " changed, " + plan.toDestroy() + " destroyed"
-                + (plan.toForget() > 0 ? ", " + plan.toForget() + " forgotten" : "")
+                + "Resources: " + added + " added, " + changed + " changed, " + destroyed + " destroyed"
+                + (forgotten > 0 ? ", " + forgotten + " forgotten" : "")
                 + (outcome.failed() > 0 ? "; " + outcome.failed() + " failed" : "")
                 + (outcome.skipped() > 0 ? "; " + outcome.skipped() + " skipped" : "") + ".";
     }

@@ -47,7 +47,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Applier {
 
     /** The outcome of an apply. */
-    public record Outcome(int succeeded, int failed, int skipped, Diagnostics diagnostics, int roundTrips, boolean cancelled) {}
+    /** @param unfinished the addresses that failed or were skipped (or not reached before a cancel) */
+    public record Outcome(int succeeded, int failed, int skipped, Diagnostics diagnostics, int roundTrips, boolean cancelled,
+            Set<String> unfinished) {
+
+        public Outcome {
+            unfinished = Set.copyOf(unfinished);
+        }
+    }
 
     private record Step(ResourceChange change, List<ApplyRequest.Operation> operations, boolean deposed) {}
 
@@ -134,7 +141,9 @@ public final class Applier {
         synchronized (diags) {
             diags.forEach(b::add);
         }
-        return new Outcome(ok.get(), failed.size(), skipped.size(), b.build(), trips.get(), cancel.get());
+        Set<String> unfinished = new TreeSet<>(failed);
+        unfinished.addAll(skipped);
+        return new Outcome(ok.get(), failed.size(), skipped.size(), b.build(), trips.get(), cancel.get(), unfinished);
     }
 
     private void runPhase(List<Step> steps, boolean reverse, Map<String, DesiredResource> desired, Set<String> failed,
