@@ -29,7 +29,8 @@ import java.util.zip.GZIPOutputStream;
 /**
  * Commands over WinRM (winrm4j): HTTPS with the server certificate verified by default, plain HTTP
  * only when the host says {@code insecureHttp: true}; NTLM (default), Kerberos or Basic (Basic
- * only over HTTPS). Kerberos without a password uses the logged-on user's ticket ({@link KerberosLogin}). One shell per host for the whole run. A PowerShell script of any size is
+ * only over HTTPS). Kerberos without a password uses the logged-on user's ticket ({@link KerberosLogin}).
+ * One shell per session (Sessions keeps a host's session for its next batch). A PowerShell script of any size is
  * uploaded in chunks to %TEMP% and run by a small bootstrap that checks its SHA-256 first and
  * removes the file whatever happens: a command line is capped near 8 KB and winrm4j has no stdin.
  */
