@@ -39,15 +39,20 @@ final class LabKeys implements AutoCloseable {
     }
 
     /** Keeps the key of an imported certificate. */
-    static void keep(Path labDirectory, String thumbprint, Key key, Certificate[] chain) {
+    static synchronized void keep(Path labDirectory, String thumbprint, Key key, Certificate[] chain) {
         Path keys = labDirectory.resolve("keys");
+        Path file = keys.resolve(thumbprint.toUpperCase(java.util.Locale.ROOT) + ".p12");
+        if (Files.isRegularFile(file)) {
+            // A thumbprint names one certificate and so one key pair: the 500 NS of a benchmark import the same PFX,
+            // and writing its PKCS#12 (a PBKDF2 run) again each time was a third of the lab's CPU.
+            return;
+        }
         try {
             Files.createDirectories(keys);
             char[] password = password(keys);
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(null, null);
             store.setKeyEntry("key", key, password, chain);
-            Path file = keys.resolve(thumbprint.toUpperCase(java.util.Locale.ROOT) + ".p12");
             try (OutputStream out = Files.newOutputStream(file)) {
                 store.store(out, password);
             }

@@ -225,25 +225,54 @@ public final class WindowsState {
         return out;
     }
 
+    /** A PFX as opened: its leaf, and its key and chain when it has one. */
+    private record Opened(X509Certificate leaf, java.security.Key key, java.security.cert.Certificate[] chain) {}
+
+    /** PFX files already opened, by a digest of their bytes and password: opening one costs a PBKDF2 run. */
+    private static final Map<String, Opened> OPENED = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static Opened open(byte[] pfx, String password) throws Exception {
+        MessageDigest md = MessageDigest.getInstance("SHA-256");
+        md.update(pfx);
+        md.update((byte) 0);
+        md.update(password.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String id = HexFormat.of().formatHex(md.digest());
+        synchronized (OPENING.computeIfAbsent(id, k -> new Object())) { // many hosts import the same PFX at once
+            Opened known = OPENED.get(id);
+            return known != null ? known : openUncached(id, pfx, password);
+        }
+    }
+
+    private static final Map<String, Object> OPENING = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static Opened openUncached(String id, byte[] pfx, String password) throws Exception {
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        ks.load(new ByteArrayInputStream(pfx), password.toCharArray());
+        String alias = null;
+        for (String a : Collections.list(ks.aliases())) {
+            if (ks.isKeyEntry(a) || alias == null) {
+                alias = a;
+            }
+        }
+        Opened opened = ks.isKeyEntry(alias)
+                ? new Opened((X509Certificate) ks.getCertificateChain(alias)[0], ks.getKey(alias, password.toCharArray()), ks.getCertificateChain(alias))
+                : new Opened((X509Certificate) ks.getCertificate(alias), null, null);
+        OPENED.put(id, opened);
+        return opened;
+    }
+
     private JsonNode importPfx(JsonNode args) {
         byte[] pfx = Base64.getDecoder().decode(args.path("pfx").asText());
         X509Certificate leaf;
         boolean key;
         try {
-            KeyStore ks = KeyStore.getInstance("PKCS12");
-            ks.load(new ByteArrayInputStream(pfx), args.path("password").asText("").toCharArray());
-            String alias = null;
-            for (String a : Collections.list(ks.aliases())) {
-                if (ks.isKeyEntry(a) || alias == null) {
-                    alias = a;
-                }
-            }
-            leaf = (X509Certificate) (ks.isKeyEntry(alias) ? ks.getCertificateChain(alias)[0] : ks.getCertificate(alias));
-            key = ks.isKeyEntry(alias);
+            Opened opened = open(pfx, args.path("password").asText(""));
+            leaf = opened.leaf();
+            key = opened.key() != null;
             if (key && file != null && file.getParent() != null) {
                 // The machine key store: the lab presents this certificate in real TLS handshakes (LabKeys).
                 String tp = HexFormat.of().withUpperCase().formatHex(MessageDigest.getInstance("SHA-1").digest(leaf.getEncoded()));
-                LabKeys.keep(file.getParent(), tp, ks.getKey(alias, args.path("password").asText("").toCharArray()), ks.getCertificateChain(alias));
+                LabKeys.keep(file.getParent(), tp, opened.key(), opened.chain());
             }
         } catch (IOException e) {
             throw new IllegalStateException("The specified network password is not correct.");
