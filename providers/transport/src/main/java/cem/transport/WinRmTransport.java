@@ -135,15 +135,22 @@ public final class WinRmTransport implements Transport {
         return address.equals("localhost") || address.startsWith("127.") || address.equals("::1") || address.equals("[::1]");
     }
 
+    private static final java.util.regex.Pattern URL_IN_MESSAGE = java.util.regex.Pattern.compile("https?://[^\\s'\"]+");
+    /** An HTTP 401 as CXF and HttpClient word it ("HTTP response '401: Unauthorized'", "status code: 401"). */
+    private static final java.util.regex.Pattern STATUS_401 = java.util.regex.Pattern.compile("(response|status|code)\\W{0,4}401\\b");
+
     static TransportException classify(ConnectionSpec spec, String url, RuntimeException e) {
-        String chain = messages(e).toLowerCase(Locale.ROOT);
+        // The endpoint's URL is left out: a port such as 40123 or a host such as srv401 or ssl-gw must not read as a
+        // 401 or a TLS failure (a lab port with "401" in it made a dropped connection look like refused credentials).
+        String chain = URL_IN_MESSAGE.matcher(messages(e).toLowerCase(Locale.ROOT)).replaceAll("<url>");
+        boolean refused = STATUS_401.matcher(chain).find() || chain.contains("unauthorized") || chain.contains("authorization");
         boolean kerberos = spec.settings().path("auth").path("scheme").asText("").equalsIgnoreCase("kerberos");
-        if (kerberos && (chain.contains("kdc") || chain.contains("gssexception") || chain.contains("loginexception") || chain.contains("401"))) {
+        if (kerberos && (chain.contains("kdc") || chain.contains("gssexception") || chain.contains("loginexception") || refused)) {
             return new TransportException(FailureKind.AUTH, spec.host(), "Kerberos authentication to " + spec.host() + " (" + url + ") failed: "
                     + firstKerberosReason(e), "Check the user and password (or the ticket: klist), that the host's address is the DNS name of "
                     + "its service principal HTTP/NAME, and that both clocks agree.", e);
         }
-        if (chain.contains("401") || chain.contains("unauthorized") || chain.contains("authorization")) {
+        if (refused) {
             return new TransportException(FailureKind.AUTH, spec.host(), "WinRM authentication to " + spec.host() + " (" + url + ") was refused.",
                     "Check the user name and password of host " + spec.host() + " (the secret's value is not shown), and the auth scheme.", e);
         }
