@@ -50,38 +50,13 @@ public final class CertificateFile {
         }
     }
 
-    /** PFX files already opened, by content and password digest: opening one costs a PBKDF2 run. */
-    private static final java.util.Map<String, CertificateFacts> OPENED = new java.util.concurrent.ConcurrentHashMap<>();
+    /** PFX files already opened (opening one costs a PBKDF2 run). */
+    private static final PfxCache<CertificateFacts> OPENED = new PfxCache<>();
 
     public static CertificateFacts readPfx(Path file, char[] password) throws ReadException {
         byte[] bytes = read(file);
-        String key;
-        try {
-            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
-            md.update(bytes);
-            md.update((byte) 0);
-            md.update(new String(password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            key = java.util.HexFormat.of().formatHex(md.digest());
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-        CertificateFacts known = OPENED.get(key);
-        if (known != null) {
-            return known;
-        }
-        // The sites of a fleet name the same file and are checked at once: one of them opens it, the others wait.
-        synchronized (OPENING.computeIfAbsent(key, k -> new Object())) {
-            known = OPENED.get(key);
-            if (known != null) {
-                return known;
-            }
-            CertificateFacts facts = openPfx(file, bytes, password);
-            OPENED.put(key, facts);
-            return facts;
-        }
+        return OPENED.get(bytes, new String(password), () -> openPfx(file, bytes, password));
     }
-
-    private static final java.util.Map<String, Object> OPENING = new java.util.concurrent.ConcurrentHashMap<>();
 
     private static CertificateFacts openPfx(Path file, byte[] bytes, char[] password) throws ReadException {
         KeyStore store;

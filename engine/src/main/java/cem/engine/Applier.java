@@ -46,8 +46,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Applier {
 
-    /** The outcome of an apply. */
-    /** @param unfinished the addresses that failed or were skipped (or not reached before a cancel) */
+    /**
+     * The outcome of an apply.
+     *
+     * @param unfinished the addresses that failed or were skipped
+     */
     public record Outcome(int succeeded, int failed, int skipped, Diagnostics diagnostics, int roundTrips, boolean cancelled,
             Set<String> unfinished) {
 

@@ -40,11 +40,6 @@ public record ConnectionSpec(String host, String address, int port, JsonNode set
         this(host, address, port, settings, secrets, baseDirectory, acceptNewHostKeys, connectTimeout, null);
     }
 
-    /** A copy that sees {@code environment} instead. */
-    public ConnectionSpec withEnvironment(Map<String, String> environment) {
-        return new ConnectionSpec(host, address, port, settings, secrets, baseDirectory, acceptNewHostKeys, connectTimeout, debug, environment);
-    }
-
     /** Logs a round trip when --debug is on. */
     public void log(String scheme, String what, Duration took, long sent, long received, int exitCode) {
         if (debug != null) {

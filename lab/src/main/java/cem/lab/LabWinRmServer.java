@@ -62,7 +62,7 @@ public final class LabWinRmServer implements AutoCloseable {
     static {
         // Keep-alive connections as HTTP.sys keeps them (idle for 120 s, no small cap), not as the JDK's server does
         // (closed after 30 s, and at once beyond 200 idle): a client reusing a connection the server has closed fails its
-        // next request, and at 500 sites the JDK's limits failed a few dozen WinRM commands in one apply out of three.
+        // next request (seen as a few dozen failed WinRM commands in some 500-site applies; WinRmKeepAliveTest).
         // Read once, when the JDK's server first starts: the lab is the only HTTP server in cem's process.
         System.setProperty("sun.net.httpserver.idleInterval", System.getProperty("sun.net.httpserver.idleInterval", "120"));
         System.setProperty("sun.net.httpserver.maxIdleConnections", System.getProperty("sun.net.httpserver.maxIdleConnections", "100000"));

@@ -228,24 +228,14 @@ public final class WindowsState {
     /** A PFX as opened: its leaf, and its key and chain when it has one. */
     private record Opened(X509Certificate leaf, java.security.Key key, java.security.cert.Certificate[] chain) {}
 
-    /** PFX files already opened, by a digest of their bytes and password: opening one costs a PBKDF2 run. */
-    private static final Map<String, Opened> OPENED = new java.util.concurrent.ConcurrentHashMap<>();
+    /** PFX files already opened (opening one costs a PBKDF2 run, and many hosts import the same PFX at once). */
+    private static final cem.cert.PfxCache<Opened> OPENED = new cem.cert.PfxCache<>();
 
     private static Opened open(byte[] pfx, String password) throws Exception {
-        MessageDigest md = MessageDigest.getInstance("SHA-256");
-        md.update(pfx);
-        md.update((byte) 0);
-        md.update(password.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        String id = HexFormat.of().formatHex(md.digest());
-        synchronized (OPENING.computeIfAbsent(id, k -> new Object())) { // many hosts import the same PFX at once
-            Opened known = OPENED.get(id);
-            return known != null ? known : openUncached(id, pfx, password);
-        }
+        return OPENED.get(pfx, password, () -> openUncached(pfx, password));
     }
 
-    private static final Map<String, Object> OPENING = new java.util.concurrent.ConcurrentHashMap<>();
-
-    private static Opened openUncached(String id, byte[] pfx, String password) throws Exception {
+    private static Opened openUncached(byte[] pfx, String password) throws Exception {
         KeyStore ks = KeyStore.getInstance("PKCS12");
         ks.load(new ByteArrayInputStream(pfx), password.toCharArray());
         String alias = null;
@@ -254,11 +244,9 @@ public final class WindowsState {
                 alias = a;
             }
         }
-        Opened opened = ks.isKeyEntry(alias)
+        return ks.isKeyEntry(alias)
                 ? new Opened((X509Certificate) ks.getCertificateChain(alias)[0], ks.getKey(alias, password.toCharArray()), ks.getCertificateChain(alias))
                 : new Opened((X509Certificate) ks.getCertificate(alias), null, null);
-        OPENED.put(id, opened);
-        return opened;
     }
 
     private JsonNode importPfx(JsonNode args) {
