@@ -43,6 +43,12 @@ final class Itms {
     /** Where the agent keeps its backups of the IG's settings (inside cem's own directory, writable only by Administrators). */
     static final String BACKUPS = "C:\\ProgramData\\cem\\ig-backups";
 
+    /**
+     * cem's own key on a host, which only Administrators can write: its InstallerDirectory value, when
+     * an administrator sets it, confines the installers a configuration may run to that directory.
+     */
+    static final String POLICY_KEY = "HKLM:\\SOFTWARE\\cem";
+
     private static String settingsKey(ResourceInstance r) {
         return r.attributes().path("settingsKey").asText(DEFAULT_SETTINGS_KEY);
     }
@@ -319,7 +325,7 @@ final class Itms {
                 }
                 if (change.operation() == ApplyRequest.Operation.CREATE && a.has("installer")) {
                     ObjectNode install = WindowsProvider.object().put("settingsKey", settingsKey(r))
-                            .put("package", a.path("installer").path("package").asText());
+                            .put("package", a.path("installer").path("package").asText()).put("policyKey", POLICY_KEY);
                     JsonNode arguments = a.path("installer").path("arguments");
                     install.put("arguments", arguments.isArray() && !arguments.isEmpty() ? commandLine(arguments) : null);
                     agent.add("internet_gateway.install", install);

@@ -479,6 +479,17 @@ function Install-CemGateway {
         return [ordered]@{ alreadyInstalled = $true; exitCode = $null }
     }
     $package = [string]$a.package
+    # An administrator can confine installers on this host to one directory (a registry value only
+    # Administrators can write): a configuration then cannot run a program from anywhere else.
+    if (Test-Path -LiteralPath $a.policyKey) {
+        $allowed = (Get-Item -LiteralPath $a.policyKey).GetValue('InstallerDirectory', $null)
+        if ($null -ne $allowed) {
+            $root = [IO.Path]::GetFullPath([string]$allowed).TrimEnd('\') + '\'
+            if (-not [IO.Path]::GetFullPath($package).StartsWith($root, [StringComparison]::OrdinalIgnoreCase)) {
+                throw ('This host allows installers only from ' + $root + ' (' + $a.policyKey + ', InstallerDirectory); ' + $package + ' is not there.')
+            }
+        }
+    }
     $file = $package
     $line = $a.arguments
     if ($package.ToLowerInvariant().EndsWith('.msi')) {
