@@ -229,13 +229,39 @@ class FileLint {
     this.metadata = metadata;
     this.ops = ops;
     this.findings = [];
-    const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
-    this.root = parser.parse(text).rootNode;
+    this.root = this.parse(parser, bytes.toString('utf8').replace(/^\uFEFF/, ''));
     this.functions = new Map();
     for (const node of this.root.descendantsOfType('function_statement')) {
       const fn = functionInfo(node);
       this.functions.set(fn.name.toLowerCase(), fn);
     }
+  }
+
+  /**
+   * Parses text; PowerShell 7 operators the grammar rejects are reported (PS301) and replaced by
+   * 5.1 syntax of the same shape, and the text parsed again, so that one finding stands for them.
+   */
+  parse(parser, text) {
+    for (let round = 0; round < 50; round++) {
+      const root = parser.parse(text).rootNode;
+      if (!root.hasError) return root;
+      const fixes = [];
+      const walk = (node) => {
+        if (node.isError) {
+          const fix = ps7Fix(node, text);
+          if (fix) fixes.push(fix);
+          return;
+        }
+        for (const child of node.children) if (child.hasError || child.isError) walk(child);
+      };
+      walk(root);
+      if (fixes.length === 0) return root;
+      for (const fix of fixes.sort((a, b) => b.at - a.at)) {
+        this.report(positionAt(text, fix.at), 'PS301', `${fix.what} is PowerShell 7 only; Windows PowerShell 5.1 cannot parse it`);
+        text = fix.apply(text);
+      }
+    }
+    return parser.parse(text).rootNode;
   }
 
   report(where, rule, message) {
@@ -305,16 +331,7 @@ class FileLint {
       this.report(node, 'PS000', `syntax error: missing ${node.type}`);
       return;
     }
-    const text = node.text;
-    const next = node.nextSibling?.type;
-    const names = node.descendantsOfType('simple_name').map((n) => n.text.trim().toLowerCase());
-    let ps7 = null;
-    if (text.includes('??')) ps7 = next === '=' ? 'null-coalescing assignment ??=' : 'null-coalescing operator ??';
-    else if (text.trim() === '?' && (next === '.' || next === '[')) ps7 = `null-conditional access ?${next}`;
-    else if (/(^|\s)\?\s[\s\S]*\s:$/.test(text)) ps7 = 'ternary operator ? :';
-    else if (names[names.length - 1] === 'clean') ps7 = 'clean block';
-    if (ps7) this.report(node, 'PS301', `${ps7} is PowerShell 7 only; Windows PowerShell 5.1 cannot parse it`);
-    else this.report(node, 'PS000', `syntax error: ${text.slice(0, 40).replace(/\s+/g, ' ').trim()}`);
+    this.report(node, 'PS000', `syntax error: ${node.text.slice(0, 40).replace(/\s+/g, ' ').trim()}`);
   }
 
   // PS200, PS201, PS202, PS203, PS204, PS301 (ForEach-Object -Parallel, -AsHashtable, clean)
@@ -463,11 +480,15 @@ class FileLint {
       this.report(access, 'PS100', `${shown} reads the arguments' PSObject: read keys the op's args schema requires`);
       return;
     }
+    const missing = [];
     for (const op of [...ops].sort()) {
       const contract = this.ops.args(op);
       if (contract.required.has(key.toLowerCase())) continue;
-      const why = contract.properties.has(key.toLowerCase()) ? 'is optional in' : 'is not a key of';
-      this.report(access, 'PS100', `${shown}: '${key}' ${why} the args of op '${op}' (${contract.file}); only required keys are safe under strict mode`);
+      const why = contract.properties.has(key.toLowerCase()) ? 'optional in' : 'not a key of';
+      missing.push(`${why} op '${op}' (${contract.file})`);
+    }
+    if (missing.length) {
+      this.report(access, 'PS100', `${shown}: '${key}' is ${missing.join(', ')}: read only the keys each op's args schema requires`);
     }
   }
 
@@ -627,6 +648,41 @@ function isOutput(node) {
   if (!parent) return false;
   if (parent.type === 'flow_control_statement') return parent.child(0).type === 'return';
   return parent.type === 'statement_list' || parent.type === 'statement_block' || parent.type === 'script_block_body';
+}
+
+/**
+ * For an ERROR node that is a PowerShell 7 construct: { at, what, apply(text) } where apply
+ * rewrites it into 5.1 syntax the grammar accepts (same lines; columns may shift after it).
+ */
+function ps7Fix(node, text) {
+  const replace = (at, length, by) => (t) => t.slice(0, at) + by + t.slice(at + length);
+  const s = node.startIndex;
+  const t = node.text;
+  const clean = node.descendantsOfType('simple_name').find((n) => n.text.trim().toLowerCase() === 'clean');
+  if (clean && /^\s*\{/.test(text.slice(clean.endIndex))) {
+    const at = clean.startIndex + clean.text.indexOf(clean.text.trim());
+    return { at, what: 'clean block', apply: replace(at, 5, 'end  ') };
+  }
+  const i = t.indexOf('?');
+  if (i < 0) return null;
+  const at = s + i;
+  if (text[at + 1] === '?') {
+    return text[at + 2] === '='
+      ? { at, what: 'null-coalescing assignment ??=', apply: replace(at, 3, ' +=') }
+      : { at, what: 'null-coalescing operator ??', apply: replace(at, 2, ' +') };
+  }
+  if (text[at + 1] === '.' || text[at + 1] === '[') {
+    const eol = text.indexOf('\n', at) < 0 ? text.length : text.indexOf('\n', at);
+    return { at, what: `null-conditional access ?${text[at + 1]}`, apply: (x) => x.slice(0, at) + x.slice(at + 1, eol) + ' ' + x.slice(eol) };
+  }
+  const colon = /^\s/.test(text[at + 1] ?? '') ? text.slice(at, text.indexOf('\n', at) < 0 ? text.length : text.indexOf('\n', at)).search(/\s:(\s|$)/) : -1;
+  if (colon > 0) return { at, what: 'ternary operator ? :', apply: (x) => replace(at + colon + 1, 1, '+')(replace(at, 1, '+')(x)) };
+  return null;
+}
+
+function positionAt(text, index) {
+  const before = text.slice(0, index);
+  return { line: before.split('\n').length, column: index - before.lastIndexOf('\n') };
 }
 
 function hashLiteral(node) {
