@@ -15,8 +15,9 @@
 //   hashtable literal passed to a function of the file that reads a key it lacks / not
 //   collections from cmdlets or .NET calls, $v reassigned by a foreach or a non-array value,
 //   array members (.Count, .Length), reads of missing properties on other objects.
-// PS200 unknown command: not a function of the file, a native of the metadata (with or without
-//   .exe) nor a cmdlet / not commands run with & or . and a variable or an expression.
+// PS200 unknown command: not a function of the file (or of another file linted with it), a
+//   native of the metadata (with or without .exe) nor a cmdlet / not commands run with & or .
+//   and a variable or an expression.
 // PS201 unknown parameter of a cmdlet; an abbreviation is a finding ("use the full name") /
 //   parameters of the file's own functions are not checked.
 // PS202 parameter set: the named and positional arguments fit no set (a missing mandatory
@@ -225,6 +226,7 @@ function position(node) {
 class FileLint {
   constructor(file, bytes, parser, metadata, ops) {
     this.file = file;
+    this.elsewhere = new Set(); // functions of the other files linted with this one
     this.bytes = bytes;
     this.metadata = metadata;
     this.ops = ops;
@@ -348,7 +350,7 @@ class FileLint {
         this.report(command, 'PS301', 'clean block is PowerShell 7 only; use finally in a try');
         continue;
       }
-      if (this.functions.has(lower) || KEYWORDS.has(lower)) continue;
+      if (this.functions.has(lower) || this.elsewhere.has(lower) || KEYWORDS.has(lower)) continue;
       let cmdlet = null;
       const builtin = BUILTIN_ALIASES[lower] ?? this.metadata.commandAliases.get(lower);
       if (builtin) {
@@ -799,15 +801,16 @@ try {
 }
 const ops = options.ops ? new OpContracts(options.ops) : null;
 const parser = await powershellParser();
-const lines = [];
-for (const file of options.files) {
-  let bytes;
+const lints = options.files.map((file) => {
   try {
-    bytes = readFileSync(file);
+    return new FileLint(file, readFileSync(file), parser, metadata, ops);
   } catch (e) {
-    usage(`cannot read ${file}: ${e.message}`);
+    return usage(`cannot read ${file}: ${e.message}`);
   }
-  lines.push(...new FileLint(file, bytes, parser, metadata, ops).run());
+});
+for (const lint of lints) {
+  for (const other of lints) if (other !== lint) other.functions.forEach((_, name) => lint.elsewhere.add(name));
 }
+const lines = lints.flatMap((lint) => lint.run());
 process.stdout.write(lines.map((l) => l + '\n').join(''));
 process.exitCode = lines.length > 0 ? 1 : 0;
