@@ -4,35 +4,20 @@
 // exits 1 when there is any, 0 when none, 2 on a usage error. --cmdlets: cmdlet metadata (the
 // format of cmdlets.json); --ops: a directory of <op>.schema.json op contracts (PS100 needs it).
 //
-// Rules — what each catches / what it does not:
-// PS000 syntax: every ERROR or MISSING node / not PowerShell the grammar accepts but 5.1 rejects.
-// PS100 args-keys: $Arguments.key (param named Arguments, else the first) in a function the op
-//   dispatch switch (switch on $x.op) binds, through `$a = $Arguments` copies and helper functions
-//   given it as an argument, must be in `required` of each bound op's args schema; .PSObject is
-//   a finding / not $Arguments['key'], computed keys, copies made any other way.
-// PS101 strict-mode traps: (a) a property read on a collection (X.PSObject.Properties.Name,
-//   @(...).P, (a, b).P, $v.P where every assignment of $v in its function is an array); (b) a
-//   hashtable literal passed to a function of the file that reads a key it lacks / not
-//   collections from cmdlets or .NET calls, $v reassigned by a foreach or a non-array value,
-//   array members (.Count, .Length), reads of missing properties on other objects.
-// PS200 unknown command: not a function of the file (or of another file linted with it), a
-//   native of the metadata (with or without .exe) nor a cmdlet / not commands run with & or .
-//   and a variable or an expression.
-// PS201 unknown parameter of a cmdlet; an abbreviation is a finding ("use the full name") /
-//   parameters of the file's own functions are not checked.
-// PS202 parameter set: the named and positional arguments fit no set (a missing mandatory
-//   parameter is fine when it can come from the pipeline) / dynamic parameters, pipeline
-//   binding by property name, commands with splatting (see PS204).
-// PS203 built-in alias (%, ?, select, sc = Set-Content...): use the full name / aliases a
-//   profile or module defines.
-// PS204 splatting hides parameters from the linter: every @var argument is reported.
-// PS300 list wrapping: @(f ...) where f, a function of the file, returns ,$x / lists a
-//   function returns in other ways.
-// PS301 PowerShell 7 syntax: ?? ??= ?. ?[ ternary && || clean{}, ForEach-Object -Parallel,
-//   ConvertFrom-Json -AsHashtable / a PS7 construct the grammar turns into an error it cannot
-//   tell apart (PS000 then), cmdlet parameters added after 5.1 that the metadata does list.
-// PS302 non-ASCII: any byte > 127 (5.1 reads a BOM-less file as ANSI; a UTF-8 BOM is allowed
-//   when the rest is ASCII) / nothing: it reads the bytes.
+// Rules, one a line: what each catches / what it does not catch.
+// PS000 syntax error: each ERROR or MISSING node (PS7 operators become PS301) / syntax the grammar accepts but 5.1 rejects.
+// PS100 args-keys: in a function the dispatch switch (switch on $x.op) binds to ops, $Arguments.key (param Arguments, else the first), also through `$a = $Arguments` copies and helper functions given it, must be in `required` of every bound op's args schema; .PSObject is a finding / $Arguments['key'], computed keys, copies made any other way.
+// PS101 strict-mode traps: (a) a property read on a collection (X.PSObject.Properties.Name, @(...).P, (a, b).P, $v.P where every assignment of $v in its function is an array); (b) a hashtable literal given to a function of the file that reads a key the literal lacks / collections from cmdlets or .NET calls, variables also assigned otherwise (or foreach/param ones), array members (.Count, .Length), missing properties of any other object.
+// PS200 unknown command: not a function of the file (or of another file linted with it), a native of the metadata (with or without .exe), nor a cmdlet / commands run with & or . and a variable or an expression.
+// PS201 unknown parameter of a cmdlet, and an abbreviation ("use the full name") / parameters of the file's own functions.
+// PS202 parameter set: the named and positional arguments fit no set (a missing mandatory parameter is fine when the pipeline can give it) / dynamic parameters, which parameter the pipeline really binds, commands with splatting or an unknown parameter.
+// PS203 built-in alias (%, ?, select, sc = Set-Content, ...) or an alias of the metadata: use the full name / aliases that profiles or modules define.
+// PS204 splatting (@var as an argument) hides parameters from the linter: every splat is reported, even of a literal hashtable.
+// PS300 list wrapping: @(f ...) where f, a function of the file, returns ,$x (so .Count is 1) / lists a function returns another way, a wrapped call inside a longer @() body.
+// PS301 PowerShell 7 only: ?? ??= ?. ?[ ternary && || clean{}, ForEach-Object -Parallel, ConvertFrom-Json -AsHashtable / PS7 syntax the grammar parses into an error of another shape (PS000 then), other PS7-only cmdlet parameters that the metadata lists.
+// PS302 non-ASCII: any byte > 127 (5.1 reads a file without a BOM as ANSI; a UTF-8 BOM is fine when the rest is ASCII), once per line / nothing: it reads bytes.
+//
+// Metadata may give a parameter "valueFromRemainingArguments": true (Write-Output's -InputObject): it then takes any number of positional arguments.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { powershellParser } from './grammar.mjs';
@@ -386,13 +371,14 @@ class FileLint {
         continue;
       }
       const p = this.parameter(cmdlet, a);
+      const hasValue = i + 1 < args.length && !args[i + 1].parameter;
       if (!p) {
         unknown = true;
-        if (!a.colon && i + 1 < args.length && !args[i + 1].parameter) i++; // its value, presumably
+        if (hasValue) i++; // its value, presumably
         continue;
       }
       named.set(p.name.toLowerCase(), a.node);
-      if (!p.switch && !a.colon && i + 1 < args.length && !args[i + 1].parameter) i++;
+      if (hasValue && (a.colon || !p.switch)) i++;
     }
     if (!unknown && !splatted) this.parameterSet(command, cmdlet, named, positional);
   }
@@ -401,7 +387,7 @@ class FileLint {
   parameter(cmdlet, a) {
     const given = a.parameter.toLowerCase();
     const ps7 = { 'foreach-object': 'parallel', 'convertfrom-json': 'ashashtable' }[cmdlet.name.toLowerCase()];
-    if (ps7 && given.length >= 2 && ps7.startsWith(given) && !cmdlet.index.has(given)) {
+    if (ps7 && given.length >= 2 && ps7.startsWith(given)) {
       this.report(a.node, 'PS301', `${cmdlet.name} -${a.parameter} is PowerShell 7 only`);
       return null;
     }
@@ -599,7 +585,7 @@ class FileLint {
         }
         for (const key of missing) {
           const shown = callee.params.find((p) => p.name === param).shown;
-          this.report(literal, 'PS101', `${callee.name} reads ${shown}.${key}, which this hashtable does not define: a missing key throws under Set-StrictMode -Version 2.0 once it is an object; add ${key} = ...`);
+          this.report(literal, 'PS101', `${callee.name} reads ${shown}.${key}, which this hashtable does not define: reading a missing key throws under Set-StrictMode -Version 2.0; add ${key} = ...`);
         }
       }
     }
@@ -779,7 +765,8 @@ function setMismatch(cmdlet, metadata, params, named, positional, piped) {
   }
   const positions = [...params].filter(([p, s]) => !named.has(p) && Number.isInteger(s.position))
     .sort((a, b) => a[1].position - b[1].position).map(([p]) => p);
-  if (positional > positions.length) return `takes ${positions.length} positional argument(s)`;
+  const remaining = positions.some((p) => cmdlet.index.get(p)?.valueFromRemainingArguments);
+  if (positional > positions.length && !remaining) return `takes ${positions.length} positional argument(s)`;
   const bound = new Set([...named.keys(), ...positions.slice(0, positional)]);
   for (const [p, s] of params) {
     if (!s.mandatory || bound.has(p)) continue;
