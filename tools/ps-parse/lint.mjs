@@ -147,7 +147,8 @@ function kids(node) {
 }
 
 function core(node) {
-  while (node && WRAPPERS.has(node.type)) {
+  // A cast is an expression_with_unary_operator of one child, the cast_expression.
+  while (node && (WRAPPERS.has(node.type) || (node.type === 'expression_with_unary_operator' && node.childCount === 1))) {
     const inner = kids(node);
     if (inner.length !== 1) break;
     node = inner[0];
@@ -189,12 +190,9 @@ function isUnaryComma(node) {
 
 /** True when node is (part of) the target of an assignment. */
 function isAssignmentTarget(node) {
-  for (let n = node; n.parent; n = n.parent) {
-    if (n.type === 'left_assignment_expression') return true;
-    if (n.parent.type === 'assignment_expression') return n.parent.child(0).id === n.id && n.type !== 'assignement_operator';
-    if (!WRAPPERS.has(n.parent.type) && n.parent.type !== 'member_access') return false;
-  }
-  return false;
+  let n = node.parent;
+  while (n && (WRAPPERS.has(n.type) || n.type === 'member_access') && n.type !== 'left_assignment_expression') n = n.parent;
+  return n?.type === 'left_assignment_expression';
 }
 
 function enclosing(node, type) {
@@ -525,7 +523,9 @@ class FileLint {
       .map((access) => ({ access, key: memberName(access) }));
   }
 
-  // PS101 (a)
+  // PS101 (a). Member enumeration works on a full collection but throws under strict mode on an
+  // empty one, so only reads whose object is surely a collection are flagged: the rest would be
+  // guesses (what a cmdlet or a .NET call returns is unknown here).
   collectionReads() {
     const arrays = new Map(); // function node id (or 'top') -> Set of array-only variables
     for (const access of this.root.descendantsOfType('member_access')) {
@@ -673,11 +673,14 @@ function positionAt(text, index) {
   return { line: before.split('\n').length, column: index - before.lastIndexOf('\n') };
 }
 
+/** The hashtable literal a value is (@{...} or [ordered]@{...}), or null. */
 function hashLiteral(node) {
   const c = core(node);
+  if (c?.type === 'parenthesized_expression' && kids(c).length === 1) return hashLiteral(kids(c)[0]);
   if (c?.type === 'hash_literal_expression') return c;
-  if (c?.type === 'cast_expression') return c.namedChildren.find((n) => core(n)?.type === 'hash_literal_expression') ? core(c.namedChildren.find((n) => core(n)?.type === 'hash_literal_expression')) : null;
-  return null;
+  if (c?.type !== 'cast_expression') return null;
+  const inner = kids(c).map(core).find((n) => n?.type === 'hash_literal_expression');
+  return inner ?? null;
 }
 
 function hashKeys(literal) {
