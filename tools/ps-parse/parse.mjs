@@ -1,14 +1,9 @@
 // Usage: node --liftoff-only parse.mjs FILE...   (or "-" to read one script from stdin)
 // Prints one line per problem (file:line:column: ERROR|MISSING node) and exits 1 when any file has one.
-import { Parser, Language } from 'web-tree-sitter';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { powershellParser } from './grammar.mjs';
 
-const require = createRequire(import.meta.url);
-await Parser.init();
-const language = await Language.load(require.resolve('tree-sitter-powershell/tree-sitter-powershell.wasm'));
-const parser = new Parser();
-parser.setLanguage(language);
+const parser = await powershellParser();
 
 let problems = 0;
 for (const file of process.argv.slice(2)) {
