@@ -90,7 +90,7 @@ public final class WindowsState {
         });
         s.putObject("firewall");
         s.putObject("registry");
-        s.putObject("files");
+        s.with("files");
         return s;
     }
 
