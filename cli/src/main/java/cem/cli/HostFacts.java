@@ -7,6 +7,7 @@ import cem.spi.HostTarget;
 import cem.spi.ProviderContext;
 import cem.spi.Sessions;
 import cem.spi.TransportException;
+import cem.windows.Probes;
 import cem.windows.WindowsProvider;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -42,13 +43,12 @@ final class HostFacts {
         Map<String, String> gatewayHosts = new LinkedHashMap<>();
         ws.config.ofType("internet_gateway").forEach(g -> gatewayHosts.put(g.host(), g.address()));
         Map<String, List<Map.Entry<String, JsonNode>>> ops = new LinkedHashMap<>();
-        JsonNode none = JsonNodeFactory.instance.objectNode();
         for (String h : nsHosts) {
-            ops.computeIfAbsent(h, k -> new ArrayList<>()).add(Map.entry("host.facts", none));
+            ops.computeIfAbsent(h, k -> new ArrayList<>()).add(Probes.hostFacts());
         }
-        gatewayHosts.keySet().forEach(h -> ops.computeIfAbsent(h, k -> new ArrayList<>()).add(Map.entry("host.facts", none)));
+        gatewayHosts.keySet().forEach(h -> ops.computeIfAbsent(h, k -> new ArrayList<>()).add(Probes.hostFacts()));
         for (String a : agents) {
-            ops.computeIfAbsent(a, k -> new ArrayList<>()).add(Map.entry("agent.status", none));
+            ops.computeIfAbsent(a, k -> new ArrayList<>()).add(Probes.agentStatus());
         }
         Map<String, Map<String, JsonNode>> answers = new LinkedHashMap<>();
         List<Finding> out = new ArrayList<>();
@@ -143,15 +143,18 @@ final class HostFacts {
     private static void iisLog(String host, JsonNode facts, List<Finding> out) {
         if (facts == null) {
             out.add(Finding.skip(Symptom.IIS_403, "iis.log403", host, "host " + host + " did not answer"));
-        } else if (facts.path("iisLog").asText("").isEmpty()) {
+            return;
+        }
+        Probes.IisLog log = Probes.iisLog(facts);
+        if (log.path().isEmpty()) {
             out.add(Finding.skip(Symptom.IIS_403, "iis.log403", host, "no IIS log found on " + host));
-        } else if (facts.path("iis403").asInt() > 0) {
-            out.add(Finding.warn(Symptom.IIS_403, "iis.log403", host, facts.path("iis403").asInt() + " answers 403 in "
-                    + facts.path("iisLog").asText() + ", e.g. " + facts.path("iis403Sample").asText(),
+        } else if (log.count403() > 0) {
+            out.add(Finding.warn(Symptom.IIS_403, "iis.log403", host, log.count403() + " answers 403 in "
+                    + log.path() + ", e.g. " + log.sample(),
                     "agents refused at the HTTPS binding: usually the certificate binding (KB 216202)",
                     "Check binding.certificate above and the site's SSL settings (client certificates must be accepted, not required)."));
         } else {
-            out.add(Finding.ok(Symptom.IIS_403, "iis.log403", host, "no 403 in " + facts.path("iisLog").asText()));
+            out.add(Finding.ok(Symptom.IIS_403, "iis.log403", host, "no 403 in " + log.path()));
         }
     }
 

@@ -10,6 +10,7 @@ import cem.spi.HostTarget;
 import cem.spi.Transport;
 import cem.spi.TransportException;
 import cem.spi.Transports;
+import cem.windows.Probes;
 import cem.windows.WindowsProvider;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -68,17 +69,11 @@ final class IgCommand implements Runnable {
                 JsonNode s = target.value().settings();
                 ConnectionSpec spec = new ConnectionSpec(host, s.path("address").asText(), s.path("port").asInt(0), s,
                         target.value().secrets(), ws.config.directory(), false, Duration.ofSeconds(20));
-                ObjectNode args = JsonNodeFactory.instance.objectNode();
                 // The gateway's own [?] settings location, when its resource names one.
-                ws.config.ofType("internet_gateway").stream().filter(r -> host.equals(r.host())).findFirst().ifPresent(r -> {
-                    r.string("settingsKey").ifPresent(k -> args.put("settingsKey", k));
-                    r.string("logDirectory").ifPresent(d -> args.put("logDirectory", d));
-                });
-                if (backup != null) {
-                    args.put("backup", backup);
-                }
+                JsonNode attributes = ws.config.ofType("internet_gateway").stream().filter(r -> host.equals(r.host())).findFirst()
+                        .map(r -> r.body()).orElse(null);
                 try (Transport t = Transports.load().open(s.path("transport").asText("winrm"), spec)) {
-                    JsonNode result = WindowsProvider.runOps(t, List.of(Map.entry("internet_gateway.restore", (JsonNode) args))).path(0);
+                    JsonNode result = WindowsProvider.runOps(t, List.of(Probes.gatewayRestore(attributes, backup))).path(0);
                     if (!result.path("ok").asBoolean()) {
                         throw new DiagnosticsException(new Diagnostic(Severity.ERROR, "PRV4020", "Cannot restore the gateway on " + host,
                                 result.path("error").path("message").asText(), "List the backups in %ProgramData%\\cem\\ig-backups on the host.",

@@ -6,6 +6,7 @@ import cem.spi.ResourceInstance;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -28,15 +29,84 @@ final class Itms {
 
     private Itms() {}
 
-    /** The [?] locations of a gateway's settings and logs, when the resource names them. */
-    static ObjectNode locations(ResourceInstance r) {
-        ObjectNode args = WindowsProvider.object();
-        for (String f : new String[] {"settingsKey", "logDirectory"}) {
-            if (r.attributes().hasNonNull(f)) {
-                args.put(f, r.attributes().get(f).asText());
+    /**
+     * [?] Where Gateway Manager keeps its settings is not documented: a resource can name the key
+     * (settingsKey) and its log folder (logDirectory); these are the defaults. The IG writes a.log in
+     * %ProgramData%\Symantec\SMP\Logs (KB 216202; the domain reference, section 12), and logs rotate.
+     */
+    static final String DEFAULT_SETTINGS_KEY = "HKLM:\\SOFTWARE\\Symantec\\Internet Gateway";
+    static final String DEFAULT_LOG_DIRECTORY = "C:\\ProgramData\\Symantec\\SMP\\Logs";
+    /** The IG's service, found by its display name (domain reference, section 2.3). */
+    static final String IG_SERVICE = "Symantec Internet Gateway Service";
+    /** The line the IG logs once registered (KB 216202). */
+    static final String REGISTERED = "Internet Gateway successfully registered with Notification Server";
+    /** Where the agent keeps its backups of the IG's settings (inside cem's own directory, writable only by Administrators). */
+    static final String BACKUPS = "C:\\ProgramData\\cem\\ig-backups";
+
+    /**
+     * cem's own key on a host, which only Administrators can write: its InstallerDirectory value, when
+     * an administrator sets it, confines the installers a configuration may run to that directory.
+     */
+    static final String POLICY_KEY = "HKLM:\\SOFTWARE\\cem";
+
+    private static String settingsKey(ResourceInstance r) {
+        return r.attributes().path("settingsKey").asText(DEFAULT_SETTINGS_KEY);
+    }
+
+    /** The args of {@code internet_gateway.read}. */
+    static ObjectNode readArgs(ResourceInstance r) {
+        return WindowsProvider.object().put("settingsKey", settingsKey(r)).put("serviceDisplayName", IG_SERVICE)
+                .put("logDirectory", r.attributes().path("logDirectory").asText(DEFAULT_LOG_DIRECTORY)).put("registrationLine", REGISTERED);
+    }
+
+    /** The args of {@code internet_gateway.restore} ({@code cem ig restore}). */
+    static ObjectNode restoreArgs(JsonNode attributes, String backup) {
+        ObjectNode args = WindowsProvider.object().put("settingsKey", attributes.path("settingsKey").asText(DEFAULT_SETTINGS_KEY))
+                .put("serviceDisplayName", IG_SERVICE).put("backupDirectory", BACKUPS);
+        return backup == null ? args.putNull("backup") : args.put("backup", backup);
+    }
+
+    /**
+     * The installer's exit code: 0 done; msiexec's 3010 (ERROR_SUCCESS_REBOOT_REQUIRED) and 1641
+     * (ERROR_SUCCESS_REBOOT_INITIATED) done with a restart (Microsoft Learn, MsiExec.exe error codes).
+     */
+    static boolean installSucceeded(int exitCode) {
+        return exitCode == 0 || exitCode == 3010 || exitCode == 1641;
+    }
+
+    /**
+     * One Windows command line from separate arguments, quoted as CommandLineToArgvW reads them
+     * (Microsoft Learn, "Parsing C++ command-line arguments"): an argument with a space, tab or quote is
+     * quoted; backslashes before a quote are doubled.
+     */
+    static String commandLine(JsonNode arguments) {
+        StringBuilder line = new StringBuilder();
+        for (JsonNode a : arguments) {
+            if (line.length() > 0) {
+                line.append(' ');
             }
+            String arg = a.asText();
+            if (!arg.isEmpty() && arg.chars().noneMatch(c -> c == ' ' || c == '\t' || c == '"')) {
+                line.append(arg);
+                continue;
+            }
+            line.append('"');
+            int slashes = 0;
+            for (char c : arg.toCharArray()) {
+                if (c == '\\') {
+                    slashes++;
+                    continue;
+                }
+                if (c == '"') {
+                    line.append("\\".repeat(slashes * 2 + 1)).append('"');
+                } else {
+                    line.append("\\".repeat(slashes)).append(c);
+                }
+                slashes = 0;
+            }
+            line.append("\\".repeat(slashes * 2)).append('"');
         }
-        return args;
+        return line.toString();
     }
 
     static String targetName(ResourceInstance r) {
@@ -47,29 +117,53 @@ final class Itms {
         return r.attributes().path("policyName").asText(WindowsSchemas.DEFAULT_POLICY);
     }
 
+    /** The gateway from the raw registry values, service and logs the agent returned. */
     static LiveResource gateway(ResourceInstance r, JsonNode g) {
-        if (!g.path("installed").asBoolean(false)) {
+        if (!g.path("keyExists").asBoolean(false)) {
             return LiveResource.absent(r.address());
         }
+        JsonNode values = g.path("values");
         JsonNode desired = r.attributes();
         ObjectNode attrs = ((ObjectNode) desired).deepCopy();
-        attrs.put("listenerPort", g.path("listenerPort").asInt());
+        attrs.remove("installer");
+        attrs.put("listenerPort", values.path("ListenerPort").asInt());
         ArrayNode servers = attrs.putArray("servers");
-        for (JsonNode s : g.path("servers")) {
-            ObjectNode item = servers.addObject().put("fqdn", s.path("fqdn").asText());
-            if (s.path("port").asInt() != DEFAULT_SITE_PORT || writtenWithPort(desired, s.path("fqdn").asText())) {
-                item.put("port", s.path("port").asInt());
+        for (JsonNode entry : values.path("Servers").isArray() ? values.path("Servers") : WindowsProvider.array().add(values.path("Servers").asText(""))) {
+            String text = entry.asText();
+            int colon = text.lastIndexOf(':');
+            if (text.isEmpty()) {
+                continue;
+            }
+            String fqdn = colon < 0 ? text : text.substring(0, colon);
+            int port = colon < 0 ? DEFAULT_SITE_PORT : parsePort(text.substring(colon + 1));
+            ObjectNode item = servers.addObject().put("fqdn", fqdn);
+            if (port != DEFAULT_SITE_PORT || writtenWithPort(desired, fqdn)) {
+                item.put("port", port);
             }
         }
-        attrs.put("autoRefresh", g.path("autoRefresh").asBoolean());
-        attrs.put("statusReporting", g.path("statusReporting").asBoolean());
+        attrs.put("autoRefresh", values.path("AutoRefresh").asInt() == 1);
+        attrs.put("statusReporting", values.path("StatusReporting").asInt() == 1);
+        String version = values.path("Version").isNull() ? "" : values.path("Version").asText("");
         if (desired.has("version")) {
-            attrs.put("version", g.path("version").asText());
+            attrs.put("version", version);
         }
-        attrs.put("registered", g.path("registered").asBoolean());
-        attrs.put("installedVersion", g.path("version").asText());
-        attrs.put("serviceState", g.path("serviceState").asText());
+        boolean registered = false;
+        for (JsonNode log : g.path("logs")) {
+            registered |= log.path("hasRegistrationLine").asBoolean();
+        }
+        attrs.put("registered", registered);
+        attrs.put("installedVersion", version);
+        JsonNode service = g.path("service");
+        attrs.put("serviceState", service.isObject() ? service.path("state").asText().toLowerCase(Locale.ROOT) : "missing");
         return new LiveResource(r.address(), true, "internet-gateway", attrs);
+    }
+
+    private static int parsePort(String text) {
+        try {
+            return Integer.parseInt(text.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     /** Whether the configuration wrote a port for this server (else the default 4726 is implied). */
@@ -198,7 +292,7 @@ final class Itms {
         return LiveResource.absent(r.address());
     }
 
-    static Integer op(Agent agent, ApplyRequest.Change change) {
+    static Integer op(Agent agent, ApplyRequest.Change change, boolean restartService) {
         ResourceInstance r = change.resource();
         JsonNode a = r.attributes();
         boolean delete = change.operation() == ApplyRequest.Operation.DELETE;
@@ -230,20 +324,22 @@ final class Itms {
                     return null; // cem does not uninstall a gateway: it forgets it
                 }
                 if (change.operation() == ApplyRequest.Operation.CREATE && a.has("installer")) {
-                    ObjectNode install = locations(r).put("package", a.path("installer").path("package").asText());
-                    install.set("arguments", a.path("installer").path("arguments").isArray() ? a.get("installer").get("arguments")
-                            : WindowsProvider.array());
+                    ObjectNode install = WindowsProvider.object().put("settingsKey", settingsKey(r))
+                            .put("package", a.path("installer").path("package").asText()).put("policyKey", POLICY_KEY);
+                    JsonNode arguments = a.path("installer").path("arguments");
+                    install.put("arguments", arguments.isArray() && !arguments.isEmpty() ? commandLine(arguments) : null);
                     agent.add("internet_gateway.install", install);
                 }
-                args.setAll(locations(r));
-                args.put("externalFqdn", a.path("externalFqdn").asText());
+                args.put("settingsKey", settingsKey(r)).put("serviceDisplayName", IG_SERVICE).put("backupDirectory", BACKUPS);
+                args.put("keepBackups", a.path("backups").path("keep").asInt(5));
                 args.put("listenerPort", a.path("listenerPort").asInt());
                 ArrayNode servers = args.putArray("servers");
-                a.path("servers").forEach(s -> servers.addObject().put("fqdn", s.path("fqdn").asText())
-                        .put("port", s.path("port").asInt(DEFAULT_SITE_PORT)));
-                args.put("autoRefresh", a.path("autoRefresh").asBoolean(true));
-                args.put("statusReporting", a.path("statusReporting").asBoolean(true));
-                args.put("keepBackups", a.path("backups").path("keep").asInt(5));
+                a.path("servers").forEach(s -> servers.add(s.path("fqdn").asText() + ":" + s.path("port").asInt(DEFAULT_SITE_PORT)));
+                args.put("autoRefresh", a.path("autoRefresh").asBoolean(true) ? 1 : 0);
+                args.put("statusReporting", a.path("statusReporting").asBoolean(true) ? 1 : 0);
+                // The new settings take effect when the service restarts: a running service is restarted;
+                // a stopped one is left stopped (starting it would be a change the plan does not show).
+                args.put("restartService", restartService);
                 return agent.add("internet_gateway.set", args);
             }
             case "resource_target" -> {
@@ -251,9 +347,7 @@ final class Itms {
                 if (delete) {
                     return r.attributes().hasNonNull("guid") ? null : agent.add("resource_target.remove", args);
                 }
-                if (a.hasNonNull("guid")) {
-                    args.put("guid", a.get("guid").asText());
-                }
+                args.put("guid", a.hasNonNull("guid") ? a.get("guid").asText() : null);
                 args.put("mode", a.path("mode").asText("computers")).put("baseGroup", a.path("baseGroup").asText("All Discovered Resources"));
                 args.set("filters", a.path("filters").isArray() ? a.get("filters") : WindowsProvider.array());
                 return agent.add("resource_target.set", args);

@@ -13,8 +13,14 @@ final class Ops {
 
     private Ops() {}
 
-    /** Adds the op for a change; returns its index, or null when the change needs none (forgetting a service). */
-    static Integer add(Agent agent, ApplyRequest.Change change, HostTarget host) throws IOException, GeneralSecurityException {
+    /**
+     * Adds the op for a change; returns its index, or null when the change needs none (forgetting a service).
+     *
+     * @param known what this run already learned of the host: its encryption certificate (secrets are
+     *     sealed to it) and its last IIS read (whether an HTTP.SYS record is shared)
+     */
+    static Integer add(Agent agent, ApplyRequest.Change change, HostTarget host, WindowsProvider.Known known)
+            throws IOException, GeneralSecurityException {
         ResourceInstance r = change.resource();
         JsonNode a = r.attributes();
         boolean delete = change.operation() == ApplyRequest.Operation.DELETE;
@@ -22,59 +28,55 @@ final class Ops {
         switch (r.type()) {
             case "certificate" -> {
                 if (delete) {
-                    args.put("thumbprint", r.identity() != null ? r.identity() : a.path("thumbprint").asText());
+                    args.put("thumbprint", (r.identity() != null ? r.identity() : a.path("thumbprint").asText()).toUpperCase(java.util.Locale.ROOT));
                     return agent.add("certificate.remove", args);
                 }
                 CertificateFiles.Pfx pfx = CertificateFiles.pfx(a, host.configDirectory());
-                args.put("pfx", WindowsProvider.base64(pfx.bytes())).put("password", pfx.password());
+                if (known.recipient() == null) {
+                    throw new IllegalArgumentException("host " + host.name() + " has no cem encryption certificate to seal the PFX to");
+                }
+                ObjectNode secret = WindowsProvider.object().put("pfx", WindowsProvider.base64(pfx.bytes())).put("password", pfx.password());
+                args.setAll(agent.seal(secret, known.recipient()));
                 if (a.hasNonNull("friendlyName")) {
                     args.put("friendlyName", a.get("friendlyName").asText());
+                } else {
+                    args.putNull("friendlyName");
                 }
                 return agent.add("certificate.import", args);
             }
             case "iis_binding" -> {
-                args.put("site", a.path("site").asText()).put("protocol", a.path("protocol").asText("https"))
-                        .put("ip", a.path("ip").asText("*")).put("port", a.path("port").asInt())
-                        .put("hostHeader", a.path("hostHeader").asText(""));
                 if (delete) {
-                    return agent.add("iis_binding.remove", args);
+                    return agent.add("iis_binding.remove", Bindings.removeArgs(r, known.iis()));
                 }
-                args.put("sni", a.path("sni").asBoolean(false));
-                args.put("thumbprint", Reads.relatedThumbprint(r, host).orElseThrow(() ->
-                        new IllegalArgumentException("the certificate " + a.path("certificate").asText() + " cannot be read")));
-                return agent.add("iis_binding.set", args);
+                java.util.Optional<String> thumbprint = Reads.relatedThumbprint(r, host);
+                if (a.hasNonNull("certificate") && thumbprint.isEmpty()) {
+                    throw new IllegalArgumentException("the certificate " + a.path("certificate").asText() + " cannot be read");
+                }
+                return agent.add("iis_binding.set", Bindings.setArgs(r, thumbprint));
             }
             case "windows_firewall_rule" -> {
-                args.put("ruleName", Reads.ruleName(r));
-                if (delete) {
-                    return agent.add("windows_firewall_rule.remove", args);
-                }
-                args.put("displayName", a.path("displayName").asText(Reads.ruleName(r)));
-                for (String f : new String[] {"direction", "action", "protocol", "enabled"}) {
-                    if (a.has(f)) {
-                        args.set(f, a.get(f));
-                    }
-                }
-                for (String f : new String[] {"localPorts", "remotePorts", "remoteAddresses", "profiles"}) {
-                    args.set(f, a.has(f) ? a.get(f) : WindowsProvider.array());
-                }
-                return agent.add("windows_firewall_rule.set", args);
+                return agent.add(delete ? "windows_firewall_rule.remove" : "windows_firewall_rule.set",
+                        delete ? Firewall.removeArgs(r) : Firewall.setArgs(r));
             }
             case "windows_service" -> {
                 if (delete) {
                     return null; // cem never deletes a service: it forgets it
                 }
-                args.put("service", a.path("service").asText());
-                if (a.has("state")) {
-                    args.set("state", a.get("state"));
-                }
-                if (a.has("startType")) {
-                    args.set("startType", a.get("startType"));
-                }
+                args.put("name", a.path("service").asText());
+                // sc.exe config's start= values (Microsoft Learn, sc config): delayed start is its own mode there.
+                String mode = switch (a.path("startType").asText("")) {
+                    case "automatic" -> "auto";
+                    case "delayed" -> "delayed-auto";
+                    case "manual" -> "demand";
+                    case "disabled" -> "disabled";
+                    default -> null;
+                };
+                args.put("startMode", mode);
+                args.put("state", a.hasNonNull("state") ? a.get("state").asText() : null);
                 return agent.add("windows_service.set", args);
             }
             case "internet_gateway", "resource_target", "cem_policy", "cem_certificate", "site_server", "offline_package" -> {
-                return Itms.op(agent, change);
+                return Itms.op(agent, change, known.gatewayRunning());
             }
             default -> throw new IllegalArgumentException("not a Windows resource type: " + r.type());
         }

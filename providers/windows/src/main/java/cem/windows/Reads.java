@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Collection;
 import java.util.Locale;
 import java.util.Optional;
+import java.security.cert.X509Certificate;
 
 /**
  * The read ops of a batch (one per resource type present, whatever the number of resources), and
@@ -24,6 +25,7 @@ final class Reads {
     private int targets = -1;
     private int revocations = -1;
     private int siteServers = -1;
+    private int agentInfo = -1;
     private final java.util.Map<String, Integer> policies = new java.util.HashMap<>();
 
     static Reads add(Agent agent, Collection<ResourceInstance> resources) {
@@ -34,7 +36,7 @@ final class Reads {
         ArrayNode siteNames = WindowsProvider.array();
         for (ResourceInstance i : resources) {
             switch (i.type()) {
-                case "internet_gateway" -> r.gateway = r.gateway >= 0 ? r.gateway : agent.add("internet_gateway.read", Itms.locations(i));
+                case "internet_gateway" -> r.gateway = r.gateway >= 0 ? r.gateway : agent.add("internet_gateway.read", Itms.readArgs(i));
                 case "resource_target" -> {
                     if (i.attributes().hasNonNull("guid")) {
                         targetGuids.add(i.attributes().get("guid").asText());
@@ -47,10 +49,14 @@ final class Reads {
                         : agent.add("cem_certificate.read", WindowsProvider.object());
                 case "cem_policy" -> r.policies.computeIfAbsent(Itms.policyName(i),
                         name -> agent.add("cem_policy.read", WindowsProvider.object().put("policyName", name)));
-                case "certificate" -> r.certificates = r.certificates >= 0 ? r.certificates : agent.add("certificate.read", WindowsProvider.object());
+                case "certificate" -> {
+                    r.certificates = r.certificates >= 0 ? r.certificates : agent.add("certificate.read", WindowsProvider.object());
+                    // The host's encryption certificate, to seal a PFX to at apply time without another round trip.
+                    r.agentInfo = r.agentInfo >= 0 ? r.agentInfo : agent.add("agent.info", WindowsProvider.object());
+                }
                 case "iis_binding" -> r.bindings = r.bindings >= 0 ? r.bindings : agent.add("iis_binding.read", WindowsProvider.object());
                 case "windows_firewall_rule" -> r.firewall = r.firewall >= 0 ? r.firewall
-                        : agent.add("windows_firewall_rule.read", WindowsProvider.object());
+                        : agent.add("windows_firewall_rule.read", WindowsProvider.object().put("group", Firewall.GROUP));
                 case "windows_service" -> serviceNames.add(i.attributes().path("service").asText());
                 default -> {
                 }
@@ -78,8 +84,8 @@ final class Reads {
     LiveResource live(ResourceInstance r, JsonNode results, HostTarget host) {
         return switch (r.type()) {
             case "certificate" -> certificate(r, data(results, certificates), host);
-            case "iis_binding" -> binding(r, data(results, bindings), host);
-            case "windows_firewall_rule" -> firewallRule(r, data(results, firewall));
+            case "iis_binding" -> Bindings.live(r, data(results, bindings), host);
+            case "windows_firewall_rule" -> Firewall.live(r, data(results, firewall));
             case "windows_service" -> service(r, data(results, services));
             case "internet_gateway" -> Itms.gateway(r, data(results, gateway));
             case "resource_target" -> Itms.target(r, data(results, targets));
@@ -119,10 +125,21 @@ final class Reads {
         if (attrs.has("friendlyName")) {
             attrs.put("friendlyName", found.path("friendlyName").asText(""));
         }
-        attrs.put("thumbprint", found.path("thumbprint").asText());
-        attrs.put("subject", found.path("subject").asText());
-        attrs.put("notAfter", found.path("notAfter").asText());
+        X509Certificate parsed = der(found.path("rawData").asText());
+        attrs.put("thumbprint", found.path("thumbprint").asText().toUpperCase(Locale.ROOT));
+        attrs.put("subject", parsed.getSubjectX500Principal().getName(javax.security.auth.x500.X500Principal.RFC1779));
+        attrs.put("notAfter", parsed.getNotAfter().toInstant().toString());
         return new LiveResource(r.address(), true, found.path("thumbprint").asText(), attrs);
+    }
+
+    /** A certificate from X509Certificate2.RawData (DER, base64): Java reads names, key, usages and dates, not the host's locale. */
+    static X509Certificate der(String base64) {
+        try {
+            return (X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new java.io.ByteArrayInputStream(java.util.Base64.getDecoder().decode(base64)));
+        } catch (java.security.cert.CertificateException | IllegalArgumentException e) {
+            throw new IllegalStateException("the host returned a certificate that cannot be parsed: " + e.getMessage());
+        }
     }
 
     private static JsonNode find(JsonNode store, String thumbprint) {
@@ -134,74 +151,51 @@ final class Reads {
         return null;
     }
 
-    private static LiveResource binding(ResourceInstance r, JsonNode iis, HostTarget host) {
-        JsonNode a = r.attributes();
-        for (JsonNode b : iis.path("bindings")) {
-            if (b.path("site").asText().equalsIgnoreCase(a.path("site").asText())
-                    && b.path("protocol").asText().equalsIgnoreCase(a.path("protocol").asText("https"))
-                    && ip(b.path("ip").asText()).equals(ip(a.path("ip").asText("*")))
-                    && b.path("port").asInt() == a.path("port").asInt()
-                    && b.path("hostHeader").asText("").equalsIgnoreCase(a.path("hostHeader").asText(""))) {
-                ObjectNode attrs = WindowsProvider.object();
-                attrs.put("site", b.path("site").asText());
-                attrs.put("protocol", b.path("protocol").asText());
-                attrs.put("ip", b.path("ip").asText());
-                attrs.put("port", b.path("port").asInt());
-                attrs.put("hostHeader", b.path("hostHeader").asText(""));
-                attrs.put("sni", b.path("sni").asBoolean(false));
-                String thumb = b.path("thumbprint").asText("");
-                attrs.put("thumbprint", thumb);
-                if (a.has("certificate")) {
-                    String wanted = relatedThumbprint(r, host).orElse("");
-                    attrs.put("certificate", !thumb.isEmpty() && thumb.equalsIgnoreCase(wanted) ? a.get("certificate").asText()
-                            : thumb.isEmpty() ? "(no certificate)" : "(certificate " + thumb + ")");
-                }
-                return new LiveResource(r.address(), true, identity(attrs), attrs);
-            }
-        }
-        return LiveResource.absent(r.address());
-    }
-
     /** The thumbprint of the certificate resource a binding names (from the resources it refers to). */
     static Optional<String> relatedThumbprint(ResourceInstance r, HostTarget host) {
         JsonNode cert = r.related().get("certificate." + r.attributes().path("certificate").asText());
         return cert == null ? Optional.empty() : CertificateFiles.thumbprint(cert, host.configDirectory());
     }
 
-    static String identity(JsonNode b) {
-        return b.path("site").asText() + "|" + b.path("protocol").asText() + "|" + ip(b.path("ip").asText()) + "|" + b.path("port").asInt()
-                + "|" + b.path("hostHeader").asText("").toLowerCase(Locale.ROOT);
-    }
-
-    private static String ip(String ip) {
-        return ip.isEmpty() || ip.equals("0.0.0.0") ? "*" : ip;
-    }
-
-    static String ruleName(ResourceInstance r) {
-        return r.attributes().path("ruleName").asText("cem-" + r.name());
-    }
-
-    private static LiveResource firewallRule(ResourceInstance r, JsonNode rules) {
-        String name = ruleName(r);
-        for (JsonNode rule : rules) {
-            if (rule.path("ruleName").asText().equals(name)) {
-                ObjectNode attrs = ((ObjectNode) rule).deepCopy();
-                if (!r.attributes().has("ruleName")) {
-                    attrs.remove("ruleName");
-                }
-                return new LiveResource(r.address(), true, name, attrs);
-            }
-        }
-        return LiveResource.absent(r.address());
-    }
-
+    /**
+     * A service from Win32_Service: State "Running"/"Stopped"/"Start Pending"…, StartMode "Auto",
+     * "Manual", "Disabled" (also "Boot", "System"), and DelayedAutoStart, a separate flag (Win32_Service
+     * class, Microsoft Learn; Windows Server 2016 and later).
+     */
     private static LiveResource service(ResourceInstance r, JsonNode services) {
         for (JsonNode s : services) {
-            if (s.path("service").asText().equalsIgnoreCase(r.attributes().path("service").asText())) {
-                ObjectNode attrs = ((ObjectNode) s).deepCopy();
-                return new LiveResource(r.address(), true, s.path("service").asText(), attrs);
+            if (s.path("name").asText().equalsIgnoreCase(r.attributes().path("service").asText())) {
+                ObjectNode attrs = WindowsProvider.object();
+                attrs.put("service", s.path("name").asText());
+                attrs.put("state", s.path("state").asText().toLowerCase(Locale.ROOT));
+                attrs.put("startType", startType(s.path("startMode").asText(), s.path("delayedAutoStart").asBoolean(false)));
+                return new LiveResource(r.address(), true, s.path("name").asText(), attrs);
             }
         }
         return LiveResource.absent(r.address());
+    }
+
+    static String startType(String startMode, boolean delayed) {
+        return switch (startMode.toLowerCase(Locale.ROOT)) {
+            case "auto" -> delayed ? "delayed" : "automatic";
+            case "manual" -> "manual";
+            case "disabled" -> "disabled";
+            default -> startMode.toLowerCase(Locale.ROOT);
+        };
+    }
+
+    /** What the host answered to agent.info in this batch (its encryption certificates), when the batch asked. */
+    Optional<JsonNode> agentInfo(JsonNode results) {
+        return agentInfo < 0 || !results.path(agentInfo).path("ok").asBoolean() ? Optional.empty() : Optional.of(results.path(agentInfo).path("data"));
+    }
+
+    /** The raw gateway read of this batch, when it had one. */
+    Optional<JsonNode> gateway(JsonNode results) {
+        return gateway < 0 || !results.path(gateway).path("ok").asBoolean() ? Optional.empty() : Optional.of(results.path(gateway).path("data"));
+    }
+
+    /** The raw IIS read of this batch, when it had one. */
+    Optional<JsonNode> iis(JsonNode results) {
+        return bindings < 0 || !results.path(bindings).path("ok").asBoolean() ? Optional.empty() : Optional.of(results.path(bindings).path("data"));
     }
 }

@@ -40,6 +40,35 @@ public final class WindowsProvider implements Provider {
     private static final Duration TIMEOUT = Duration.ofMinutes(5);
 
     private final Sessions sessions;
+    /** What this run learned of each host from its reads: see {@link Known}. */
+    private final Map<String, Known> known = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * What a run knows of a host from its last read, for decisions at apply time: the certificate
+     * its secrets are sealed to, its raw IIS read (is an HTTP.SYS record shared?) and whether the
+     * gateway's service runs (a running one is restarted for new settings, a stopped one left so).
+     */
+    record Known(java.security.cert.X509Certificate recipient, JsonNode iis, JsonNode gateway) {
+
+        static final Known NONE = new Known(null, null, null);
+
+        Known merge(Reads reads, JsonNode results) {
+            return new Known(reads.agentInfo(results).flatMap(Agent::recipient).orElse(recipient), reads.iis(results).orElse(iis),
+                    reads.gateway(results).orElse(gateway));
+        }
+
+        boolean gatewayRunning() {
+            return gateway != null && gateway.path("service").path("state").asText().equalsIgnoreCase("Running");
+        }
+    }
+
+    private Known known(HostTarget host) {
+        return known.getOrDefault(host.name(), Known.NONE);
+    }
+
+    private void learn(HostTarget host, Reads reads, JsonNode results) {
+        known.compute(host.name(), (k, old) -> (old == null ? Known.NONE : old).merge(reads, results));
+    }
 
     public WindowsProvider(ProviderContext context) {
         this.sessions = new Sessions(context, "winrm");
@@ -58,6 +87,7 @@ public final class WindowsProvider implements Provider {
         if (batch.failure() != null) {
             return new ReadResponse(Map.of(), Diagnostics.of(batch.failure()), batch.trips());
         }
+        learn(request.host(), reads, batch.results());
         Map<String, LiveResource> live = new HashMap<>();
         Diagnostics.Builder diags = Diagnostics.builder();
         for (ResourceInstance r : request.resources()) {
@@ -73,6 +103,7 @@ public final class WindowsProvider implements Provider {
 
     @Override
     public ApplyResponse apply(ApplyRequest request) {
+        int prepared = prepare(request);
         Agent agent = new Agent();
         Map<Integer, ApplyRequest.Change> byOp = new HashMap<>();
         Diagnostics.Builder diags = Diagnostics.builder();
@@ -81,7 +112,7 @@ public final class WindowsProvider implements Provider {
             ResourceInstance r = change.resource();
             touched.add(r);
             try {
-                Integer op = Ops.add(agent, change, request.host());
+                Integer op = Ops.add(agent, change, request.host(), known(request.host()));
                 if (op != null) {
                     byOp.put(op, change);
                 }
@@ -93,7 +124,21 @@ public final class WindowsProvider implements Provider {
         Reads reads = Reads.add(agent, touched);
         Batch batch = run(request.host(), agent);
         if (batch.failure() != null) {
-            return new ApplyResponse(Map.of(), Diagnostics.of(batch.failure()), batch.trips());
+            return new ApplyResponse(Map.of(), Diagnostics.of(batch.failure()), batch.trips() + prepared);
+        }
+        learn(request.host(), reads, batch.results());
+        for (int i = 0; i < agent.size(); i++) {
+            JsonNode data = batch.results().path(i).path("data");
+            if (agent.opName(i).equals("internet_gateway.install") && data.hasNonNull("exitCode") && !Itms.installSucceeded(data.get("exitCode").asInt())) {
+                for (ApplyRequest.Change change : request.changes()) {
+                    if (change.resource().type().equals("internet_gateway")) {
+                        diags.add(new Diagnostic(Severity.ERROR, "PRV4004", "The Internet Gateway installer failed on host " + request.host().name(),
+                                "The installer exited with " + data.get("exitCode").asInt() + ".", "Run the installer by hand on the host to see its "
+                                + "message (for an .msi: msiexec /i PACKAGE /l*v log.txt), fix the cause and apply again.", null,
+                                change.resource().address()));
+                    }
+                }
+            }
         }
         java.util.Set<String> failed = new java.util.HashSet<>();
         byOp.forEach((index, change) -> {
@@ -143,7 +188,41 @@ public final class WindowsProvider implements Provider {
                         "This is a bug in the windows provider or the host; run plan to see what is live.", null, r.address()));
             }
         }
-        return new ApplyResponse(results, diags.build(), batch.trips());
+        return new ApplyResponse(results, diags.build(), batch.trips() + prepared);
+    }
+
+    /**
+     * Reads what an apply needs to know and this run has not read yet (an apply of a saved plan
+     * made by another process): the host's encryption certificate before a PFX is sealed to it, the
+     * IIS bindings before one is removed, the gateway's service before its settings change. One
+     * round trip when needed, none otherwise; returns the number of round trips.
+     */
+    private int prepare(ApplyRequest request) {
+        Known k = known(request.host());
+        List<ResourceInstance> needed = new ArrayList<>();
+        for (ApplyRequest.Change change : request.changes()) {
+            ResourceInstance r = change.resource();
+            boolean delete = change.operation() == ApplyRequest.Operation.DELETE;
+            boolean missing = switch (r.type()) {
+                case "certificate" -> !delete && k.recipient() == null;
+                case "iis_binding" -> delete && k.iis() == null;
+                case "internet_gateway" -> !delete && k.gateway() == null;
+                default -> false;
+            };
+            if (missing) {
+                needed.add(r);
+            }
+        }
+        if (needed.isEmpty()) {
+            return 0;
+        }
+        Agent agent = new Agent();
+        Reads reads = Reads.add(agent, needed);
+        Batch batch = run(request.host(), agent);
+        if (batch.failure() == null) {
+            learn(request.host(), reads, batch.results());
+        }
+        return batch.trips();
     }
 
     /** After an import, the new certificate is known by the thumbprint Windows returned. */

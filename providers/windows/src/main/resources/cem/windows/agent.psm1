@@ -1,15 +1,19 @@
-# cem-agent v1
-# The PowerShell agent of cem's Windows provider, for Windows PowerShell 5.1. One entry point,
-# Invoke-CemBatch, takes a base64 JSON request {"v":1,"ops":[{"op":"…","args":{…}}]} and prints
-# one JSON document {"v":1,"results":[{"ok":true,"data":…}|{"ok":false,"error":{…}}]}.
-# Values arrive only inside the encoded request: none is ever part of the script's text.
-# Every op is idempotent and reads before it writes. Op reference: agent.md beside this file.
+# cem-agent v2
+# The PowerShell agent of cem's Windows provider, for Windows PowerShell 5.1 on Windows Server 2016-2022.
+# One entry point, Invoke-CemBatch, takes a base64 JSON request {"v":1,"ops":[{"op":"...","args":{...}}]}
+# and prints one JSON document {"v":1,"results":[{"ok":true,"data":...}|{"ok":false,"error":{...}}]}.
+#
+# The agent is thin: each op calls documented cmdlets and .NET APIs and returns what they return.
+# Parsing, normalising, comparing and deciding live in Java (cem.windows), where tests run. Every op's
+# arguments and answer are a JSON Schema in ops/<op>.schema.json; Java sends every key of an op (null
+# when unset), so reading $Arguments.key never trips strict mode. Values arrive only inside the encoded
+# request: none is ever part of a script's text. Secrets arrive sealed (CMS) to this host's cem
+# document-encryption certificate. Sources of every cmdlet and API: agent.md beside this file.
+# This file is ASCII only (Windows PowerShell 5.1 reads a BOM-less file as ANSI).
 
 Set-StrictMode -Version 2.0
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
-
-$script:CemGroup = 'cem'
 
 function ConvertTo-CemJson {
     param($Value)
@@ -26,345 +30,512 @@ function ConvertTo-CemJson {
     return $builder.ToString()
 }
 
-function Get-CemCertificates {
+# --- The agent itself ---------------------------------------------------------------------------
+
+# The cem document-encryption certificates of this host (created by install.ps1): Java seals secrets to one.
+function Get-CemAgentInfo {
     param($Arguments)
+    $found = New-Object System.Collections.ArrayList
     $store = New-Object System.Security.Cryptography.X509Certificates.X509Store('My', 'LocalMachine')
     $store.Open('ReadOnly')
     try {
-        $list = @()
         foreach ($c in $store.Certificates) {
-            $dns = @()
-            foreach ($ext in $c.Extensions) {
-                if ($ext.Oid.Value -eq '2.5.29.17') {
-                    foreach ($line in ($ext.Format($true) -split "`r?`n")) {
-                        if ($line -match '^DNS Name=(.+)$') { $dns += $Matches[1].Trim() }
-                    }
-                }
-            }
-            $ekus = @()
-            foreach ($ext in $c.Extensions) {
-                if ($ext -is [System.Security.Cryptography.X509Certificates.X509EnhancedKeyUsageExtension]) {
-                    foreach ($oid in $ext.EnhancedKeyUsages) { $ekus += $oid.Value }
-                }
-            }
-            $chain = New-Object System.Security.Cryptography.X509Certificates.X509Chain
-            $chain.ChainPolicy.RevocationMode = 'NoCheck'
-            $list += [ordered]@{
-                thumbprint = $c.Thumbprint
-                subject = $c.Subject
-                dnsNames = $dns
-                ekus = $ekus
-                keyAlgorithm = $c.PublicKey.Oid.FriendlyName
-                keySize = $c.PublicKey.Key.KeySize
-                signatureAlgorithm = $c.SignatureAlgorithm.FriendlyName
-                notBefore = $c.NotBefore.ToUniversalTime().ToString('o')
-                notAfter = $c.NotAfter.ToUniversalTime().ToString('o')
-                hasPrivateKey = $c.HasPrivateKey
-                friendlyName = $c.FriendlyName
-                chainOk = $chain.Build($c)
+            if ($c.Subject -eq 'CN=cem agent document encryption') {
+                [void]$found.Add([ordered]@{
+                    thumbprint = $c.Thumbprint
+                    rawData = [Convert]::ToBase64String($c.RawData)
+                    notAfter = $c.NotAfter.ToUniversalTime().ToString('o')
+                })
             }
         }
-        return ,$list
     } finally {
         $store.Close()
     }
+    return [ordered]@{ encryptionCertificates = $found.ToArray() }
+}
+
+# Opens a sealed secret: a CMS EnvelopedData for the named certificate of LocalMachine\My.
+function Unprotect-CemSealed {
+    param([string]$Sealed, [string]$Recipient)
+    Add-Type -AssemblyName System.Security
+    $store = New-Object System.Security.Cryptography.X509Certificates.X509Store('My', 'LocalMachine')
+    $store.Open('ReadOnly')
+    try {
+        $recipients = $store.Certificates.Find('FindByThumbprint', $Recipient, $false)
+    } finally {
+        $store.Close()
+    }
+    $envelope = New-Object System.Security.Cryptography.Pkcs.EnvelopedCms
+    $envelope.Decode([Convert]::FromBase64String($Sealed))
+    $envelope.Decrypt($recipients)
+    return ConvertFrom-Json -InputObject ([Text.Encoding]::UTF8.GetString($envelope.ContentInfo.Content))
+}
+
+# --- certificate --------------------------------------------------------------------------------
+
+function Get-CemCertificates {
+    param($Arguments)
+    $list = New-Object System.Collections.ArrayList
+    $store = New-Object System.Security.Cryptography.X509Certificates.X509Store('My', 'LocalMachine')
+    $store.Open('ReadOnly')
+    try {
+        foreach ($c in $store.Certificates) {
+            $chain = New-Object System.Security.Cryptography.X509Certificates.X509Chain
+            $chain.ChainPolicy.RevocationMode = 'NoCheck'
+            [void]$chain.Build($c)
+            $status = New-Object System.Collections.ArrayList
+            foreach ($s in $chain.ChainStatus) {
+                [void]$status.Add([string]$s.Status)
+            }
+            $chain.Reset()
+            [void]$list.Add([ordered]@{
+                thumbprint = $c.Thumbprint
+                rawData = [Convert]::ToBase64String($c.RawData)
+                hasPrivateKey = $c.HasPrivateKey
+                friendlyName = $c.FriendlyName
+                chainStatus = $status.ToArray()
+            })
+        }
+    } finally {
+        $store.Close()
+    }
+    return ,$list.ToArray()
 }
 
 function Import-CemCertificate {
     param($Arguments)
-    $bytes = [Convert]::FromBase64String($Arguments.pfx)
+    $secret = Unprotect-CemSealed $Arguments.sealed $Arguments.recipient
     $flags = [System.Security.Cryptography.X509Certificates.X509KeyStorageFlags]'MachineKeySet,PersistKeySet'
-    $cert = New-Object System.Security.Cryptography.X509Certificates.X509Certificate2($bytes, [string]$Arguments.password, $flags)
-    if ($Arguments.friendlyName) { $cert.FriendlyName = [string]$Arguments.friendlyName }
-    $store = New-Object System.Security.Cryptography.X509Certificates.X509Store('My', 'LocalMachine')
-    $store.Open('ReadWrite')
-    try {
-        $existing = $store.Certificates.Find('FindByThumbprint', $cert.Thumbprint, $false)
-        if ($existing.Count -eq 0) { $store.Add($cert) }
-    } finally {
-        $store.Close()
+    $all = New-Object System.Security.Cryptography.X509Certificates.X509Certificate2Collection
+    $all.Import([Convert]::FromBase64String([string]$secret.pfx), [string]$secret.password, $flags)
+    $leaf = $null
+    $intermediates = New-Object System.Collections.ArrayList
+    $roots = New-Object System.Collections.ArrayList
+    foreach ($c in $all) {
+        if ($c.HasPrivateKey) {
+            if ($null -ne $leaf) { throw 'The PFX holds more than one certificate with a private key.' }
+            $leaf = $c
+        }
     }
-    return [ordered]@{ thumbprint = $cert.Thumbprint }
+    if ($null -eq $leaf) { throw 'The PFX holds no certificate with a private key.' }
+    if ($null -ne $Arguments.friendlyName) { $leaf.FriendlyName = [string]$Arguments.friendlyName }
+    $my = New-Object System.Security.Cryptography.X509Certificates.X509Store('My', 'LocalMachine')
+    $ca = New-Object System.Security.Cryptography.X509Certificates.X509Store('CA', 'LocalMachine')
+    $my.Open('ReadWrite')
+    $ca.Open('ReadWrite')
+    try {
+        if ($my.Certificates.Find('FindByThumbprint', $leaf.Thumbprint, $false).Count -eq 0) { $my.Add($leaf) }
+        foreach ($c in $all) {
+            if ($c.Thumbprint -eq $leaf.Thumbprint) { continue }
+            if ($c.Subject -eq $c.Issuer) {
+                # A root is never trusted on the host's behalf: cem reports it and leaves Root alone.
+                [void]$roots.Add($c.Thumbprint)
+            } else {
+                if ($ca.Certificates.Find('FindByThumbprint', $c.Thumbprint, $false).Count -eq 0) { $ca.Add($c) }
+                [void]$intermediates.Add($c.Thumbprint)
+            }
+        }
+    } finally {
+        $my.Close()
+        $ca.Close()
+    }
+    return [ordered]@{ thumbprint = $leaf.Thumbprint; intermediates = $intermediates.ToArray(); roots = $roots.ToArray() }
 }
 
 function Remove-CemCertificate {
     param($Arguments)
+    $removed = $false
     $store = New-Object System.Security.Cryptography.X509Certificates.X509Store('My', 'LocalMachine')
     $store.Open('ReadWrite')
     try {
-        foreach ($c in @($store.Certificates.Find('FindByThumbprint', [string]$Arguments.thumbprint, $false))) {
+        foreach ($c in $store.Certificates.Find('FindByThumbprint', [string]$Arguments.thumbprint, $false)) {
             $store.Remove($c)
+            $removed = $true
         }
     } finally {
         $store.Close()
     }
-    return [ordered]@{ removed = [string]$Arguments.thumbprint }
+    return [ordered]@{ thumbprint = [string]$Arguments.thumbprint; removed = $removed }
+}
+
+# --- iis_binding: site bindings through Microsoft.Web.Administration (exact match, no wildcard), ----
+# --- HTTP.SYS certificates through netsh http ----------------------------------------------------
+
+# IIS's managed configuration API lives in %windir%\System32\inetsrv\Microsoft.Web.Administration.dll.
+function Get-CemServerManager {
+    Add-Type -Path (Join-Path $env:windir 'System32\inetsrv\Microsoft.Web.Administration.dll')
+    return New-Object Microsoft.Web.Administration.ServerManager
 }
 
 function Get-CemBindings {
     param($Arguments)
     Import-Module WebAdministration
-    $bindings = @()
-    foreach ($site in Get-ChildItem 'IIS:\Sites') {
-        foreach ($b in $site.Bindings.Collection) {
-            $parts = $b.bindingInformation -split ':'
-            $bindings += [ordered]@{
-                site = $site.Name
-                protocol = $b.protocol
-                ip = $parts[0]
-                port = [int]$parts[1]
-                hostHeader = ($parts[2..($parts.Count - 1)] -join ':')
-                sni = (([int]$b.sslFlags) -band 1) -eq 1
-                thumbprint = $b.certificateHash
-            }
+    $sites = New-Object System.Collections.ArrayList
+    $manager = Get-CemServerManager
+    foreach ($site in $manager.Sites) {
+        $bindings = New-Object System.Collections.ArrayList
+        foreach ($b in $site.Bindings) {
+            [void]$bindings.Add([ordered]@{
+                protocol = [string]$b.Protocol
+                bindingInformation = [string]$b.BindingInformation
+                sslFlags = [int]$b.SslFlags
+            })
         }
+        [void]$sites.Add([ordered]@{ name = $site.Name; id = [int]$site.Id; bindings = $bindings.ToArray() })
     }
-    $ssl = @()
-    foreach ($s in Get-ChildItem 'IIS:\SslBindings') {
-        $ssl += [ordered]@{
-            endpoint = $(if ($s.Host) { $s.Host + ':' + $s.Port } else { [string]$s.IPAddress + ':' + $s.Port })
-            thumbprint = $s.Thumbprint
-            store = $s.Store
-        }
+    $ssl = New-Object System.Collections.ArrayList
+    foreach ($s in Get-ChildItem -LiteralPath 'IIS:\SslBindings') {
+        [void]$ssl.Add([ordered]@{
+            ipAddress = [string]$s.IPAddress
+            port = [int]$s.Port
+            host = [string]$s.Host
+            thumbprint = [string]$s.Thumbprint
+            store = [string]$s.Store
+        })
     }
-    return [ordered]@{ bindings = $bindings; sslBindings = $ssl }
+    return [ordered]@{ sites = $sites.ToArray(); sslBindings = $ssl.ToArray() }
+}
+
+function Find-CemBinding {
+    param($Site, [string]$Protocol, [string]$Information)
+    foreach ($b in $Site.Bindings) {
+        if ($b.Protocol -eq $Protocol -and $b.BindingInformation -eq $Information) { return $b }
+    }
+    return $null
+}
+
+function Get-CemSite {
+    param($Manager, [string]$Name)
+    $site = $Manager.Sites[$Name]
+    if ($null -eq $site) { throw ('Cannot find path ''IIS:\Sites\' + $Name + ''' because it does not exist.') }
+    return $site
+}
+
+# netsh http add|delete sslcert (Microsoft Learn, Netsh commands for HTTP: ipport, certhash, appid,
+# certstorename). [?] hostnameport (an SNI record) is not on that page; Microsoft's AD FS docs use it.
+# [?] The application id is IIS's own, so IIS Manager shows the record as its own.
+function Invoke-CemNetshSsl {
+    param([string]$Verb, [string]$Parameter, [string]$Endpoint, [string]$Thumbprint)
+    if ($Verb -eq 'delete') {
+        $out = & netsh.exe http delete sslcert ($Parameter + '=' + $Endpoint)
+    } else {
+        $out = & netsh.exe http $Verb sslcert ($Parameter + '=' + $Endpoint) ('certhash=' + $Thumbprint) 'appid={4dc3e181-e14b-4a21-b022-59fc669b0914}' 'certstorename=MY'
+    }
+    if ($LASTEXITCODE -ne 0) {
+        throw (($out | Out-String).Trim())
+    }
 }
 
 function Set-CemBinding {
     param($Arguments)
-    Import-Module WebAdministration
     $a = $Arguments
-    $flags = $(if ($a.sni) { 1 } else { 0 })
-    $binding = Get-WebBinding -Name $a.site -Protocol $a.protocol -IPAddress $a.ip -Port $a.port -HostHeader $a.hostHeader
-    if (-not $binding) {
-        New-WebBinding -Name $a.site -Protocol $a.protocol -IPAddress $a.ip -Port $a.port -HostHeader $a.hostHeader -SslFlags $flags
-        $binding = Get-WebBinding -Name $a.site -Protocol $a.protocol -IPAddress $a.ip -Port $a.port -HostHeader $a.hostHeader
+    Import-Module WebAdministration
+    $manager = Get-CemServerManager
+    $site = Get-CemSite $manager $a.site
+    $created = $false
+    $binding = Find-CemBinding $site $a.protocol $a.bindingInformation
+    if ($null -eq $binding) {
+        $binding = $site.Bindings.Add([string]$a.bindingInformation, [string]$a.protocol)
+        $created = $true
     }
-    if ($a.protocol -eq 'https' -and $a.thumbprint) {
-        $binding.AddSslCertificate([string]$a.thumbprint, 'My')
+    $binding.SslFlags = [int]$a.sslFlags
+    $manager.CommitChanges()
+    $ssl = 'none'
+    if ($null -ne $a.thumbprint) {
+        $record = Get-Item -LiteralPath ([string]$a.sslBindingPath) -ErrorAction SilentlyContinue
+        if ($null -eq $record) {
+            Invoke-CemNetshSsl 'add' $a.sslEndpointParameter $a.sslEndpoint $a.thumbprint
+            $ssl = 'added'
+        } elseif ([string]$record.Thumbprint -ne [string]$a.thumbprint) {
+            # HTTP.SYS refuses to add a record that exists (error 183), and "update sslcert" is not
+            # documented: the record is deleted and added again at once.
+            Invoke-CemNetshSsl 'delete' $a.sslEndpointParameter $a.sslEndpoint ''
+            Invoke-CemNetshSsl 'add' $a.sslEndpointParameter $a.sslEndpoint $a.thumbprint
+            $ssl = 'updated'
+        } else {
+            $ssl = 'unchanged'
+        }
     }
-    return [ordered]@{ site = $a.site }
+    return [ordered]@{ created = $created; ssl = $ssl }
 }
 
 function Remove-CemBinding {
     param($Arguments)
-    Import-Module WebAdministration
     $a = $Arguments
-    $binding = Get-WebBinding -Name $a.site -Protocol $a.protocol -IPAddress $a.ip -Port $a.port -HostHeader $a.hostHeader
-    if ($binding) {
-        if ($a.protocol -eq 'https') { $binding.RemoveSslCertificate() }
-        Remove-WebBinding -Name $a.site -Protocol $a.protocol -IPAddress $a.ip -Port $a.port -HostHeader $a.hostHeader
+    Import-Module WebAdministration
+    $manager = Get-CemServerManager
+    $site = Get-CemSite $manager $a.site
+    $removed = $false
+    $binding = Find-CemBinding $site $a.protocol $a.bindingInformation
+    if ($null -ne $binding) {
+        $site.Bindings.Remove($binding)
+        $manager.CommitChanges()
+        $removed = $true
     }
-    return [ordered]@{ site = $a.site }
+    $sslRemoved = $false
+    if ($null -ne $a.sslEndpoint) {
+        Invoke-CemNetshSsl 'delete' $a.sslEndpointParameter $a.sslEndpoint ''
+        $sslRemoved = $true
+    }
+    return [ordered]@{ removed = $removed; sslRemoved = $sslRemoved }
+}
+
+# --- windows_firewall_rule: only rules of the group cem owns --------------------------------------
+
+# The non-null values as strings, always an array (a filter's property may be one value or several).
+function ConvertTo-CemStrings {
+    param($Values)
+    $out = New-Object System.Collections.ArrayList
+    foreach ($v in $Values) {
+        if ($null -ne $v) { [void]$out.Add([string]$v) }
+    }
+    return ,$out.ToArray()
 }
 
 function Get-CemFirewallRules {
     param($Arguments)
-    $rules = @()
-    foreach ($r in @(Get-NetFirewallRule -Group $script:CemGroup -ErrorAction SilentlyContinue)) {
-        $ports = $r | Get-NetFirewallPortFilter
-        $addresses = $r | Get-NetFirewallAddressFilter
-        $rules += [ordered]@{
-            ruleName = $r.Name
-            displayName = $r.DisplayName
-            direction = ([string]$r.Direction).ToLowerInvariant()
-            action = ([string]$r.Action).ToLowerInvariant()
-            enabled = ([string]$r.Enabled) -eq 'True'
-            profiles = @(([string]$r.Profile).ToLowerInvariant() -split ',\s*')
-            protocol = ([string]$ports.Protocol).ToLowerInvariant()
-            localPorts = @($ports.LocalPort)
-            remotePorts = @($ports.RemotePort)
-            remoteAddresses = @($addresses.RemoteAddress)
-        }
+    $rules = New-Object System.Collections.ArrayList
+    foreach ($r in Get-NetFirewallRule -Group $Arguments.group -ErrorAction SilentlyContinue) {
+        $ports = Get-NetFirewallPortFilter -AssociatedNetFirewallRule $r
+        $addresses = Get-NetFirewallAddressFilter -AssociatedNetFirewallRule $r
+        [void]$rules.Add([ordered]@{
+            name = [string]$r.Name
+            displayName = [string]$r.DisplayName
+            group = [string]$r.Group
+            direction = [string]$r.Direction
+            action = [string]$r.Action
+            enabled = [string]$r.Enabled
+            profile = [string]$r.Profile
+            protocol = [string]$ports.Protocol
+            localPort = (ConvertTo-CemStrings $ports.LocalPort)
+            remotePort = (ConvertTo-CemStrings $ports.RemotePort)
+            localAddress = (ConvertTo-CemStrings $addresses.LocalAddress)
+            remoteAddress = (ConvertTo-CemStrings $addresses.RemoteAddress)
+        })
     }
-    return ,$rules
+    return ,$rules.ToArray()
+}
+
+# The rule of that exact name (the schema refuses wildcard characters), refused when another group owns it.
+function Get-CemOwnedRule {
+    param([string]$Name, [string]$Group)
+    $existing = Get-NetFirewallRule -Name $Name -ErrorAction SilentlyContinue
+    if ($null -ne $existing -and [string]$existing.Group -ne $Group) {
+        throw ('The firewall rule ' + $Name + ' belongs to group "' + [string]$existing.Group + '", not to cem''s group "' + $Group + '"; cem leaves it alone.')
+    }
+    return $existing
 }
 
 function Set-CemFirewallRule {
     param($Arguments)
     $a = $Arguments
-    $settings = @{
-        DisplayName = [string]$a.displayName
-        Direction = $(if ($a.direction -eq 'inbound') { 'Inbound' } else { 'Outbound' })
-        Action = $(if ($a.action -eq 'allow') { 'Allow' } else { 'Block' })
-        Enabled = $(if ($a.enabled) { 'True' } else { 'False' })
-        Protocol = $(if ($a.protocol -eq 'any') { 'Any' } else { ([string]$a.protocol).ToUpperInvariant() })
+    $existing = Get-CemOwnedRule $a.name $a.group
+    if ($null -eq $existing) {
+        if ($null -eq $a.localPort) {
+            New-NetFirewallRule -Name $a.name -DisplayName $a.displayName -Group $a.group -Direction $a.direction -Action $a.action -Enabled $a.enabled -Profile $a.profile -Protocol $a.protocol -RemoteAddress $a.remoteAddress | Out-Null
+        } else {
+            New-NetFirewallRule -Name $a.name -DisplayName $a.displayName -Group $a.group -Direction $a.direction -Action $a.action -Enabled $a.enabled -Profile $a.profile -Protocol $a.protocol -LocalPort $a.localPort -RemotePort $a.remotePort -RemoteAddress $a.remoteAddress | Out-Null
+        }
+        return [ordered]@{ name = $a.name; created = $true }
     }
-    if ($a.localPorts) { $settings.LocalPort = @($a.localPorts | ForEach-Object { [string]$_ }) }
-    if ($a.remotePorts) { $settings.RemotePort = @($a.remotePorts | ForEach-Object { [string]$_ }) }
-    if ($a.remoteAddresses) { $settings.RemoteAddress = @($a.remoteAddresses) }
-    if ($a.profiles) { $settings.Profile = @($a.profiles) }
-    $existing = Get-NetFirewallRule -Name $a.ruleName -ErrorAction SilentlyContinue
-    if ($existing) {
-        Set-NetFirewallRule -Name $a.ruleName @settings
+    # Renaming is -NewDisplayName: -DisplayName belongs to the ByDisplayName set, which selects rules.
+    if ($null -eq $a.localPort) {
+        Set-NetFirewallRule -Name $a.name -NewDisplayName $a.displayName -Direction $a.direction -Action $a.action -Enabled $a.enabled -Profile $a.profile -Protocol $a.protocol -RemoteAddress $a.remoteAddress
     } else {
-        New-NetFirewallRule -Name $a.ruleName -Group $script:CemGroup @settings | Out-Null
+        Set-NetFirewallRule -Name $a.name -NewDisplayName $a.displayName -Direction $a.direction -Action $a.action -Enabled $a.enabled -Profile $a.profile -Protocol $a.protocol -LocalPort $a.localPort -RemotePort $a.remotePort -RemoteAddress $a.remoteAddress
     }
-    return [ordered]@{ ruleName = $a.ruleName }
+    return [ordered]@{ name = $a.name; created = $false }
 }
 
 function Remove-CemFirewallRule {
     param($Arguments)
-    Remove-NetFirewallRule -Name $Arguments.ruleName -ErrorAction SilentlyContinue
-    return [ordered]@{ ruleName = $Arguments.ruleName }
+    $existing = Get-CemOwnedRule $Arguments.name $Arguments.group
+    if ($null -ne $existing) {
+        Remove-NetFirewallRule -Name $Arguments.name
+    }
+    return [ordered]@{ name = $Arguments.name; removed = ($null -ne $existing) }
 }
+
+# --- windows_service ----------------------------------------------------------------------------
 
 function Get-CemServices {
     param($Arguments)
-    $services = @()
-    foreach ($name in @($Arguments.names)) {
-        $s = Get-CimInstance -ClassName Win32_Service -Filter ("Name='" + ([string]$name).Replace("'", "''").Replace('\', '\\') + "'")
-        if ($s) {
-            $start = ([string]$s.StartMode).ToLowerInvariant()
-            if ($start -eq 'auto') { $start = $(if ($s.DelayedAutoStart) { 'delayed' } else { 'automatic' }) }
-            $services += [ordered]@{ service = $s.Name; state = ([string]$s.State).ToLowerInvariant(); startType = $start }
+    $wanted = @($Arguments.names)
+    $services = New-Object System.Collections.ArrayList
+    foreach ($s in Get-CimInstance -ClassName Win32_Service) {
+        if ($wanted -contains [string]$s.Name) {
+            [void]$services.Add([ordered]@{
+                name = [string]$s.Name
+                displayName = [string]$s.DisplayName
+                state = [string]$s.State
+                startMode = [string]$s.StartMode
+                delayedAutoStart = [bool]$s.DelayedAutoStart
+            })
         }
     }
-    return ,$services
+    return ,$services.ToArray()
 }
 
 function Set-CemService {
     param($Arguments)
     $a = $Arguments
-    $service = Get-Service -Name $a.service
-    if ($a.startType) {
-        $type = 'Disabled'
-        if ($a.startType -eq 'automatic' -or $a.startType -eq 'delayed') { $type = 'Automatic' }
-        if ($a.startType -eq 'manual') { $type = 'Manual' }
-        Set-Service -Name $a.service -StartupType $type
+    # The name is exact (the schema refuses wildcard characters); a missing service fails here.
+    $service = Get-Service -Name $a.name
+    if ($null -ne $a.startMode) {
+        # Windows PowerShell 5.1's Set-Service has no delayed start: sc.exe config sets both.
+        $out = & sc.exe config $a.name 'start=' $a.startMode
+        if ($LASTEXITCODE -ne 0) { throw (($out | Out-String).Trim()) }
     }
-    if ($a.state -eq 'running' -and $service.Status -ne 'Running') { Start-Service -Name $a.service }
-    if ($a.state -eq 'stopped' -and $service.Status -ne 'Stopped') { Stop-Service -Name $a.service -Force }
-    return [ordered]@{ service = $a.service }
+    if ($a.state -eq 'running' -and [string]$service.Status -ne 'Running') { Start-Service -InputObject $service }
+    if ($a.state -eq 'stopped' -and [string]$service.Status -ne 'Stopped') { Stop-Service -InputObject $service -Force }
+    return [ordered]@{ name = $a.name }
 }
 
-# --- ITMS: Internet Gateway (on the IG host) and Notification Server items (on the NS) ---------
-# Facts marked [?] in the domain reference live here only, each with its assumption beside it.
+# --- internet_gateway (on the IG host) -----------------------------------------------------------
+# [?] Where Gateway Manager keeps its settings is not documented: the key and the value names come
+# from the configuration (settingsKey; default in Java), and `cem probe` checks them read-only.
 
-# [?] Where Gateway Manager keeps its settings is not documented. Assumption: the registry key
-# below, with ListenerPort (DWORD), Servers (multi-string "fqdn:port"), AutoRefresh and
-# StatusReporting (DWORD 0/1) and Version. Check read-only on a real IG with:
-#   Get-ItemProperty 'HKLM:\SOFTWARE\Symantec\Internet Gateway'
-$script:IgKey = 'HKLM:\SOFTWARE\Symantec\Internet Gateway'
-# The service is found by its display name (documented); its key name is [?].
-$script:IgService = 'Symantec Internet Gateway Service'
-# [?] Log folder of the IG; the registration line is documented (KB 216202).
-$script:IgLogs = Join-Path $env:ProgramData 'Symantec\Internet Gateway\Logs'
-$script:IgRegistered = 'Internet Gateway successfully registered with Notification Server'
+$script:IgValues = @('ListenerPort', 'Servers', 'AutoRefresh', 'StatusReporting', 'Version')
 
-# Where a site's gateway differs, the resource names the key and the log folder (settingsKey, logDirectory).
-function Get-CemIgKey {
-    param($Arguments)
-    if ($Arguments -and $Arguments.settingsKey) { return [string]$Arguments.settingsKey }
-    return $script:IgKey
-}
-
-function Get-CemIgLogs {
-    param($Arguments)
-    if ($Arguments -and $Arguments.logDirectory) { return [string]$Arguments.logDirectory }
-    return $script:IgLogs
+function Get-CemRegistryValues {
+    param([string]$Key)
+    $item = Get-Item -LiteralPath $Key
+    $values = [ordered]@{}
+    foreach ($name in $script:IgValues) {
+        $values[$name] = $item.GetValue($name, $null)
+    }
+    return $values
 }
 
 function Get-CemGateway {
     param($Arguments)
-    if (-not (Test-Path -LiteralPath (Get-CemIgKey $Arguments))) {
-        return [ordered]@{ installed = $false }
+    $a = $Arguments
+    if (-not (Test-Path -LiteralPath $a.settingsKey)) {
+        return [ordered]@{ keyExists = $false; values = $null; service = $null; logs = @() }
     }
-    $p = Get-ItemProperty -LiteralPath (Get-CemIgKey $Arguments)
-    $servers = @()
-    foreach ($entry in @($p.Servers)) {
-        $parts = ([string]$entry) -split ':'
-        $servers += [ordered]@{ fqdn = $parts[0]; port = [int]$parts[1] }
+    $service = $null
+    foreach ($s in Get-CimInstance -ClassName Win32_Service) {
+        if ([string]$s.DisplayName -eq $a.serviceDisplayName) {
+            $service = [ordered]@{ name = [string]$s.Name; state = [string]$s.State; startMode = [string]$s.StartMode }
+        }
     }
-    $service = Get-CimInstance -ClassName Win32_Service -Filter ("DisplayName='" + $script:IgService + "'")
-    $registered = $false
-    $log = Get-ChildItem -LiteralPath (Get-CemIgLogs $Arguments) -Filter 'a*.log' -ErrorAction SilentlyContinue | Sort-Object LastWriteTime | Select-Object -Last 1
-    if ($log) {
-        $registered = [bool](Select-String -LiteralPath $log.FullName -SimpleMatch $script:IgRegistered -Quiet)
+    $logs = New-Object System.Collections.ArrayList
+    foreach ($f in Get-ChildItem -LiteralPath $a.logDirectory -Filter 'a*.log' -File -ErrorAction SilentlyContinue) {
+        [void]$logs.Add([ordered]@{
+            name = $f.Name
+            lastWriteTimeUtc = $f.LastWriteTimeUtc.ToString('o')
+            hasRegistrationLine = [bool](Select-String -LiteralPath $f.FullName -SimpleMatch -Pattern $a.registrationLine -Quiet)
+        })
     }
-    $state = 'missing'
-    if ($service) { $state = ([string]$service.State).ToLowerInvariant() }
-    return [ordered]@{
-        installed = $true
-        version = [string]$p.Version
-        listenerPort = [int]$p.ListenerPort
-        servers = $servers
-        autoRefresh = [int]$p.AutoRefresh -eq 1
-        statusReporting = [int]$p.StatusReporting -eq 1
-        serviceState = $state
-        registered = $registered
+    return [ordered]@{ keyExists = $true; values = (Get-CemRegistryValues $a.settingsKey); service = $service; logs = $logs.ToArray() }
+}
+
+# A backup directory under %ProgramData%\cem (created by install.ps1, writable only by Administrators
+# and SYSTEM); old backups are removed file by file, never through a link.
+function Get-CemBackups {
+    param([string]$Directory)
+    $files = New-Object System.Collections.ArrayList
+    foreach ($f in Get-ChildItem -LiteralPath $Directory -Filter '*.json' -File -ErrorAction SilentlyContinue) {
+        if (($f.Attributes -band [IO.FileAttributes]::ReparsePoint) -eq 0) { [void]$files.Add($f) }
     }
+    $sorted = @($files.ToArray() | Sort-Object -Property Name)
+    return ,$sorted
 }
 
 function Set-CemGateway {
     param($Arguments)
     $a = $Arguments
-    if (-not (Test-Path -LiteralPath (Get-CemIgKey $Arguments))) {
+    if (-not (Test-Path -LiteralPath $a.settingsKey)) {
         throw 'The Internet Gateway is not installed on this host.'
     }
-    # A backup of the settings before every change; the newest ones are kept.
-    $backups = Join-Path $env:ProgramData 'cem\ig-backups'
-    New-Item -ItemType Directory -Force -Path $backups | Out-Null
+    $directory = New-Item -ItemType Directory -Force -Path $a.backupDirectory
+    if (($directory.Attributes -band [IO.FileAttributes]::ReparsePoint) -ne 0) {
+        throw ('The backup directory ' + $a.backupDirectory + ' is a link; cem does not write through links.')
+    }
     $stamp = [DateTime]::UtcNow.ToString('yyyyMMddTHHmmssfffZ')
-    Get-ItemProperty -LiteralPath (Get-CemIgKey $Arguments) | ConvertTo-Json -Depth 4 | Set-Content -LiteralPath (Join-Path $backups ($stamp + '.json'))
-    $keep = [int]$a.keepBackups
-    Get-ChildItem -LiteralPath $backups -Filter '*.json' | Sort-Object Name -Descending | Select-Object -Skip $keep | Remove-Item -Force
-    $servers = @($a.servers | ForEach-Object { [string]$_.fqdn + ':' + [string]$_.port })
-    Set-ItemProperty -LiteralPath (Get-CemIgKey $Arguments) -Name ListenerPort -Value ([int]$a.listenerPort) -Type DWord
-    Set-ItemProperty -LiteralPath (Get-CemIgKey $Arguments) -Name Servers -Value $servers -Type MultiString
-    Set-ItemProperty -LiteralPath (Get-CemIgKey $Arguments) -Name AutoRefresh -Value ([int][bool]$a.autoRefresh) -Type DWord
-    Set-ItemProperty -LiteralPath (Get-CemIgKey $Arguments) -Name StatusReporting -Value ([int][bool]$a.statusReporting) -Type DWord
-    $service = Get-Service -DisplayName $script:IgService
-    Restart-Service -InputObject $service -Force
+    $saved = ConvertTo-Json -InputObject (Get-CemRegistryValues $a.settingsKey) -Depth 3
+    [IO.File]::WriteAllText((Join-Path $a.backupDirectory ($stamp + '.json')), $saved)
+    $old = Get-CemBackups $a.backupDirectory
+    for ($i = 0; $i -lt $old.Length - [int]$a.keepBackups; $i++) {
+        Remove-Item -LiteralPath $old[$i].FullName -Force
+    }
+    Set-ItemProperty -LiteralPath $a.settingsKey -Name 'ListenerPort' -Value ([int]$a.listenerPort) -Type DWord
+    Set-ItemProperty -LiteralPath $a.settingsKey -Name 'Servers' -Value ([string[]]$a.servers) -Type MultiString
+    Set-ItemProperty -LiteralPath $a.settingsKey -Name 'AutoRefresh' -Value ([int]$a.autoRefresh) -Type DWord
+    Set-ItemProperty -LiteralPath $a.settingsKey -Name 'StatusReporting' -Value ([int]$a.statusReporting) -Type DWord
+    if ($a.restartService) {
+        Restart-Service -DisplayName $a.serviceDisplayName -Force
+    }
     return [ordered]@{ backup = $stamp }
 }
 
-# [?] The IG's silent-install command line is not documented; the package and its arguments come
-# from the configuration (installer.package, installer.arguments). An .msi goes through msiexec /i.
+# [?] The IG's silent-install command line is not documented: the package and its arguments come from
+# the configuration. Java quotes the arguments into one command-line string and reads the exit code
+# (msiexec: 0 done, 3010 and 1641 done with a restart needed).
 function Install-CemGateway {
     param($Arguments)
     $a = $Arguments
-    if (Test-Path -LiteralPath (Get-CemIgKey $Arguments)) {
-        return [ordered]@{ installed = $true }
+    if (Test-Path -LiteralPath $a.settingsKey) {
+        return [ordered]@{ alreadyInstalled = $true; exitCode = $null }
     }
     $package = [string]$a.package
+    # An administrator can confine installers on this host to one directory (a registry value only
+    # Administrators can write): a configuration then cannot run a program from anywhere else.
+    if (Test-Path -LiteralPath $a.policyKey) {
+        $allowed = (Get-Item -LiteralPath $a.policyKey).GetValue('InstallerDirectory', $null)
+        if ($null -ne $allowed) {
+            $root = [IO.Path]::GetFullPath([string]$allowed).TrimEnd('\') + '\'
+            if (-not [IO.Path]::GetFullPath($package).StartsWith($root, [StringComparison]::OrdinalIgnoreCase)) {
+                throw ('This host allows installers only from ' + $root + ' (' + $a.policyKey + ', InstallerDirectory); ' + $package + ' is not there.')
+            }
+        }
+    }
+    $file = $package
+    $line = $a.arguments
     if ($package.ToLowerInvariant().EndsWith('.msi')) {
-        $process = Start-Process -FilePath 'msiexec.exe' -ArgumentList (@('/i', $package) + @($a.arguments)) -Wait -PassThru
+        $file = 'msiexec.exe'
+        $line = '/i "' + $package + '"'
+        if ($null -ne $a.arguments) { $line = $line + ' ' + $a.arguments }
+    }
+    if ($null -eq $line) {
+        $process = Start-Process -FilePath $file -Wait -PassThru
     } else {
-        $process = Start-Process -FilePath $package -ArgumentList @($a.arguments) -Wait -PassThru
+        $process = Start-Process -FilePath $file -ArgumentList $line -Wait -PassThru
     }
-    if ($process.ExitCode -ne 0) {
-        throw ('The Internet Gateway installer exited with ' + [string]$process.ExitCode + '.')
-    }
-    return [ordered]@{ installed = $true }
+    return [ordered]@{ alreadyInstalled = $false; exitCode = [int]$process.ExitCode }
 }
 
 # Restores a backup taken by Set-CemGateway (the newest one unless one is named).
 function Restore-CemGateway {
     param($Arguments)
-    $backups = Join-Path $env:ProgramData 'cem\ig-backups'
-    $files = @(Get-ChildItem -LiteralPath $backups -Filter '*.json' -ErrorAction SilentlyContinue | Sort-Object Name)
-    if ($files.Count -eq 0) {
+    $a = $Arguments
+    $files = Get-CemBackups $a.backupDirectory
+    if ($files.Length -eq 0) {
         throw 'There is no backup of the Internet Gateway settings on this host.'
     }
-    $file = $files[$files.Count - 1]
-    if ($Arguments.backup) {
-        $file = @($files | Where-Object { $_.BaseName -eq [string]$Arguments.backup }) | Select-Object -First 1
-        if (-not $file) {
-            throw ('There is no backup named ' + [string]$Arguments.backup + '.')
+    $file = $files[$files.Length - 1]
+    if ($null -ne $a.backup) {
+        $file = $null
+        foreach ($f in $files) {
+            if ($f.BaseName -eq $a.backup) { $file = $f }
+        }
+        if ($null -eq $file) {
+            throw ('There is no backup named ' + [string]$a.backup + '.')
         }
     }
-    $saved = Get-Content -LiteralPath $file.FullName -Raw | ConvertFrom-Json
-    Set-ItemProperty -LiteralPath (Get-CemIgKey $Arguments) -Name ListenerPort -Value ([int]$saved.ListenerPort) -Type DWord
-    Set-ItemProperty -LiteralPath (Get-CemIgKey $Arguments) -Name Servers -Value @($saved.Servers) -Type MultiString
-    Set-ItemProperty -LiteralPath (Get-CemIgKey $Arguments) -Name AutoRefresh -Value ([int]$saved.AutoRefresh) -Type DWord
-    Set-ItemProperty -LiteralPath (Get-CemIgKey $Arguments) -Name StatusReporting -Value ([int]$saved.StatusReporting) -Type DWord
-    Restart-Service -InputObject (Get-Service -DisplayName $script:IgService) -Force
+    $saved = ConvertFrom-Json -InputObject ([IO.File]::ReadAllText($file.FullName))
+    Set-ItemProperty -LiteralPath $a.settingsKey -Name 'ListenerPort' -Value ([int]$saved.ListenerPort) -Type DWord
+    Set-ItemProperty -LiteralPath $a.settingsKey -Name 'Servers' -Value ([string[]]$saved.Servers) -Type MultiString
+    Set-ItemProperty -LiteralPath $a.settingsKey -Name 'AutoRefresh' -Value ([int]$saved.AutoRefresh) -Type DWord
+    Set-ItemProperty -LiteralPath $a.settingsKey -Name 'StatusReporting' -Value ([int]$saved.StatusReporting) -Type DWord
+    Restart-Service -DisplayName $a.serviceDisplayName -Force
     return [ordered]@{ restored = $file.BaseName }
 }
 
-# The Notification Server's items go through the ASDK web services on the NS itself, with the
-# account's Windows credentials (documented in the ASDK help).
+# --- ITMS items on the Notification Server, through the ASDK web services on the NS itself --------
+# (documented in the ASDK help; the ASDK moves to Java in the ITMS issue: these ops keep today's
+# behaviour with the strict-mode and XML-namespace defects fixed.)
+
 $script:Asdk = 'http://localhost/Altiris/ASDK.NS/'
 
 function Invoke-CemAsdk {
@@ -373,38 +544,53 @@ function Invoke-CemAsdk {
     return Invoke-RestMethod -Method Post -Uri $uri -Body $Body -UseDefaultCredentials
 }
 
+# The text of every element of that local name in an ASDK answer (default namespace or not).
+function Get-CemXmlTexts {
+    param($Document, [string]$LocalName)
+    $texts = New-Object System.Collections.ArrayList
+    foreach ($node in $Document.SelectNodes('//*[local-name()=''' + $LocalName + ''']')) {
+        [void]$texts.Add([string]$node.InnerText)
+    }
+    return ,$texts.ToArray()
+}
+
+function Find-CemTargets {
+    param([string[]]$Names, [string[]]$Guids)
+    $list = New-Object System.Collections.ArrayList
+    foreach ($name in $Names) {
+        $found = Invoke-CemAsdk 'ItemManagementService' 'GetItemsByNameAndType' @{ name = [string]$name; type = 'ResourceTarget' }
+        foreach ($guid in (Get-CemXmlTexts $found 'guid')) {
+            $members = Invoke-CemAsdk 'ScopingManagementService' 'GetResourceTargetMembership' @{ resourceTargetGuid = [string]$guid }
+            [void]$list.Add([ordered]@{ name = [string]$name; guid = [string]$guid; memberCount = (Get-CemXmlTexts $members 'guid').Length })
+        }
+    }
+    foreach ($guid in $Guids) {
+        $item = Invoke-CemAsdk 'ItemManagementService' 'GetItemByGuid' @{ itemGuid = [string]$guid }
+        $names = Get-CemXmlTexts $item 'Name'
+        if ($names.Length -gt 0) {
+            $members = Invoke-CemAsdk 'ScopingManagementService' 'GetResourceTargetMembership' @{ resourceTargetGuid = [string]$guid }
+            [void]$list.Add([ordered]@{ name = $names[0]; guid = [string]$guid; memberCount = (Get-CemXmlTexts $members 'guid').Length })
+        }
+    }
+    return ,$list.ToArray()
+}
+
 function Get-CemTargets {
     param($Arguments)
-    $list = @()
-    foreach ($name in @($Arguments.names)) {
-        $found = Invoke-CemAsdk 'ItemManagementService' 'GetItemsByNameAndType' @{ name = [string]$name; typeName = 'ResourceTarget' }
-        foreach ($guid in @($found.ArrayOfGuid.guid)) {
-            # [?] A target's filters cannot be read back through the ASDK; cem reports what it set.
-            $members = Invoke-CemAsdk 'ScopingManagementService' 'GetResourceTargetMembership' @{ resourceTargetGuid = [string]$guid }
-            $list += [ordered]@{ name = [string]$name; guid = [string]$guid; memberCount = @($members.ArrayOfGuid.guid).Count }
-        }
-    }
-    foreach ($guid in @($Arguments.guids)) {
-        $item = (Invoke-CemAsdk 'ItemManagementService' 'GetItemByGuid' @{ itemGuid = [string]$guid }).ItemDetails
-        if ($item) {
-            $members = Invoke-CemAsdk 'ScopingManagementService' 'GetResourceTargetMembership' @{ resourceTargetGuid = [string]$guid }
-            $list += [ordered]@{ name = [string]$item.Name; guid = [string]$guid; memberCount = @($members.ArrayOfGuid.guid).Count }
-        }
-    }
-    return ,$list
+    return ,(Find-CemTargets @($Arguments.names) @($Arguments.guids))
 }
 
 function Set-CemTarget {
     param($Arguments)
     $a = $Arguments
-    if ($a.guid) {
-        # An existing target named by its GUID: the ASDK cannot change its filters, so cem adopts it as it is.
-        $found = @(Get-CemTargets @{ guids = @($a.guid) })
-        if ($found.Count -eq 0) { throw ('No resource target has the GUID ' + [string]$a.guid + '.') }
+    if ($null -ne $a.guid) {
+        # An existing target named by its GUID: cem adopts it as it is.
+        $found = Find-CemTargets @() @([string]$a.guid)
+        if ($found.Length -eq 0) { throw ('No resource target has the GUID ' + [string]$a.guid + '.') }
         return [ordered]@{ guid = [string]$a.guid }
     }
-    $existing = @(Get-CemTargets @{ names = @($a.name) })
-    if ($existing.Count -gt 0) {
+    $existing = Find-CemTargets @([string]$a.name) @()
+    if ($existing.Length -gt 0) {
         return [ordered]@{ guid = $existing[0].guid }
     }
     $xml = New-Object System.Text.StringBuilder
@@ -412,106 +598,117 @@ function Set-CemTarget {
     [void]$xml.Append('<mode>').Append([Security.SecurityElement]::Escape([string]$a.mode)).Append('</mode>')
     [void]$xml.Append('<baseOrganizationalGroup>').Append([Security.SecurityElement]::Escape([string]$a.baseGroup))
     [void]$xml.Append('</baseOrganizationalGroup><targetFilters>')
-    foreach ($f in @($a.filters)) {
+    foreach ($f in $a.filters) {
         [void]$xml.Append('<filter type="').Append([Security.SecurityElement]::Escape([string]$f.type)).Append('" operation="')
         [void]$xml.Append([Security.SecurityElement]::Escape([string]$f.operation)).Append('">')
         [void]$xml.Append([Security.SecurityElement]::Escape([string]$f.ref)).Append('</filter>')
     }
     [void]$xml.Append('</targetFilters></resourceTarget>')
     $created = Invoke-CemAsdk 'ScopingManagementService' 'CreateResourceTarget' @{ configXml = $xml.ToString() }
-    return [ordered]@{ guid = [string]$created.guid }
+    # The answer is <guid xmlns="...">...</guid>: its text, never the element.
+    return [ordered]@{ guid = [string]$created.DocumentElement.InnerText }
 }
 
 function Remove-CemTarget {
     param($Arguments)
-    foreach ($t in @(Get-CemTargets @{ names = @($Arguments.name) })) {
+    foreach ($t in (Find-CemTargets @([string]$Arguments.name) @())) {
         Invoke-CemAsdk 'ItemManagementService' 'DeleteItem' @{ itemGuid = $t.guid } | Out-Null
     }
     return [ordered]@{ name = $Arguments.name }
 }
 
 # [?] The CEM settings policy's XML (gateway list, ports, prefer-CEM flags) is not documented;
-# Get-CemPolicy and Set-CemPolicy hold the assumed shape: a cloudEnabledManagementSettings element
+# Read-CemPolicy and Set-CemPolicy hold the assumed shape: a cloudEnabledManagementSettings element
 # with allowCloudCommunication, preferCem, preferCemOnVpn and gateways/gateway[@fqdn,@port].
-# Check read-only on a real NS with ExportItemXmlString on the policy's GUID.
-# [?] Where the NS records its version; assumption: the Notification Server key's Version value.
-# Check read-only: Get-ItemProperty 'HKLM:\SOFTWARE\Altiris\eXpress\Notification Server'
+# [?] Where the NS records its version: assumed the Notification Server key's Version value.
 function Get-CemNsVersion {
-    $p = Get-ItemProperty -LiteralPath 'HKLM:\SOFTWARE\Altiris\eXpress\Notification Server' -ErrorAction SilentlyContinue
-    if ($p) { return [string]$p.Version }
-    return ''
+    $key = 'HKLM:\SOFTWARE\Altiris\eXpress\Notification Server'
+    if (-not (Test-Path -LiteralPath $key)) { return '' }
+    return [string](Get-Item -LiteralPath $key).GetValue('Version', '')
 }
 
-function Get-CemPolicy {
-    param($Arguments)
-    $found = Invoke-CemAsdk 'ItemManagementService' 'GetItemsByName' @{ itemName = [string]$Arguments.policyName }
-    $guid = [string](@($found.ArrayOfGuid.guid) | Select-Object -First 1)
-    if (-not $guid) {
+function Read-CemPolicy {
+    param([string]$PolicyName)
+    $found = Invoke-CemAsdk 'ItemManagementService' 'GetItemsByName' @{ itemName = $PolicyName }
+    $guids = Get-CemXmlTexts $found 'Guid'
+    if ($guids.Length -eq 0) {
         return [ordered]@{ exists = $false }
     }
+    $guid = $guids[0]
     $details = Invoke-CemAsdk 'ItemManagementService' 'GetItemByGuid' @{ itemGuid = $guid }
     $exported = Invoke-CemAsdk 'ItemManagementService' 'ExportItemXmlString' @{ itemGuid = $guid }
     $item = New-Object System.Xml.XmlDocument
     $item.PreserveWhitespace = $true
-    $item.LoadXml([string]$exported.string.'#text')
+    $item.LoadXml([string]$exported.DocumentElement.InnerText)
     $settings = $item.SelectSingleNode('//cloudEnabledManagementSettings')
-    $gateways = @()
-    foreach ($g in @($settings.SelectNodes('gateways/gateway'))) {
-        # [?] Where the NS keeps a gateway's Online status (reported with its reporting certificate) is not
-        # documented; until it is checked on a real NS, cem does not claim a gateway is Online.
-        $gateways += [ordered]@{ fqdn = [string]$g.GetAttribute('fqdn'); port = [int]$g.GetAttribute('port'); online = $false }
+    $gateways = New-Object System.Collections.ArrayList
+    foreach ($g in $settings.SelectNodes('gateways/gateway')) {
+        # [?] Where the NS keeps a gateway's Online status is not documented: cem does not claim it.
+        [void]$gateways.Add([ordered]@{ fqdn = [string]$g.GetAttribute('fqdn'); port = [int]$g.GetAttribute('port'); online = $false })
     }
-    $targets = @()
-    foreach ($t in @(([string]$details.ItemDetails.AppliedToResourceTargets) -split ',' | Where-Object { $_ })) {
-        $name = (Invoke-CemAsdk 'ItemManagementService' 'GetItemByGuid' @{ itemGuid = $t }).ItemDetails.Name
-        $targets += [ordered]@{ guid = $t; name = [string]$name }
+    $targets = New-Object System.Collections.ArrayList
+    foreach ($t in (Get-CemXmlTexts $details 'AppliedToResourceTargets')) {
+        foreach ($targetGuid in ($t -split ',')) {
+            if ($targetGuid) {
+                $names = Get-CemXmlTexts (Invoke-CemAsdk 'ItemManagementService' 'GetItemByGuid' @{ itemGuid = $targetGuid }) 'Name'
+                $name = ''
+                if ($names.Length -gt 0) { $name = $names[0] }
+                [void]$targets.Add([ordered]@{ guid = $targetGuid; name = $name })
+            }
+        }
     }
     return [ordered]@{
         exists = $true
         guid = $guid
         nsVersion = Get-CemNsVersion
-        enabled = ([string]$details.ItemDetails.Enabled) -eq 'true'
-        allowCloudCommunication = ([string]$settings.allowCloudCommunication) -eq 'true'
-        preferCem = ([string]$settings.preferCem) -eq 'true'
-        preferCemOnVpn = ([string]$settings.preferCemOnVpn) -eq 'true'
-        gateways = $gateways
-        targets = $targets
+        enabled = ((Get-CemXmlTexts $details 'Enabled') -contains 'true')
+        allowCloudCommunication = ([string]$settings.SelectSingleNode('allowCloudCommunication').InnerText) -eq 'true'
+        preferCem = ([string]$settings.SelectSingleNode('preferCem').InnerText) -eq 'true'
+        preferCemOnVpn = ([string]$settings.SelectSingleNode('preferCemOnVpn').InnerText) -eq 'true'
+        gateways = $gateways.ToArray()
+        targets = $targets.ToArray()
+        xml = $item
     }
+}
+
+function Get-CemPolicy {
+    param($Arguments)
+    $policy = Read-CemPolicy $Arguments.policyName
+    if ($policy.exists) { $policy.Remove('xml') }
+    return $policy
 }
 
 function Set-CemPolicy {
     param($Arguments)
     $a = $Arguments
-    $policy = Get-CemPolicy @{ policyName = $a.policyName }
+    $policy = Read-CemPolicy $a.policyName
     if (-not $policy.exists) {
         throw ('The policy "' + [string]$a.policyName + '" does not exist on this Notification Server.')
     }
-    $exported = Invoke-CemAsdk 'ItemManagementService' 'ExportItemXmlString' @{ itemGuid = $policy.guid }
-    $item = New-Object System.Xml.XmlDocument
-    $item.PreserveWhitespace = $true
-    $item.LoadXml([string]$exported.string.'#text')
+    $item = $policy.xml
     $settings = $item.SelectSingleNode('//cloudEnabledManagementSettings')
-    $settings.allowCloudCommunication = ([string][bool]$a.allowCloudCommunication).ToLowerInvariant()
-    $settings.preferCem = ([string][bool]$a.preferCem).ToLowerInvariant()
-    $settings.preferCemOnVpn = ([string][bool]$a.preferCemOnVpn).ToLowerInvariant()
+    $settings.SelectSingleNode('allowCloudCommunication').InnerText = ([string][bool]$a.allowCloudCommunication).ToLowerInvariant()
+    $settings.SelectSingleNode('preferCem').InnerText = ([string][bool]$a.preferCem).ToLowerInvariant()
+    $settings.SelectSingleNode('preferCemOnVpn').InnerText = ([string][bool]$a.preferCemOnVpn).ToLowerInvariant()
     $list = $settings.SelectSingleNode('gateways')
     $list.RemoveAll()
-    foreach ($g in @($a.gateways)) {
+    foreach ($g in $a.gateways) {
         $node = $item.CreateElement('gateway')
         $node.SetAttribute('fqdn', [string]$g.fqdn)
         $node.SetAttribute('port', [string]$g.port)
         [void]$list.AppendChild($node)
     }
     Invoke-CemAsdk 'ItemManagementService' 'ImportItemXmlString' @{ xml = $item.OuterXml } | Out-Null
-    $guids = @($a.targetGuids)
-    foreach ($name in @($a.targetNames)) {
-        $t = @(Get-CemTargets @{ names = @($name) })
-        if ($t.Count -eq 0) {
+    $guids = New-Object System.Collections.ArrayList
+    foreach ($g in $a.targetGuids) { [void]$guids.Add([string]$g) }
+    foreach ($name in $a.targetNames) {
+        $t = Find-CemTargets @([string]$name) @()
+        if ($t.Length -eq 0) {
             throw ('Resource target "' + [string]$name + '" not found.')
         }
-        $guids += $t[0].guid
+        [void]$guids.Add([string]$t[0].guid)
     }
-    Invoke-CemAsdk 'ScopingManagementService' 'AssignResourceTargetsToPolicy' @{ policyItemGuid = $policy.guid; resourceTargetsGuids = ($guids -join ',') } | Out-Null
+    Invoke-CemAsdk 'ScopingManagementService' 'AssignResourceTargetsToPolicy' @{ policyItemGuid = $policy.guid; resourceTargetsGuids = ($guids.ToArray() -join ',') } | Out-Null
     if ($a.enabled) {
         Invoke-CemAsdk 'ItemManagementService' 'EnablePolicyItem' @{ policyItemGuid = $policy.guid } | Out-Null
     } else {
@@ -520,13 +717,12 @@ function Set-CemPolicy {
     return [ordered]@{ guid = $policy.guid }
 }
 
-# [?] Revoking a CEM agent certificate has no documented API on ITMS 8.x (Certificate Management
-# is console-only as far as any source shows). Assumption kept in these two functions only:
-# nothing is automated on a real NS; reading reports what cem cannot see, and revoking fails with
-# what to do. The lab implements the intended behaviour so the rest of cem can be tested.
+# [?] Revoking a CEM agent certificate, site servers' CEM role and published hosts, and the CEM
+# offline package have no documented API on ITMS 8.x: on a real NS these ops say what to do in the
+# console; the lab implements the intended behaviour so the rest of cem can be tested.
 function Get-CemRevocations {
     param($Arguments)
-    throw 'cem: ITMS documents no API to read CEM certificate revocations. Check Settings > Notification Server > Cloud-enabled Management > Certificate Management in the console.'
+    throw 'cem: ITMS documents no API to read CEM certificate revocations. Check Settings > All Settings > Notification Server > Certificate Management in the console.'
 }
 
 function Revoke-CemCertificate {
@@ -534,9 +730,6 @@ function Revoke-CemCertificate {
     throw 'cem: ITMS documents no API to revoke a CEM certificate. Revoke it in the console (Certificate Management), then run cem plan.'
 }
 
-# [?] Site servers' CEM role and published communication hosts (Site Server Communication Profile)
-# and the CEM offline package have no documented API: on a real NS these ops say what to do in the
-# console; the lab implements the intended behaviour so that plans and the rest can be tested.
 function Get-CemSiteServers {
     param($Arguments)
     throw 'cem: ITMS documents no API to read site server communication profiles. Check Settings > Notification Server > Site Server Settings in the console.'
@@ -552,54 +745,46 @@ function New-CemOfflinePackage {
     throw 'cem: ITMS documents no API to generate the CEM offline package. Generate it in Settings > Notification Server > Cloud-enabled Management.'
 }
 
-# Read-only facts for `cem doctor`: this host's clock and the HTTP 403 answers in its newest IIS log.
+# --- read-only facts for cem doctor --------------------------------------------------------------
+
+# The host's clock, and from the newest IIS W3C log every #Fields line (they sit at the start and
+# again after each restart) and every line that may carry status 403, with line numbers: Java finds
+# each line's columns from the #Fields line above it and counts.
 function Get-CemHostFacts {
     param($Arguments)
-    $root = Join-Path $env:SystemDrive 'inetpub\logs\LogFiles'
-    if ($Arguments -and ($Arguments.PSObject.Properties.Name -contains 'iisLogRoot')) { $root = [string]$Arguments.iisLogRoot }
-    $count = 0
-    $sample = ''
+    $lines = New-Object System.Collections.ArrayList
     $file = ''
-    $log = Get-ChildItem -LiteralPath $root -Recurse -Filter '*.log' -ErrorAction SilentlyContinue | Sort-Object LastWriteTime | Select-Object -Last 1
-    if ($log) {
+    $log = Get-ChildItem -LiteralPath $Arguments.iisLogRoot -Recurse -Filter '*.log' -File -ErrorAction SilentlyContinue | Sort-Object -Property LastWriteTimeUtc | Select-Object -Last 1
+    if ($null -ne $log) {
         $file = $log.FullName
-        $status = -1
-        foreach ($line in (Get-Content -LiteralPath $log.FullName -Tail 20000)) {
-            if ($line.StartsWith('#Fields:')) {
-                $status = [array]::IndexOf(($line.Substring(8).Trim() -split ' '), 'sc-status')
-            } elseif (-not $line.StartsWith('#') -and $status -ge 0) {
-                $fields = $line -split ' '
-                if ($fields.Length -gt $status -and $fields[$status] -eq '403') {
-                    $count++
-                    $sample = $line
-                }
-            }
+        foreach ($m in Select-String -LiteralPath $log.FullName -Pattern '^#Fields:', ' 403( |$)') {
+            [void]$lines.Add([ordered]@{ lineNumber = $m.LineNumber; line = $m.Line })
         }
     }
-    return [ordered]@{ utcNow = [DateTime]::UtcNow.ToString('o'); iisLog = $file; iis403 = $count; iis403Sample = $sample }
+    return [ordered]@{ utcNow = [DateTime]::UtcNow.ToString('o'); iisLog = $file; lines = $lines.ToArray() }
 }
 
-# Read-only facts for `cem doctor` on a managed computer: did the agent switch to gateway mode, and
-# the two registry values that steer it (KB 151144, KB 397041).
+# A managed computer: did the Symantec agent switch to gateway mode (its newest log), and the two
+# registry values that steer it (KB 151144, KB 397041).
 function Get-CemAgentStatus {
     param($Arguments)
+    $a = $Arguments
     $file = ''
     $switched = $false
-    foreach ($dir in @((Join-Path $env:ProgramData 'Symantec\Symantec Agent\Logs'), (Join-Path $env:ProgramData 'Symantec\SMA\Logs'))) {
-        $log = Get-ChildItem -LiteralPath $dir -Filter '*.log' -ErrorAction SilentlyContinue | Sort-Object LastWriteTime | Select-Object -Last 1
-        if ($log) {
+    foreach ($dir in $a.logDirectories) {
+        $log = Get-ChildItem -LiteralPath $dir -Filter '*.log' -File -ErrorAction SilentlyContinue | Sort-Object -Property LastWriteTimeUtc | Select-Object -Last 1
+        if ($null -ne $log) {
             $file = $log.FullName
-            $switched = [bool](Select-String -LiteralPath $log.FullName -SimpleMatch 'Switching to Internet Gateway mode' -Quiet)
+            $switched = [bool](Select-String -LiteralPath $log.FullName -SimpleMatch -Pattern $a.switchLine -Quiet)
             break
         }
     }
     $mode = $null
     $prefer = $null
-    $key = 'HKLM:\SOFTWARE\Altiris\Communications'
-    if (Test-Path -LiteralPath $key) {
-        $p = Get-ItemProperty -LiteralPath $key
-        if ($p.PSObject.Properties.Name -contains 'Secure Gateway Mode') { $mode = [int]$p.'Secure Gateway Mode' }
-        if ($p.PSObject.Properties.Name -contains 'Prefer Secure Gateway Connect') { $prefer = [int]$p.'Prefer Secure Gateway Connect' }
+    if (Test-Path -LiteralPath $a.communicationsKey) {
+        $key = Get-Item -LiteralPath $a.communicationsKey
+        $mode = $key.GetValue('Secure Gateway Mode', $null)
+        $prefer = $key.GetValue('Prefer Secure Gateway Connect', $null)
     }
     return [ordered]@{ agentLog = $file; switched = $switched; secureGatewayMode = $mode; preferSecureGatewayConnect = $prefer }
 }
@@ -608,10 +793,11 @@ function Invoke-CemBatch {
     param([Parameter(Mandatory = $true)][string]$Request)
     $text = [Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($Request))
     $batch = ConvertFrom-Json -InputObject $text
-    $results = @()
-    foreach ($op in @($batch.ops)) {
+    $results = New-Object System.Collections.ArrayList
+    foreach ($op in $batch.ops) {
         try {
             $data = switch ([string]$op.op) {
+                'agent.info' { Get-CemAgentInfo $op.args }
                 'certificate.read' { Get-CemCertificates $op.args }
                 'certificate.import' { Import-CemCertificate $op.args }
                 'certificate.remove' { Remove-CemCertificate $op.args }
@@ -641,10 +827,10 @@ function Invoke-CemBatch {
                 'agent.status' { Get-CemAgentStatus $op.args }
                 default { throw ('Unknown op ' + [string]$op.op) }
             }
-            $results += ,([ordered]@{ ok = $true; data = $data })
+            [void]$results.Add([ordered]@{ ok = $true; data = $data })
         } catch {
-            $results += ,([ordered]@{ ok = $false; error = [ordered]@{ message = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } })
+            [void]$results.Add([ordered]@{ ok = $false; error = [ordered]@{ message = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } })
         }
     }
-    [Console]::Out.Write((ConvertTo-CemJson ([ordered]@{ v = 1; results = $results })))
+    [Console]::Out.Write((ConvertTo-CemJson ([ordered]@{ v = 1; results = $results.ToArray() })))
 }
