@@ -190,7 +190,7 @@ final class CertificateStores {
      * is not self-signed to CA (intermediates), self-signed ones are not added (roots). A wrong
      * password fails with the text of Win32 error 86, ERROR_INVALID_PASSWORD ("System Error Codes
      * (0-499)", learn.microsoft.com), which the CryptographicException of PFXImportCertStore carries.
-     * More than one certificate with a key is refused by the agent (its own message).
+     * More than one certificate with a key, or none, is refused by the agent (its own messages).
      */
     static JsonNode importPfx(ObjectNode s, JsonNode args, Path file) {
         byte[] pfx = Base64.getDecoder().decode(args.path("pfx").asText());
@@ -207,11 +207,10 @@ final class CertificateStores {
             throw new IllegalStateException("Cannot find the requested object.");
         }
         if (opened.keyAliases().size() > 1) {
-            throw new IllegalStateException("cem: the PFX holds " + opened.keyAliases().size()
-                    + " certificates with a private key; it must hold one (the certificate to import) and its chain.");
+            throw new IllegalStateException("The PFX holds more than one certificate with a private key.");
         }
         if (opened.keyCertificate() == null) {
-            throw new IllegalStateException("cem: the PFX holds no certificate with a private key.");
+            throw new IllegalStateException("The PFX holds no certificate with a private key.");
         }
         String friendly = args.hasNonNull("friendlyName") ? args.get("friendlyName").asText() : opened.alias(); // [?] the PFX's friendlyName bag attribute, as Java's PKCS12 reads it (alias)
         String thumbprint = add(s, "certificates", opened.keyCertificate(), true, friendly);

@@ -52,6 +52,15 @@ final class InternetGateway {
             return WindowsState.object().put("alreadyInstalled", true).putNull("exitCode");
         }
         String pkg = WindowsState.lower(a.path("package").asText(""));
+        ObjectNode policy = key(s, a.path("policyKey").asText());
+        if (policy != null && policy.hasNonNull("InstallerDirectory")) {
+            // cem's own confinement (the agent's check): installers only from the directory an administrator set.
+            String root = policy.get("InstallerDirectory").asText().replaceAll("\\\\+$", "") + "\\";
+            if (!pkg.startsWith(WindowsState.lower(root))) {
+                throw new IllegalStateException("This host allows installers only from " + root + " (" + a.path("policyKey").asText()
+                        + ", InstallerDirectory); " + a.path("package").asText() + " is not there.");
+            }
+        }
         if (!pkg.endsWith(".msi") && !pkg.endsWith(".exe")) {
             // Start-Process of a file that is not there.
             throw new IllegalStateException("This command cannot be run due to the error: The system cannot find the file specified.");
@@ -71,6 +80,13 @@ final class InternetGateway {
     static JsonNode read(ObjectNode s, JsonNode a) {
         ObjectNode key = key(s, a.path("settingsKey").asText());
         ObjectNode out = WindowsState.object().put("keyExists", key != null);
+        if (key == null) {
+            // The agent reads nothing more when the IG is not installed.
+            out.putNull("values");
+            out.putNull("service");
+            out.putArray("logs");
+            return out;
+        }
         ObjectNode values = out.putObject("values");
         for (String v : VALUES) {
             values.set(v, key != null && key.has(v) ? key.get(v).deepCopy() : com.fasterxml.jackson.databind.node.NullNode.getInstance());
@@ -117,8 +133,7 @@ final class InternetGateway {
         String path = a.path("settingsKey").asText();
         ObjectNode key = key(s, path);
         if (key == null) {
-            // Set-ItemProperty on a key that is not there (the registry provider's ItemNotFoundException).
-            throw new IllegalStateException("Cannot find path '" + path + "' because it does not exist.");
+            throw new IllegalStateException("The Internet Gateway is not installed on this host."); // the agent's Test-Path first
         }
         ObjectNode dir = s.with("files").with(a.path("backupDirectory").asText());
         String stamp = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'").withZone(ZoneOffset.UTC).format(Instant.now());

@@ -53,14 +53,10 @@ final class WindowsFirewall {
     static JsonNode set(ObjectNode s, JsonNode a) {
         String name = a.path("name").asText();
         String group = a.path("group").asText();
-        JsonNode existing = s.path("firewall").get(name);
-        if (existing != null && !existing.path("group").asText().equalsIgnoreCase(group)) {
-            throw new IllegalStateException("cem: the firewall rule '" + name + "' belongs to group '" + existing.path("group").asText()
-                    + "', not to '" + group + "': it is not cem's, and cem leaves it as it is.");
-        }
+        JsonNode existing = owned(s, name, group);
         ObjectNode rule = existing == null ? WindowsState.object() : ((ObjectNode) existing).deepCopy();
         String protocol = protocol(a.path("protocol").asText("Any"));
-        rule.put("name", name).put("displayName", a.path("displayName").asText()).put("group", existing == null ? group : existing.path("group").asText())
+        rule.put("name", name).put("displayName", a.path("displayName").asText()).put("group", group)
                 .put("direction", a.path("direction").asText()).put("action", a.path("action").asText()).put("enabled", a.path("enabled").asText())
                 .put("profile", profile(a.path("profile").asText("Any"))).put("protocol", protocol);
         for (String field : new String[] {"localPort", "remotePort"}) {
@@ -88,15 +84,24 @@ final class WindowsFirewall {
         return WindowsState.object().put("name", name).put("created", existing == null);
     }
 
-    /** windows_firewall_rule.remove: only a rule of the group (Get-NetFirewallRule -Name | where Group). */
+    /** windows_firewall_rule.remove: only a rule of the group; another group's rule is refused as set refuses it. */
     static JsonNode remove(ObjectNode s, JsonNode a) {
         String name = a.path("name").asText();
-        JsonNode rule = s.path("firewall").get(name);
-        boolean removed = rule != null && rule.path("group").asText().equalsIgnoreCase(a.path("group").asText());
+        boolean removed = owned(s, name, a.path("group").asText()) != null;
         if (removed) {
             s.with("firewall").remove(name);
         }
         return WindowsState.object().put("name", name).put("removed", removed);
+    }
+
+    /** The rule of exactly that Name (Get-NetFirewallRule -Name), refused when another group owns it (the agent's message). */
+    private static JsonNode owned(ObjectNode s, String name, String group) {
+        JsonNode existing = s.path("firewall").get(name);
+        if (existing != null && !existing.path("group").asText().equals(group)) {
+            throw new IllegalStateException("The firewall rule " + name + " belongs to group \"" + existing.path("group").asText()
+                    + "\", not to cem's group \"" + group + "\"; cem leaves it alone.");
+        }
+        return existing;
     }
 
     static String protocol(String given) {
@@ -110,7 +115,7 @@ final class WindowsFirewall {
                 if (given.matches("\\d{1,3}") && Integer.parseInt(given) <= 255) {
                     yield given;
                 }
-                throw new IllegalStateException("The protocol '" + given + "' is not valid: use TCP, UDP, ICMPv4, ICMPv6, Any or 0-255. [?]");
+                throw new IllegalStateException("The protocol '" + given + "' is not valid: use TCP, UDP, ICMPv4, ICMPv6, Any or 0-255.");
             }
         };
     }
@@ -141,7 +146,7 @@ final class WindowsFirewall {
             } else if (v.matches("\\d{1,5}-\\d{1,5}") && Integer.parseInt(v.split("-")[1]) <= 65535) {
                 out.add(Integer.parseInt(v.split("-")[0]) + "-" + Integer.parseInt(v.split("-")[1]));
             } else {
-                throw new IllegalStateException("The port '" + v + "' is not valid: use a port, a range such as 1000-2000, or a keyword. [?]");
+                throw new IllegalStateException("The port '" + v + "' is not valid: use a port, a range such as 1000-2000, or a keyword.");
             }
         }
         if (out.isEmpty()) {
@@ -193,7 +198,7 @@ final class WindowsFirewall {
         if (v.matches("[0-9.]+(/[0-9.]+)?") || v.matches("[0-9.]+-[0-9.]+")) {
             return v;
         }
-        throw new IllegalStateException("The address '" + v + "' is not valid: use an address, a subnet, a range or a keyword. [?]");
+        throw new IllegalStateException("The address '" + v + "' is not valid: use an address, a subnet, a range or a keyword.");
     }
 
     private static String mask(int bits) {

@@ -117,7 +117,7 @@ class WindowsStateTest {
         ObjectNode args = JSON.createObjectNode().put("pfx", Base64.getEncoder().encodeToString(out.toByteArray())).put("password", "pw")
                 .putNull("friendlyName");
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> host().run("certificate.import", args));
-        assertTrue(e.getMessage().contains("2 certificates with a private key"), e.getMessage());
+        assertEquals("The PFX holds more than one certificate with a private key.", e.getMessage());
     }
 
     @Test
@@ -272,9 +272,11 @@ class WindowsStateTest {
         s.run("windows_firewall_rule.set", rule("WINRM-HTTP-In-TCP", "Windows Remote Management", "TCP", List.of("5985"), List.of("Any")));
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> s.run("windows_firewall_rule.set", rule("WINRM-HTTP-In-TCP", "cem", "TCP", List.of("1"), List.of("Any"))));
-        assertTrue(e.getMessage().contains("not cem's"), e.getMessage());
-        JsonNode removed = s.run("windows_firewall_rule.remove", JSON.createObjectNode().put("name", "WINRM-HTTP-In-TCP").put("group", "cem"));
-        assertFalse(removed.path("removed").asBoolean());
+        assertTrue(e.getMessage().contains("not to cem's group \"cem\""), e.getMessage());
+        assertThrows(IllegalStateException.class,
+                () -> s.run("windows_firewall_rule.remove", JSON.createObjectNode().put("name", "WINRM-HTTP-In-TCP").put("group", "cem")));
+        JsonNode gone = s.run("windows_firewall_rule.remove", JSON.createObjectNode().put("name", "cem-none").put("group", "cem"));
+        assertFalse(gone.path("removed").asBoolean());
         assertEquals(1, firewall(s, "Windows Remote Management").size());
         assertEquals(0, firewall(s, "cem").size());
     }
@@ -339,8 +341,9 @@ class WindowsStateTest {
         JsonNode before = s.run("internet_gateway.read", read);
         assertFalse(before.path("keyExists").asBoolean());
         assertTrue(before.path("service").isNull(), "no IG, no IG service");
-        assertTrue(before.at("/values/ListenerPort").isNull());
-        ObjectNode install = JSON.createObjectNode().put("settingsKey", key).put("package", "C:\\Installers\\ig-reboot.msi").putNull("arguments");
+        assertTrue(before.path("values").isNull());
+        ObjectNode install = JSON.createObjectNode().put("settingsKey", key).put("package", "C:\\Installers\\ig-reboot.msi").putNull("arguments")
+                .put("policyKey", "HKLM:\\SOFTWARE\\cem");
         assertEquals(3010, s.run("internet_gateway.install", install).path("exitCode").asInt());
         assertTrue(s.run("internet_gateway.install", install).path("alreadyInstalled").asBoolean());
         ObjectNode set = JSON.createObjectNode().put("settingsKey", key).put("serviceDisplayName", WindowsState.IG_SERVICE)
@@ -364,13 +367,20 @@ class WindowsStateTest {
         ObjectNode restore = JSON.createObjectNode().put("settingsKey", key).put("serviceDisplayName", WindowsState.IG_SERVICE)
                 .put("backupDirectory", "C:\\ProgramData\\cem\\ig-backups").putNull("backup");
         assertTrue(s.run("internet_gateway.restore", restore).path("restored").asText().matches("[0-9TZ]+"));
-        ObjectNode failing = JSON.createObjectNode().put("settingsKey", "HKLM:\\SOFTWARE\\Other").put("package", "x-fail.msi").putNull("arguments");
+        ObjectNode failing = JSON.createObjectNode().put("settingsKey", "HKLM:\\SOFTWARE\\Other").put("package", "C:\\Installers\\x-fail.msi").putNull("arguments")
+                .put("policyKey", "HKLM:\\SOFTWARE\\cem");
+        s.change(st -> st.with("registry").putObject("HKLM:\\SOFTWARE\\cem").put("InstallerDirectory", "C:\\Installers"));
         assertEquals(1603, s.run("internet_gateway.install", failing).path("exitCode").asInt());
+        failing.put("package", "D:\\elsewhere\\ig.msi");
+        IllegalStateException confined = assertThrows(IllegalStateException.class, () -> s.run("internet_gateway.install", failing));
+        assertTrue(confined.getMessage().startsWith("This host allows installers only from C:\\Installers\\"), confined.getMessage());
     }
 
     @Test
     void theGatewayLogRotates() {
         WindowsState s = host();
+        s.run("internet_gateway.install", JSON.createObjectNode().put("settingsKey", "HKLM:\\x").put("package", "ig.msi").putNull("arguments")
+                .put("policyKey", "HKLM:\\SOFTWARE\\cem"));
         s.change(st -> {
             for (int i = 0; i < InternetGateway.LOG_LINES + 1; i++) {
                 InternetGateway.log(st, "line " + i);
