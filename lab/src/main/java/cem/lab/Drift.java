@@ -12,7 +12,9 @@ import java.util.Map;
 /**
  * Realistic out-of-band changes to lab hosts, as an administrator at a console makes them: an
  * HTTPS binding's certificate swapped for another one, a cem firewall rule disabled, the running
- * services stopped, a gateway's listener port changed, the CEM policy disabled. Works on the lab directory's state files; no server needs to run.
+ * services stopped, a gateway's listener port changed, the CEM policy disabled, IIS answering 403
+ * after a restart. Each change leaves the host as Windows would hold it (the state WindowsState
+ * models: HTTP.SYS records, "True"/"False" rules, "Running"/"Stopped" services, registry values, W3C logs). Works on the lab directory's state files; no server needs to run.
  */
 public final class Drift {
 
@@ -84,19 +86,11 @@ public final class Drift {
     private static void drift(Path file, String host, ObjectNode s, List<String> done) {
         Iterator<Map.Entry<String, JsonNode>> ssl = s.path("sslBindings").fields();
         if (ssl.hasNext()) {
+            // Someone picks another certificate for the binding in IIS Manager: a new certificate in My, and
+            // the HTTP.SYS record (netsh http update sslcert) now names it.
             Map.Entry<String, JsonNode> binding = ssl.next();
             Certificates.Issued other = Certificates.selfSigned("CN=" + host + " (replaced by hand)").dns(host).build();
-            String thumb;
-            try {
-                thumb = java.util.HexFormat.of().withUpperCase().formatHex(
-                        java.security.MessageDigest.getInstance("SHA-1").digest(other.certificate().getEncoded()));
-            } catch (java.security.GeneralSecurityException e) {
-                throw new IllegalStateException(e);
-            }
-            ((ObjectNode) s.with("certificates")).putObject(thumb).put("thumbprint", thumb)
-                    .put("subject", other.certificate().getSubjectX500Principal().getName()).put("hasPrivateKey", true)
-                    .put("friendlyName", "").put("notAfter", other.certificate().getNotAfter().toInstant().toString())
-                    .putArray("ekus").add(WindowsState.SERVER_AUTH);
+            String thumb = CertificateStores.add(s, "certificates", other.certificate(), true, "");
             ((ObjectNode) binding.getValue()).put("thumbprint", thumb);
             LabKeys.keep(file.getParent(), thumb, other.keys().getPrivate(), new java.security.cert.Certificate[] {other.certificate()});
             done.add(host + ": the HTTP.SYS binding " + binding.getKey() + " now presents another certificate (" + thumb + ")");
@@ -104,12 +98,13 @@ public final class Drift {
         Iterator<Map.Entry<String, JsonNode>> rules = s.path("firewall").fields();
         if (rules.hasNext()) {
             Map.Entry<String, JsonNode> rule = rules.next();
-            ((ObjectNode) rule.getValue()).put("enabled", false);
+            ((ObjectNode) rule.getValue()).put("enabled", "False");
             done.add(host + ": firewall rule " + rule.getKey() + " disabled");
         }
-        if (s.has("gateway") && s.path("gateway").path("listenerPort").asInt() != 8443) {
+        ObjectNode ig = InternetGateway.key(s, s.path("igKey").asText());
+        if (ig != null && ig.path("ListenerPort").asInt() != 8443) {
             // The classic silent failure of KB 440283: the listener no longer matches the policy and the firewall.
-            ((ObjectNode) s.get("gateway")).put("listenerPort", 8443);
+            ig.put("ListenerPort", 8443);
             done.add(host + ": Internet Gateway listener moved to port 8443 in Gateway Manager");
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = s.path("ns").path("targets").fields(); it.hasNext(); ) {
@@ -123,11 +118,11 @@ public final class Drift {
             ((ObjectNode) server.getValue()).put("cemRole", false);
             done.add(host + ": site server " + server.getKey() + " no longer serves cloud-enabled agents");
         }
-        // A certificate that no binding uses is deleted from the store (a clean-up gone too far).
+        // A certificate that no binding uses is deleted from the store (a clean-up gone too far); another product's is left alone.
         Iterator<Map.Entry<String, JsonNode>> certs = s.path("certificates").fields();
         while (certs.hasNext()) {
             Map.Entry<String, JsonNode> cert = certs.next();
-            boolean bound = false;
+            boolean bound = cert.getValue().path("friendlyName").asText().equals(CertificateStores.OTHER_PRODUCT);
             for (JsonNode b : s.path("sslBindings")) {
                 bound |= b.path("thumbprint").asText().equalsIgnoreCase(cert.getKey());
             }
@@ -147,17 +142,20 @@ public final class Drift {
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = s.path("services").fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> service = it.next();
-            if (service.getValue().path("state").asText().equals("running")) {
-                ((ObjectNode) service.getValue()).put("state", "stopped");
+            if (service.getValue().path("state").asText().equals("Running")) {
+                ((ObjectNode) service.getValue()).put("state", "Stopped");
+                if (service.getKey().equals(WindowsState.IG_SERVICE_NAME)) {
+                    InternetGateway.stopped(s);
+                }
                 done.add(host + ": service " + service.getKey() + " stopped");
             }
         }
-        boolean agentOnly = s.path("sslBindings").isEmpty() && !s.path("gateway").path("installed").asBoolean();
-        if (!s.path("sslBindings").isEmpty() && s.path("iis403").asInt() == 0) {
-            s.put("iis403", 37);
+        boolean agentOnly = s.path("sslBindings").isEmpty() && ig == null;
+        if (!s.path("sslBindings").isEmpty() && Iis.answered403(s) == 0) {
+            Iis.append403(s, 37);
             done.add(host + ": IIS answered 403 to agents 37 times (newest W3SVC log)");
         }
-        if (s.path("gateway").path("installed").asBoolean() && s.path("clockSkewSeconds").asLong() == 0) {
+        if (ig != null && s.path("clockSkewSeconds").asLong() == 0) {
             s.put("clockSkewSeconds", 420);
             done.add(host + ": clock 7 minutes ahead of the NS");
         }

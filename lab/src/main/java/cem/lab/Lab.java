@@ -201,31 +201,19 @@ public final class Lab implements AutoCloseable {
 
     /**
      * Where a lab gateway's listener answers on loopback: while the gateway is installed and its
-     * service runs, presenting the certificate of the host's store that covers its external name
-     * (as one picks it in the Gateway Manager). Empty when nothing would listen.
+     * service runs, presenting the certificate {@link WindowsState#gatewayCertificate()} names.
+     * Empty when nothing would listen.
      */
     public java.util.Optional<java.net.InetSocketAddress> gatewayEndpoint(String host) {
         WindowsHost h = hosts.get(host);
         if (h == null) {
             return java.util.Optional.empty();
         }
-        com.fasterxml.jackson.databind.JsonNode s = h.state().snapshot();
-        com.fasterxml.jackson.databind.JsonNode g = s.path("gateway");
-        if (!g.path("installed").asBoolean() || !running(s, WindowsState.IG_SERVICE)) {
+        String thumbprint = h.state().gatewayCertificate();
+        if (thumbprint.isEmpty()) {
             return java.util.Optional.empty();
         }
-        String fqdn = g.path("externalFqdn").asText();
-        for (com.fasterxml.jackson.databind.JsonNode c : s.path("certificates")) {
-            for (com.fasterxml.jackson.databind.JsonNode name : c.path("dnsNames")) {
-                if (covers(name.asText(), fqdn) && c.path("hasPrivateKey").asBoolean()) {
-                    java.util.Optional<java.net.InetSocketAddress> at = keys().serve(c.path("thumbprint").asText());
-                    if (at.isPresent()) {
-                        return at;
-                    }
-                }
-            }
-        }
-        return java.util.Optional.empty();
+        return keys().serve(thumbprint);
     }
 
     /** Where a lab host's HTTPS binding on {@code port} answers on loopback, while IIS runs; empty when nothing would listen. */
@@ -234,9 +222,8 @@ public final class Lab implements AutoCloseable {
         if (h == null) {
             return java.util.Optional.empty();
         }
-        com.fasterxml.jackson.databind.JsonNode s = h.state().snapshot();
-        String thumbprint = s.path("sslBindings").path("0.0.0.0:" + port).path("thumbprint").asText("");
-        if (!running(s, "W3SVC") || thumbprint.isEmpty()) {
+        String thumbprint = h.state().sslCertificate("0.0.0.0:" + port);
+        if (!h.state().running("W3SVC") || thumbprint.isEmpty()) {
             return java.util.Optional.empty();
         }
         return keys().serve(thumbprint);
@@ -247,20 +234,6 @@ public final class Lab implements AutoCloseable {
             keys = new LabKeys(directory);
         }
         return keys;
-    }
-
-    private static boolean running(com.fasterxml.jackson.databind.JsonNode state, String service) {
-        return state.path("services").path(service).path("state").asText().equals("running");
-    }
-
-    private static boolean covers(String pattern, String name) {
-        String p = pattern.toLowerCase(java.util.Locale.ROOT);
-        String n = name.toLowerCase(java.util.Locale.ROOT);
-        if (p.startsWith("*.")) {
-            int dot = n.indexOf('.');
-            return dot > 0 && n.substring(dot).equals(p.substring(1));
-        }
-        return p.equals(n);
     }
 
     public Endpoint endpoint(String host) {
