@@ -13,6 +13,15 @@ import java.util.Locale;
  * PowerShell's "is not recognized" error. Until the providers' agent lands, the one script it
  * knows is the transport self-test, whose first line is {@value #SELF_TEST}: it answers with the
  * SHA-256 of the script it received, so a round trip of any size can be checked end to end.
+ *
+ * <p>Of cem's agent it models what a host does with install.ps1, loader.ps1 and remove.ps1: the
+ * install refuses a %ProgramData%\cem another account made ({@link #squatProgramData}, exit 4) and
+ * makes the host's document-encryption certificate once ({@link AgentEncryption}, key kept beside the
+ * host's state); the loader asks for an install (exit 3) while the module, the directory or the
+ * certificate is not right; {@code agent.info} lists the certificate; an op whose arguments are
+ * {@code sealed} + {@code recipient} reaches {@link WindowsState} with the members they carry,
+ * opened with this host's key, and is refused with Windows' text when sealed to another certificate.
+ * What it records of an op is what it received: the sealed form, never the opened secrets.
  */
 public class WindowsHost implements HostExecutor {
 

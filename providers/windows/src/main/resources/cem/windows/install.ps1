@@ -5,6 +5,8 @@ $ProgressPreference = 'SilentlyContinue'; $ErrorActionPreference = 'Stop'
 # or a link), 5 the certificate cannot be made. Only the hash and the base64 module are filled in.
 $dir = Join-Path $env:ProgramData 'cem'
 $agent = Join-Path $dir 'agent-__SHA256__.psm1'
+# S-1-5-32-544 BUILTIN\Administrators, S-1-5-18 Local System: Microsoft Learn, "Well-known security identifiers
+# in Windows operating systems"; SecurityIdentifier(String) (Microsoft Learn .NET API).
 $admins = New-Object System.Security.Principal.SecurityIdentifier('S-1-5-32-544')
 $trusted = @('S-1-5-32-544', 'S-1-5-18')
 # Owner Administrators and a protected DACL (nothing inherited): Administrators and SYSTEM full control.
@@ -18,6 +20,8 @@ foreach ($sid in $trusted) {
     $rule = New-Object System.Security.AccessControl.FileSystemAccessRule($identity, 'FullControl', 'ContainerInherit,ObjectInherit', 'None', 'Allow')
     $dacl.AddAccessRule($rule)
 }
+# Setting Administrators as owner needs an administrator's (elevated) token, in which that group may be
+# made owner; that it also holds for an account running as SYSTEM is [?].
 $owned = New-Object System.Security.AccessControl.DirectorySecurity
 $owned.SetOwner($admins)
 $owned.SetAccessRuleProtection($true, $false)
@@ -39,6 +43,8 @@ if (([System.IO.File]::GetAttributes($dir) -band $reparse) -ne 0) {
 }
 # Directory.GetAccessControl(String, AccessControlSections) and ObjectSecurity.GetOwner(Type) (Microsoft Learn .NET API).
 $owner = [System.IO.Directory]::GetAccessControl($dir, 'Owner').GetOwner([System.Security.Principal.SecurityIdentifier]).Value
+# The account cem runs as may own it (an earlier cem made it with that account as owner): it is handed to
+# Administrators below. WindowsIdentity.GetCurrent(), WindowsIdentity.User (Microsoft Learn .NET API).
 $me = [System.Security.Principal.WindowsIdentity]::GetCurrent().User.Value
 if (($trusted -notcontains $owner) -and ($owner -ne $me)) {
     [Console]::Error.WriteLine('cem: ' + $dir + ' belongs to ' + $owner + ', not to Administrators or SYSTEM; another account made it, so cem does not use it')
@@ -60,6 +66,8 @@ if ($actual -ne '__SHA256__') {
     exit 1
 }
 [System.IO.File]::WriteAllBytes($agent, $bytes)
+# Other versions go: Get-ChildItem -LiteralPath -Filter, Remove-Item -Force (PowerShell-Docs reference/5.1
+# Microsoft.PowerShell.Management); the directory is cem's by now, so no one else put a link in it.
 Get-ChildItem -LiteralPath $dir -Filter 'agent-*.psm1' | Where-Object { $_.FullName -ne $agent } | Remove-Item -Force
 # The certificate secrets are sealed to (CMS EnvelopedData), made once: kept while one with its private
 # key is valid for 30 more days. X509Store(StoreName, StoreLocation), X509Certificate2.Subject,

@@ -13,7 +13,9 @@ $reparse = [System.IO.FileAttributes]::ReparsePoint
 if ((([System.IO.File]::GetAttributes($dir) -bor [System.IO.File]::GetAttributes($agent)) -band $reparse) -ne 0) {
     exit 3
 }
-# Directory.GetAccessControl(String, AccessControlSections), ObjectSecurity.GetOwner(Type) (Microsoft Learn .NET API).
+# Directory.GetAccessControl(String, AccessControlSections), ObjectSecurity.GetOwner(Type) (Microsoft Learn .NET API);
+# S-1-5-32-544 Administrators, S-1-5-18 Local System (Microsoft Learn, "Well-known security identifiers").
+# Only they can change a directory they own with install.ps1's protected DACL, so the file read next is theirs.
 $owner = [System.IO.Directory]::GetAccessControl($dir, 'Owner').GetOwner([System.Security.Principal.SecurityIdentifier]).Value
 if ($owner -ne 'S-1-5-32-544' -and $owner -ne 'S-1-5-18') {
     exit 3
