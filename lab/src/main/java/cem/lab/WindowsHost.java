@@ -13,6 +13,15 @@ import java.util.Locale;
  * PowerShell's "is not recognized" error. Until the providers' agent lands, the one script it
  * knows is the transport self-test, whose first line is {@value #SELF_TEST}: it answers with the
  * SHA-256 of the script it received, so a round trip of any size can be checked end to end.
+ *
+ * <p>Of cem's agent it models what a host does with install.ps1, loader.ps1 and remove.ps1: the
+ * install refuses a %ProgramData%\cem another account made ({@link #squatProgramData}, exit 4) and
+ * makes the host's document-encryption certificate once ({@link AgentEncryption}, key kept beside the
+ * host's state); the loader asks for an install (exit 3) while the module, the directory or the
+ * certificate is not right; {@code agent.info} lists the certificate; an op whose arguments are
+ * {@code sealed} + {@code recipient} reaches {@link WindowsState} with the members they carry,
+ * opened with this host's key, and is refused with Windows' text when sealed to another certificate.
+ * What it records of an op is what it received: the sealed form, never the opened secrets.
  */
 public class WindowsHost implements HostExecutor {
 
@@ -20,8 +29,10 @@ public class WindowsHost implements HostExecutor {
     static final String POWERSHELL_STDIN = "powershell -NoProfile -NonInteractive -ExecutionPolicy Bypass -Command -";
 
     public static final String AGENT = "# cem-agent v1";
-    private static final java.util.regex.Pattern LOADER =
-            java.util.regex.Pattern.compile("\\$agent = Join-Path \\$env:ProgramData 'cem\\\\agent-([0-9a-f]{64})\\.psm1'");
+    /** The loader: the module's file name, and that it loads the module from the bytes it read (never Import-Module of the file). */
+    private static final java.util.regex.Pattern LOADER = java.util.regex.Pattern.compile(
+            "\\$agent = Join-Path \\$dir 'agent-([0-9a-f]{64})\\.psm1'[\\s\\S]*\\$bytes = \\[System\\.IO\\.File\\]::ReadAllBytes\\(\\$agent\\)"
+            + "[\\s\\S]*New-Module -Name cem-agent -ScriptBlock \\(\\[ScriptBlock\\]::Create\\(\\[System\\.Text\\.Encoding\\]::UTF8\\.GetString\\(\\$bytes\\)\\)\\)");
     private static final java.util.regex.Pattern INVOKE_LINE =
             java.util.regex.Pattern.compile("\nInvoke-CemBatch -Request '([A-Za-z0-9+/=]+)'");
     private static final java.util.regex.Pattern INSTALL = java.util.regex.Pattern.compile(
@@ -32,6 +43,9 @@ public class WindowsHost implements HostExecutor {
     private final String name;
     private final WindowsState state;
     private Faults faults = new Faults();
+    /** The owner of a %ProgramData%\\cem that someone else made before cem (null: none such). */
+    private volatile String squatter;
+    private AgentEncryption encryption;
 
     /** The faults this host injects (the lab's). */
     void faults(Faults faults) {
@@ -53,6 +67,31 @@ public class WindowsHost implements HostExecutor {
 
     public String name() {
         return name;
+    }
+
+    /**
+     * Makes %ProgramData%\\cem a directory another account created first (owner {@code ownerSid}), as any
+     * user may under ProgramData [?]: install.ps1 then refuses it (exit 4) and the loader asks for an install.
+     */
+    public void squatProgramData(String ownerSid) {
+        this.squatter = ownerSid;
+    }
+
+    /** This host's document-encryption certificate (LocalMachine\\My), or null before cem's install made one. */
+    public synchronized java.security.cert.X509Certificate encryptionCertificate() {
+        return encryption == null ? null : encryption.certificate();
+    }
+
+    private java.nio.file.Path encryptionKeyFile() {
+        return state.file() == null || state.file().getParent() == null ? null
+                : state.file().getParent().resolve(name + ".agent-encryption.pem");
+    }
+
+    private synchronized AgentEncryption encryption(boolean create) {
+        if (encryption == null && (create || (encryptionKeyFile() != null && java.nio.file.Files.exists(encryptionKeyFile())))) {
+            encryption = AgentEncryption.loadOrCreate(encryptionKeyFile());
+        }
+        return encryption;
     }
 
     @Override
@@ -111,30 +150,22 @@ public class WindowsHost implements HostExecutor {
         if (script.startsWith(SELF_TEST)) {
             return Execution.ok(sha256(script.getBytes(StandardCharsets.UTF_8)) + "\r\n");
         }
-        if (script.contains("$dir = Join-Path $env:ProgramData 'cem'\nif (Test-Path -LiteralPath $dir) {\n    Remove-Item")) {
-            return Execution.ok(state.removeAgent() ? "removed" : "absent");
+        if (script.contains("[System.IO.Directory]::Delete($dir, $true)") && script.contains("$store.Remove($c)")) {
+            return remove();
+        }
+        java.util.regex.Matcher install = INSTALL.matcher(script);
+        if (install.find()) {
+            return install(install.group(1), java.util.Base64.getDecoder().decode(install.group(2)));
         }
         java.util.regex.Matcher loader = LOADER.matcher(script);
         if (loader.find()) {
-            String sha = loader.group(1);
-            if (!state.agentInstalled(sha)) {
+            if (squatter != null || !state.agentInstalled(loader.group(1)) || encryption(false) == null) {
                 return new Execution(3, "", "");
             }
             java.util.regex.Matcher m = INVOKE_LINE.matcher(script);
             if (m.find()) {
                 return Execution.ok(agent(new String(java.util.Base64.getDecoder().decode(m.group(1)), StandardCharsets.UTF_8)));
             }
-        }
-        java.util.regex.Matcher install = INSTALL.matcher(script);
-        if (install.find()) {
-            String sha = install.group(1);
-            byte[] module = java.util.Base64.getDecoder().decode(install.group(2));
-            String text = new String(module, StandardCharsets.UTF_8);
-            if (!sha256(module).equals(sha) || !text.startsWith(AGENT)) {
-                return Execution.error(1, "cem: the agent module was corrupted on its way\r\n");
-            }
-            state.installAgent(sha);
-            return Execution.ok("");
         }
         if (script.startsWith(AGENT)) {
             java.util.regex.Matcher m = INVOKE.matcher(script);
@@ -146,6 +177,53 @@ public class WindowsHost implements HostExecutor {
         return Execution.error(1, first + " : The term '" + first + "' is not recognized as the name of a cmdlet, function, "
                 + "script file, or operable program. Check the spelling of the name, or if a path was included, verify that "
                 + "the path is correct and try again.\r\n");
+    }
+
+    /** What install.ps1 does: refuses a directory someone else made, checks the module in memory, writes it, makes the certificate once. */
+    private Execution install(String sha, byte[] module) {
+        if (squatter != null) {
+            return Execution.error(4, "cem: C:\\ProgramData\\cem belongs to " + squatter
+                    + ", not to Administrators or SYSTEM; another account made it, so cem does not use it\r\n");
+        }
+        if (!sha256(module).equals(sha) || !new String(module, StandardCharsets.UTF_8).startsWith(AGENT)) {
+            return Execution.error(1, "cem: the agent module was corrupted on its way\r\n");
+        }
+        state.installAgent(sha);
+        encryption(true);
+        return Execution.ok("");
+    }
+
+    /** What remove.ps1 does: deletes %ProgramData%\\cem (a squatter's too) and cem's encryption certificates. */
+    private synchronized Execution remove() {
+        boolean had = state.removeAgent() | squatter != null | encryption(false) != null;
+        squatter = null;
+        encryption = null;
+        AgentEncryption.delete(encryptionKeyFile());
+        return Execution.ok(had ? "removed" : "absent");
+    }
+
+    /** agent.info: every certificate of LocalMachine\\My whose subject is cem's. */
+    private com.fasterxml.jackson.databind.JsonNode agentInfo(com.fasterxml.jackson.databind.ObjectMapper json) {
+        var out = json.createObjectNode();
+        var list = out.putArray("encryptionCertificates");
+        AgentEncryption mine = encryption(false);
+        if (mine != null) {
+            list.add(mine.info(json));
+        }
+        return out;
+    }
+
+    /** An op's arguments as WindowsState gets them: a sealed op's secrets opened with this host's key. */
+    private com.fasterxml.jackson.databind.JsonNode opened(com.fasterxml.jackson.databind.ObjectMapper json,
+            com.fasterxml.jackson.databind.JsonNode args) {
+        if (!args.has("sealed")) {
+            return args;
+        }
+        AgentEncryption mine = encryption(false);
+        if (mine == null) {
+            throw new IllegalStateException(AgentEncryption.NOT_RECIPIENT);
+        }
+        return mine.unseal(json, args);
     }
 
     /** Answers an agent batch the way agent.psm1 does: one result per op, Windows' message on failure. */
@@ -174,8 +252,10 @@ public class WindowsHost implements HostExecutor {
                     continue;
                 }
                 try {
-                    r.put("ok", true).set("data", state.run(op.path("op").asText(), op.path("args")));
+                    String name = op.path("op").asText();
+                    r.put("ok", true).set("data", name.equals("agent.info") ? agentInfo(json) : state.run(name, opened(json, op.path("args"))));
                 } catch (RuntimeException e) {
+                    r.remove("data");
                     r.put("ok", false).putObject("error").put("message", e.getMessage()).put("category", "InvalidOperation");
                 }
             }

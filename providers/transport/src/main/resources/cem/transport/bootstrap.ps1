@@ -20,5 +20,17 @@ try {
     }
 } finally {
     Remove-Item -LiteralPath $path -Force -ErrorAction SilentlyContinue
+    # Uploads an interrupted run left behind: cem-<32 hex>.b64 files in %TEMP% last written over an hour
+    # ago (a running upload appends every few milliseconds). Links are skipped, never followed.
+    # Directory.GetFiles(String, String) (its pattern also matches longer extensions, hence the -match),
+    # FileInfo.LastWriteTimeUtc, FileSystemInfo.Attributes, FileAttributes.ReparsePoint (Microsoft Learn .NET API);
+    # Remove-Item -LiteralPath (PowerShell-Docs reference/5.1 Microsoft.PowerShell.Management/Remove-Item.md).
+    $cutoff = [DateTime]::UtcNow.AddHours(-1)
+    foreach ($stale in [IO.Directory]::GetFiles($env:TEMP, 'cem-*.b64')) {
+        $info = New-Object IO.FileInfo($stale)
+        if ($info.Name -match '^cem-[0-9a-f]{32}\.b64$' -and ($info.Attributes -band [IO.FileAttributes]::ReparsePoint) -eq 0 -and $info.LastWriteTimeUtc -lt $cutoff) {
+            Remove-Item -LiteralPath $stale -Force -ErrorAction SilentlyContinue
+        }
+    }
 }
 exit $code

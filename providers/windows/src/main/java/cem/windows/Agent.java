@@ -24,6 +24,12 @@ final class Agent {
 
     /** The loader's exit code when the module is missing or not the expected one. */
     static final int NEEDS_INSTALL = 3;
+    /** The install's exit code when %ProgramData%\\cem exists but is not cem's: another owner, or a link. */
+    static final int FOREIGN_DIRECTORY = 4;
+    /** The install's exit code when it cannot make the document-encryption certificate. */
+    static final int NO_CERTIFICATE = 5;
+    /** The op that lists the host's document-encryption certificates (see {@link #recipient}). */
+    static final String INFO = "agent.info";
 
     private final ArrayNode ops = JSON.createArrayNode();
 
@@ -80,7 +86,27 @@ final class Agent {
      * installed first. Only the hash and the base64 request are filled in: no user value.
      */
     String loaderScript() {
-        return LOADER.replace("__SHA256__", MODULE_SHA256).replace("__REQUEST__", encodedRequest());
+        return LOADER_SENT.replace("__SHA256__", MODULE_SHA256).replace("__REQUEST__", encodedRequest());
+    }
+
+    /**
+     * The loader without its whole-line comments (which name the documentation of each call): every
+     * steady-state call carries it, and over WinRM it must leave room for the request under cmd.exe's
+     * 8,191 characters. The loader has no here-string, where a line could start with '#'.
+     */
+    private static final String LOADER_SENT = String.join("\n", LOADER.lines().filter(l -> !l.strip().startsWith("#")).toList()) + "\n";
+
+    /**
+     * The members of {@code secrets} sealed to a host's document-encryption certificate, as the
+     * arguments {@code sealed} and {@code recipient} to merge into an op's (see {@link Sealing}).
+     */
+    static ObjectNode seal(ObjectNode secrets, java.security.cert.X509Certificate recipient) {
+        return Sealing.seal(secrets, recipient);
+    }
+
+    /** The certificate to seal to, from the data of an {@value #INFO} op: the newest valid one fit for it, if any. */
+    static java.util.Optional<java.security.cert.X509Certificate> recipient(JsonNode agentInfoData) {
+        return Sealing.recipient(agentInfoData, java.time.Instant.now());
     }
 
     /** Installs the module under %ProgramData%\cem, content-addressed, writable only by Administrators and SYSTEM. */
@@ -135,6 +161,18 @@ final class Agent {
         if (r.exitCode() == NEEDS_INSTALL) {
             // Installing a content-addressed file twice is harmless: the install is idempotent.
             cem.spi.CommandResult install = transport.powershell(installScript(), timeout, true);
+            if (install.exitCode() == FOREIGN_DIRECTORY) {
+                throw new AgentException("%ProgramData%\\cem on the host is not cem's", install.stderr().trim()
+                        + " - cem installs its agent only into a directory owned by Administrators or SYSTEM: one that another "
+                        + "account created first, or a link, could let that account change the code cem runs as an administrator.",
+                        "As an administrator on the host, find out who made C:\\ProgramData\\cem, then delete it "
+                        + "(a link with rmdir, without /s); the next cem command installs the agent again.");
+            }
+            if (install.exitCode() == NO_CERTIFICATE) {
+                throw new AgentException("Cannot create the agent's document-encryption certificate", install.stderr().trim(),
+                        "cem needs Windows Server 2016 or later (New-SelfSignedCertificate -Type DocumentEncryptionCertLegacyCsp) "
+                        + "and write access to Cert:\\LocalMachine\\My.");
+            }
             if (install.exitCode() != 0) {
                 throw new AgentException("Cannot install cem's agent", install.stderr(),
                         "The account needs to be an administrator; check %ProgramData%\\cem on the host.");
@@ -164,7 +202,7 @@ final class Agent {
         return true;
     }
 
-    private static final java.util.Set<String> READ_ONLY = java.util.Set.of("host.facts", "agent.status");
+    private static final java.util.Set<String> READ_ONLY = java.util.Set.of("host.facts", "agent.status", INFO);
 
     /** The results of a batch, or an exception when the answer is not one. */
     static JsonNode results(String stdout) {
