@@ -28,7 +28,7 @@ public class WindowsHost implements HostExecutor {
     public static final String SELF_TEST = "# cem-lab: sha256";
     static final String POWERSHELL_STDIN = "powershell -NoProfile -NonInteractive -ExecutionPolicy Bypass -Command -";
 
-    public static final String AGENT = "# cem-agent v1";
+    public static final String AGENT = "# cem-agent v2";
     /** The loader: the module's file name, and that it loads the module from the bytes it read (never Import-Module of the file). */
     private static final java.util.regex.Pattern LOADER = java.util.regex.Pattern.compile(
             "\\$agent = Join-Path \\$dir 'agent-([0-9a-f]{64})\\.psm1'[\\s\\S]*\\$bytes = \\[System\\.IO\\.File\\]::ReadAllBytes\\(\\$agent\\)"

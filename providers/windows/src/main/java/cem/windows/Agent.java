@@ -61,19 +61,6 @@ final class Agent {
         return request;
     }
 
-    // TEMPORARY until the sealing lands (branch sec): the API the provider calls.
-    ObjectNode seal(ObjectNode secrets, java.security.cert.X509Certificate recipient) {
-        try {
-            return JSON.createObjectNode().put("sealed", "AA==").put("recipient", java.util.HexFormat.of().withUpperCase()
-                    .formatHex(java.security.MessageDigest.getInstance("SHA-1").digest(recipient.getEncoded())));
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static java.util.Optional<java.security.cert.X509Certificate> recipient(JsonNode agentInfo) {
-        return java.util.Optional.empty();
-    }
 
     /** The script to run: the module, then one call with the encoded request (for hosts where nothing is installed). */
     String script() {

@@ -36,7 +36,7 @@ final class Ops {
                     throw new IllegalArgumentException("host " + host.name() + " has no cem encryption certificate to seal the PFX to");
                 }
                 ObjectNode secret = WindowsProvider.object().put("pfx", WindowsProvider.base64(pfx.bytes())).put("password", pfx.password());
-                args.setAll(agent.seal(secret, known.recipient()));
+                args.setAll(Agent.seal(secret, known.recipient()));
                 if (a.hasNonNull("friendlyName")) {
                     args.put("friendlyName", a.get("friendlyName").asText());
                 } else {

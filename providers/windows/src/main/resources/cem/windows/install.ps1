@@ -86,8 +86,9 @@ if ($valid.Count -eq 0) {
     # legacy CSP and the Document Encryption EKU 1.3.6.1.4.1.311.80.1). That the type sets exactly that
     # EKU and key usages KeyEncipherment+DataEncipherment is not spelled out there: [?] (probe:
     # Get-ChildItem Cert:\LocalMachine\My | Where-Object Subject -eq 'CN=cem agent document encryption' | Format-List EnhancedKeyUsageList, Extensions).
+    $notAfter = (Get-Date).AddYears(2)
     try {
-        New-SelfSignedCertificate -Subject $subject -Type DocumentEncryptionCertLegacyCsp -KeyAlgorithm RSA -KeyLength 2048 -KeyExportPolicy NonExportable -HashAlgorithm SHA256 -NotAfter (Get-Date).AddYears(2) -CertStoreLocation 'Cert:\LocalMachine\My' | Out-Null
+        New-SelfSignedCertificate -Subject $subject -Type DocumentEncryptionCertLegacyCsp -KeyAlgorithm RSA -KeyLength 2048 -KeyExportPolicy NonExportable -HashAlgorithm SHA256 -NotAfter $notAfter -CertStoreLocation 'Cert:\LocalMachine\My' | Out-Null
     } catch {
         [Console]::Error.WriteLine('cem: cannot create the document-encryption certificate in Cert:\LocalMachine\My: ' + $_.Exception.Message)
         exit 5

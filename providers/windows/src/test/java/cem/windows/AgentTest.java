@@ -47,19 +47,32 @@ class AgentTest {
         assertEquals(List.of(), PowerShellSyntax.problems(agent.loaderScript()));
     }
 
+    private static ObjectNode rule(String name, String displayName) {
+        ObjectNode rule = args().put("name", name).put("group", "cem").put("displayName", displayName).put("direction", "Inbound")
+                .put("action", "Allow").put("enabled", "True").put("profile", "Any").put("protocol", "TCP");
+        rule.putArray("localPort").add("443");
+        rule.putArray("remotePort").add("Any");
+        rule.putArray("remoteAddress").add("Any");
+        return rule;
+    }
+
     @Test
     void hostileNamesTravelEncodedAndArriveUnchanged() {
         WindowsHost host = new WindowsHost("ns1", new WindowsState(null, List.of("Default Web Site"), Map.of()));
-        for (String name : HOSTILE) {
+        for (int i = 0; i < HOSTILE.size(); i++) {
+            String name = HOSTILE.get(i);
             Agent agent = new Agent();
-            agent.add("windows_firewall_rule.set", args().put("ruleName", name).put("displayName", name).put("direction", "inbound")
-                    .put("action", "allow"));
+            agent.add("windows_firewall_rule.set", rule("cem-hostile-" + i, name));
+            int read = agent.add("windows_firewall_rule.read", args().put("group", "cem"));
             String script = agent.script();
             assertFalse(script.substring(Agent.MODULE.length()).contains(name), "the value is not in the script's text: " + name);
-            assertTrue(run(host, agent).path(0).path("ok").asBoolean());
-            JsonNode stored = host.state().snapshot().path("firewall").path(name);
-            assertEquals(name, stored.path("ruleName").asText());
-            assertEquals(name, stored.path("displayName").asText());
+            JsonNode r = run(host, agent);
+            assertTrue(r.path(0).path("ok").asBoolean(), r.toString());
+            boolean found = false;
+            for (JsonNode listed : r.path(read).path("data")) {
+                found |= listed.path("name").asText().equals("cem-hostile-" + i) && listed.path("displayName").asText().equals(name);
+            }
+            assertTrue(found, "the display name arrives unchanged: " + name);
         }
     }
 
@@ -68,83 +81,42 @@ class AgentTest {
         WindowsHost host = new WindowsHost("ns1", new WindowsState(null, List.of("Default Web Site"), Map.of()));
         for (String name : HOSTILE) {
             Agent agent = new Agent();
-            int service = agent.add("windows_service.set", args().put("service", name).put("state", "running"));
-            int site = agent.add("iis_binding.set", args().put("site", name).put("protocol", "https").put("ip", "*").put("port", 443)
-                    .put("hostHeader", name));
-            int cert = agent.add("certificate.remove", args().put("thumbprint", name));
+            int service = agent.add("windows_service.set", args().put("name", name).putNull("startMode").put("state", "running"));
+            int site = agent.add("iis_binding.set", args().put("site", name).put("protocol", "https").put("bindingInformation", "*:443:" )
+                    .put("sslFlags", 0).putNull("thumbprint").putNull("sslEndpointParameter").putNull("sslEndpoint").putNull("sslBindingPath"));
             JsonNode r = run(host, agent);
             assertEquals("Cannot find any service with service name '" + name + "'.", r.at("/" + service + "/error/message").asText());
             assertEquals("Cannot find path 'IIS:\\Sites\\" + name + "' because it does not exist.", r.at("/" + site + "/error/message").asText());
-            assertEquals(name, r.at("/" + cert + "/data/removed").asText());
             assertFalse(agent.loaderScript().contains(name), "never in the script: " + name);
         }
     }
 
     @Test
-    void everyOpKeepsItsContract() {
-        WindowsHost host = new WindowsHost("ns1", new WindowsState(null, List.of("Default Web Site", "CEM Agent"), Map.of("W3SVC", "running")));
+    void theGatewayOpsKeepTheirContract() {
+        WindowsHost host = new WindowsHost("ig1", new WindowsState(null, List.of("Default Web Site"), Map.of()));
+        String key = "HKLM:\\SOFTWARE\\Symantec\\Internet Gateway";
+        ObjectNode read = args().put("settingsKey", key).put("serviceDisplayName", Itms.IG_SERVICE).put("logDirectory", Itms.DEFAULT_LOG_DIRECTORY)
+                .put("registrationLine", Itms.REGISTERED);
+        ObjectNode set = args().put("settingsKey", key).put("serviceDisplayName", Itms.IG_SERVICE).put("backupDirectory", Itms.BACKUPS)
+                .put("keepBackups", 3).put("listenerPort", 8443).put("autoRefresh", 1).put("statusReporting", 1).put("restartService", true);
+        set.putArray("servers").add("smp.example.net:4726");
         Agent agent = new Agent();
-        int fwSet = agent.add("windows_firewall_rule.set", args().put("ruleName", "r").put("direction", "inbound").put("action", "allow"));
-        int fwRead = agent.add("windows_firewall_rule.read", args());
-        int svcSet = agent.add("windows_service.set", args().put("service", "W3SVC").put("state", "stopped"));
-        ObjectNode names = args();
-        names.putArray("names").add("W3SVC").add("NoSuch");
-        int svcRead = agent.add("windows_service.read", names);
-        int missing = agent.add("windows_service.set", args().put("service", "NoSuch").put("state", "running"));
-        int certRead = agent.add("certificate.read", args());
-        int iisRead = agent.add("iis_binding.read", args());
-        int badSite = agent.add("iis_binding.set", args().put("site", "Nope").put("protocol", "https").put("ip", "*").put("port", 443)
-                .put("hostHeader", ""));
+        int before = agent.add("internet_gateway.read", read);
+        int notInstalled = agent.add("internet_gateway.set", set);
+        int install = agent.add("internet_gateway.install", args().put("settingsKey", key).put("package", "C:\\Installers\\ig.msi")
+                .putNull("arguments").put("policyKey", Itms.POLICY_KEY));
+        int again = agent.add("internet_gateway.set", set);
+        int after = agent.add("internet_gateway.read", read);
         JsonNode r = run(host, agent);
-        assertEquals("r", r.at("/" + fwSet + "/data/ruleName").asText());
-        assertEquals("inbound", r.at("/" + fwRead + "/data/0/direction").asText());
-        assertEquals("W3SVC", r.at("/" + svcSet + "/data/service").asText());
-        assertEquals(1, r.at("/" + svcRead + "/data").size(), "a missing service is absent from the list");
-        assertEquals("stopped", r.at("/" + svcRead + "/data/0/state").asText());
-        assertFalse(r.at("/" + missing + "/ok").asBoolean());
-        assertEquals("Cannot find any service with service name 'NoSuch'.", r.at("/" + missing + "/error/message").asText());
-        assertTrue(r.at("/" + certRead + "/data").isArray());
-        assertTrue(r.at("/" + iisRead + "/data/bindings").isArray() && r.at("/" + iisRead + "/data/sslBindings").isArray());
-        assertEquals("Cannot find path 'IIS:\\Sites\\Nope' because it does not exist.", r.at("/" + badSite + "/error/message").asText());
-    }
-
-    @Test
-    void itmsOpsKeepTheirContract() {
-        WindowsHost host = new WindowsHost("ns1", new WindowsState(null, List.of("Default Web Site"),
-                Map.of("Symantec Internet Gateway Service", "stopped")));
-        Agent agent = new Agent();
-        int gwBefore = agent.add("internet_gateway.read", args());
-        int notInstalled = agent.add("internet_gateway.set", args().put("listenerPort", 443));
-        int install = agent.add("internet_gateway.install", args().put("package", "C:\\Installers\\ig.msi"));
-        ObjectNode gw = args().put("listenerPort", 8443).put("autoRefresh", true).put("statusReporting", true).put("keepBackups", 3);
-        gw.putArray("servers").addObject().put("fqdn", "smp.example.net").put("port", 4726);
-        int gwSet = agent.add("internet_gateway.set", gw);
-        int gwAfter = agent.add("internet_gateway.read", args());
-        ObjectNode target = args().put("name", "laptops").put("mode", "computers").put("baseGroup", "All Discovered Resources");
-        target.putArray("filters");
-        int tSet = agent.add("resource_target.set", target);
-        ObjectNode policy = args().put("policyName", "Cloud-enabled Management Settings").put("enabled", true)
-                .put("allowCloudCommunication", true);
-        policy.putArray("gateways").addObject().put("fqdn", "gw.example.com").put("port", 8443);
-        policy.putArray("targetNames").add("laptops");
-        int pSet = agent.add("cem_policy.set", policy);
-        int pRead = agent.add("cem_policy.read", args().put("policyName", "Cloud-enabled Management Settings"));
-        ObjectNode missing = args().put("policyName", "Cloud-enabled Management Settings");
-        missing.putArray("targetNames").add("nope");
-        int pBad = agent.add("cem_policy.set", missing);
-        JsonNode r = run(host, agent);
-        assertFalse(r.at("/" + gwBefore + "/data/installed").asBoolean());
+        assertFalse(r.at("/" + before + "/data/keyExists").asBoolean());
         assertEquals("The Internet Gateway is not installed on this host.", r.at("/" + notInstalled + "/error/message").asText());
-        assertTrue(r.at("/" + install + "/ok").asBoolean());
-        assertTrue(r.at("/" + gwSet + "/ok").asBoolean());
-        assertEquals(8443, r.at("/" + gwAfter + "/data/listenerPort").asInt());
-        assertTrue(r.at("/" + gwAfter + "/data/registered").asBoolean(), "registered once servers are set and the service runs");
-        assertEquals("running", r.at("/" + gwAfter + "/data/serviceState").asText());
-        String guid = r.at("/" + tSet + "/data/guid").asText();
-        assertEquals(r.at("/" + pSet + "/data/guid").asText(), r.at("/" + pRead + "/data/guid").asText());
-        assertEquals(guid, r.at("/" + pRead + "/data/targets/0/guid").asText());
-        assertEquals("laptops", r.at("/" + pRead + "/data/targets/0/name").asText());
-        assertEquals("Resource target \"nope\" not found.", r.at("/" + pBad + "/error/message").asText());
+        assertEquals(0, r.at("/" + install + "/data/exitCode").asInt());
+        assertTrue(r.at("/" + again + "/ok").asBoolean(), r.toString());
+        assertEquals(8443, r.at("/" + after + "/data/values/ListenerPort").asInt());
+        JsonNode live = Itms.gateway(new cem.spi.ResourceInstance("internet_gateway.ig1", "internet_gateway", null,
+                args().put("externalFqdn", "gw.example.com"), Map.of()), r.at("/" + after + "/data")).attributes();
+        assertTrue(live.path("registered").asBoolean(), "registered once servers are set and the service runs: " + r.at("/" + after + "/data"));
+        assertEquals("running", live.path("serviceState").asText());
     }
 
     @Test
