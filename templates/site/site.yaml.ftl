@@ -100,9 +100,10 @@ resources:
   - type: windows_service
     name: gateway-service
     host: [=site.name]-ig
-    service: Symantec Internet Gateway Service
+    service: Symantec Internet Gateway Service   # its documented display name; the key name is not documented
     state: running
     startType: automatic
+    dependsOn: [internet_gateway.gateway]        # the gateway's install creates the service
 
   - type: internet_gateway
     name: gateway

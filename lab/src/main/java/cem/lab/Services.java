@@ -52,12 +52,13 @@ final class Services {
         return svc != null && svc.path("state").asText().equals("Running");
     }
 
-    /** windows_service.read: Win32_Service of the named services; a missing one is absent. */
+    /** windows_service.read: Win32_Service of the services named by key name or display name (the agent compares both); a missing one is absent. */
     static JsonNode read(ObjectNode s, JsonNode args) {
         ArrayNode out = WindowsState.array();
+        java.util.Set<String> listed = new java.util.HashSet<>();
         for (JsonNode name : args.path("names")) {
-            JsonNode svc = s.path("services").get(name.asText());
-            if (svc != null) {
+            JsonNode svc = find(s, name.asText());
+            if (svc != null && listed.add(svc.path("name").asText())) {
                 out.add(svc.deepCopy());
             }
         }
@@ -67,10 +68,11 @@ final class Services {
     /** windows_service.set: sc.exe config start=, then Start-Service / Stop-Service. */
     static JsonNode set(ObjectNode s, JsonNode a) {
         String name = a.path("name").asText();
-        ObjectNode svc = (ObjectNode) s.path("services").get(name);
+        ObjectNode svc = find(s, name);
         if (svc == null) {
             throw new IllegalStateException("Cannot find any service with service name '" + name + "'.");
         }
+        name = svc.path("name").asText();
         if (a.hasNonNull("startMode")) {
             String mode = a.get("startMode").asText();
             svc.put("startMode", switch (mode) {

@@ -125,7 +125,6 @@ final class Itms {
         JsonNode values = g.path("values");
         JsonNode desired = r.attributes();
         ObjectNode attrs = ((ObjectNode) desired).deepCopy();
-        attrs.remove("installer");
         attrs.put("listenerPort", values.path("ListenerPort").asInt());
         ArrayNode servers = attrs.putArray("servers");
         for (JsonNode entry : values.path("Servers").isArray() ? values.path("Servers") : WindowsProvider.array().add(values.path("Servers").asText(""))) {

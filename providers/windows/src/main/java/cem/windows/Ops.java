@@ -76,7 +76,8 @@ final class Ops {
                 return agent.add("windows_service.set", args);
             }
             case "internet_gateway", "resource_target", "cem_policy", "cem_certificate", "site_server", "offline_package" -> {
-                return Itms.op(agent, change, known.gatewayRunning());
+                // A gateway cem creates is started; one that exists is restarted only when it runs (a stopped one stays stopped).
+                return Itms.op(agent, change, known.gatewayRunning() || change.operation() == ApplyRequest.Operation.CREATE);
             }
             default -> throw new IllegalArgumentException("not a Windows resource type: " + r.type());
         }

@@ -164,9 +164,10 @@ final class Reads {
      */
     private static LiveResource service(ResourceInstance r, JsonNode services) {
         for (JsonNode s : services) {
-            if (s.path("name").asText().equalsIgnoreCase(r.attributes().path("service").asText())) {
+            String wanted = r.attributes().path("service").asText();
+            if (s.path("name").asText().equalsIgnoreCase(wanted) || s.path("displayName").asText().equalsIgnoreCase(wanted)) {
                 ObjectNode attrs = WindowsProvider.object();
-                attrs.put("service", s.path("name").asText());
+                attrs.put("service", wanted); // as the configuration names it: its key name or its display name
                 attrs.put("state", s.path("state").asText().toLowerCase(Locale.ROOT));
                 attrs.put("startType", startType(s.path("startMode").asText(), s.path("delayedAutoStart").asBoolean(false)));
                 return new LiveResource(r.address(), true, s.path("name").asText(), attrs);

@@ -363,7 +363,7 @@ function Get-CemServices {
     $wanted = @($Arguments.names)
     $services = New-Object System.Collections.ArrayList
     foreach ($s in Get-CimInstance -ClassName Win32_Service) {
-        if ($wanted -contains [string]$s.Name) {
+        if ($wanted -contains [string]$s.Name -or $wanted -contains [string]$s.DisplayName) {
             [void]$services.Add([ordered]@{
                 name = [string]$s.Name
                 displayName = [string]$s.DisplayName
@@ -376,19 +376,29 @@ function Get-CemServices {
     return ,$services.ToArray()
 }
 
+# The key name of the service whose key name or display name is this one (compared ignoring case, as Windows does).
+function Find-CemService {
+    param([string]$Name)
+    foreach ($s in Get-CimInstance -ClassName Win32_Service) {
+        if ([string]$s.Name -eq $Name -or [string]$s.DisplayName -eq $Name) { return [string]$s.Name }
+    }
+    throw ("Cannot find any service with service name '" + $Name + "'.")
+}
+
 function Set-CemService {
     param($Arguments)
     $a = $Arguments
-    # The name is exact (the schema refuses wildcard characters); a missing service fails here.
-    $service = Get-Service -Name $a.name
+    $name = Find-CemService $a.name
+    # An exact key name (the schema refuses wildcard characters in what the configuration names).
+    $service = Get-Service -Name $name
     if ($null -ne $a.startMode) {
         # Windows PowerShell 5.1's Set-Service has no delayed start: sc.exe config sets both.
-        $out = & sc.exe config $a.name 'start=' $a.startMode
+        $out = & sc.exe config $name 'start=' $a.startMode
         if ($LASTEXITCODE -ne 0) { throw (($out | Out-String).Trim()) }
     }
     if ($a.state -eq 'running' -and [string]$service.Status -ne 'Running') { Start-Service -InputObject $service }
     if ($a.state -eq 'stopped' -and [string]$service.Status -ne 'Stopped') { Stop-Service -InputObject $service -Force }
-    return [ordered]@{ name = $a.name }
+    return [ordered]@{ name = $name }
 }
 
 # --- internet_gateway (on the IG host) -----------------------------------------------------------

@@ -10,13 +10,8 @@ import cem.lab.WindowsState;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.networknt.schema.Schema;
-import com.networknt.schema.SchemaRegistry;
-import com.networknt.schema.SpecificationVersion;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,9 +19,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -156,25 +149,24 @@ class TwinContractTest {
 
     @Test
     void everyOpSchemaHasARequest() throws Exception {
-        assertEquals(ops(), new TreeSet<>(requests().keySet()), "one request per op schema in " + OPS + " (add the new op's request here)");
+        assertEquals(OpContracts.ops(), new TreeSet<>(requests().keySet()), "one request per op schema in " + OPS + " (add the new op's request here)");
     }
 
     @Test
     void theCheckCatchesAnAnswerOfTheOldShape() throws Exception {
         JsonNode old = o().put("removed", "ABCD");
-        assertTrue(!problems(schema("certificate.remove"), "data", old).isEmpty(), "the old certificate.remove answer must not pass");
+        assertTrue(!OpContracts.violations("certificate.remove", "data", old).isEmpty(), "the old certificate.remove answer must not pass");
     }
 
     @TestFactory
     Stream<DynamicTest> everyAnswerHoldsItsSchema() {
         return requests().entrySet().stream().map(e -> DynamicTest.dynamicTest(e.getKey(), () -> {
             String op = e.getKey();
-            JsonNode schema = schema(op);
-            List<String> argProblems = problems(schema, "args", e.getValue());
+            List<String> argProblems = OpContracts.violations(op, "args", e.getValue());
             assertTrue(argProblems.isEmpty(), op + ": the test's request breaks $defs.args: " + argProblems);
             JsonNode result = run(op, twinArgs(op, e.getValue()));
             assertTrue(result.path("ok").asBoolean(), op + ": the twin failed: " + result);
-            List<String> dataProblems = problems(schema, "data", result.path("data"));
+            List<String> dataProblems = OpContracts.violations(op, "data", result.path("data"));
             assertTrue(dataProblems.isEmpty(), op + ": the twin's answer breaks $defs.data: " + dataProblems + " in " + result.path("data"));
         }));
     }
@@ -189,28 +181,4 @@ class TwinContractTest {
         return JSON.readTree(e.stdout()).path("results").path(0);
     }
 
-    private static List<String> problems(JsonNode schema, String def, JsonNode instance) {
-        ObjectNode wrapper = o().put("$schema", schema.path("$schema").asText());
-        wrapper.set("$defs", schema.path("$defs"));
-        wrapper.put("$ref", "#/$defs/" + def);
-        Schema s = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(wrapper);
-        return s.validate(instance).stream().map(Object::toString).collect(Collectors.toList());
-    }
-
-    private static JsonNode schema(String op) throws IOException {
-        try (InputStream in = TwinContractTest.class.getResourceAsStream(OPS + op + ".schema.json")) {
-            if (in == null) {
-                throw new IllegalStateException("no schema for op " + op);
-            }
-            return JSON.readTree(in);
-        }
-    }
-
-    private static Set<String> ops() throws IOException, URISyntaxException {
-        Path dir = Path.of(TwinContractTest.class.getResource(OPS).toURI());
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".schema.json"))
-                    .map(n -> n.substring(0, n.length() - ".schema.json".length())).collect(Collectors.toCollection(TreeSet::new));
-        }
-    }
 }
