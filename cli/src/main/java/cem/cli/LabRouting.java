@@ -45,7 +45,9 @@ final class LabRouting {
         for (Configuration config : configs) {
             for (HostConfig h : config.hosts().values()) {
                 if (h.lab()) {
-                    specs.add(new Lab.HostSpec(h.name(), h.body().path("transport").asText(h.os().equals("windows") ? "winrm" : "ssh"), h.os()));
+                    // Each configuration (a fleet's site) is its own network in the lab.
+                    specs.add(new Lab.HostSpec(h.name(), h.body().path("transport").asText(h.os().equals("windows") ? "winrm" : "ssh"), h.os(),
+                            config.directory().toAbsolutePath().normalize().toString()));
                 }
             }
         }

@@ -297,15 +297,7 @@ final class NetworkChecks {
     }
 
     private static boolean selfSigned(X509Certificate c) {
-        if (!c.getSubjectX500Principal().equals(c.getIssuerX500Principal())) {
-            return false;
-        }
-        try {
-            c.verify(c.getPublicKey());
-            return true;
-        } catch (GeneralSecurityException e) {
-            return false;
-        }
+        return cem.cert.ChainCheck.selfSigned(c);
     }
 
     private static List<String> dnsNames(X509Certificate c) {

@@ -4,14 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cem.cli.Finding.Symptom;
+import cem.lab.Certificates;
 import cem.lab.WindowsState;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.time.Duration;
-import java.time.Instant;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -113,16 +115,28 @@ class DoctorTest {
         assertEquals(0, CliRun.run(env, tmp, "apply", "--auto-approve", "quickstart").exitCode());
         Path lab = site.resolve(".cem/lab");
         new WindowsState(lab.resolve("ig1.json"), List.of(), Map.of()).change(s -> {
-            ((ObjectNode) s.get("gateway")).putArray("log").add("Failed to register with Notification Server: 403");
-            ((ObjectNode) s.get("gateway")).put("version", "8.8.0");
+            // The gateway's logs rotated without a registration: its a.log says it failed; its version is older than the NS's.
+            ObjectNode logs = (ObjectNode) s.path("files").path("C:\\ProgramData\\Symantec\\SMP\\Logs");
+            logs.removeAll();
+            logs.putObject("a.log").put("lastWriteTimeUtc", Instant.now().toString()).putArray("lines")
+                    .add(Instant.now() + " Failed to register with Notification Server: 403");
+            s.path("registry").forEach(key -> {
+                if (key.has("Version")) {
+                    ((ObjectNode) key).put("Version", "8.8.0");
+                }
+            });
         });
+        // The certificate the NS's bindings use: a DER that expires in 10 days stands in for it in LocalMachine\My.
+        Certificates.Issued soon = Certificates.selfSigned("CN=smp.example.net").dns("smp.example.net")
+                .validity(Instant.now().minus(Duration.ofDays(1)), Instant.now().plus(Duration.ofDays(10))).build();
+        String gateway = thumbprintOtherThanTheSeededOne(new WindowsState(lab.resolve("ig1.json"), List.of(), Map.of()).snapshot());
         new WindowsState(lab.resolve("ns1.json"), List.of(), Map.of()).change(s -> {
             ObjectNode policy = (ObjectNode) s.path("ns").path("policies").path("Cloud-enabled Management Settings");
             policy.put("allowCloudCommunication", false);
             policy.putArray("targets");
-            s.path("certificates").forEach(c -> ((ObjectNode) c).put("notAfter", Instant.now().plus(Duration.ofDays(10)).toString()));
+            String bound = s.path("sslBindings").path("0.0.0.0:4726").path("thumbprint").asText();
+            ((ObjectNode) s.path("certificates").path(bound)).put("rawData", Base64.getEncoder().encodeToString(encoded(soon)));
             // Someone binds the gateway's certificate to the NS's port 443 by hand (its key is in the lab's key store).
-            String gateway = new WindowsState(lab.resolve("ig1.json"), List.of(), Map.of()).snapshot().path("certificates").fieldNames().next();
             ((ObjectNode) s.path("sslBindings").path("0.0.0.0:443")).put("thumbprint", gateway);
         });
         CliRun run = CliRun.run(env, tmp, "doctor", "--json", "quickstart");
@@ -137,6 +151,24 @@ class DoctorTest {
         assertEquals("IIS answers 403 (certificate binding): fail", status(r, "tls.name", "iis_binding.ns-default-https"),
                 "gateway.example.com does not cover smp.example.net");
         assertEquals("IIS answers 403 (certificate binding): ok", status(r, "tls.certificate", "iis_binding.ns-cem-agent"));
+    }
+
+    /** The certificate cem imported on a lab host (not the ECDSA one every lab host's store is seeded with). */
+    private static String thumbprintOtherThanTheSeededOne(JsonNode host) {
+        for (JsonNode c : host.path("certificates")) {
+            if (!c.path("friendlyName").asText().startsWith("ECC certificate")) {
+                return c.path("thumbprint").asText();
+            }
+        }
+        throw new AssertionError("no imported certificate on the host");
+    }
+
+    private static byte[] encoded(Certificates.Issued issued) {
+        try {
+            return issued.certificate().getEncoded();
+        } catch (java.security.cert.CertificateEncodingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test

@@ -74,7 +74,7 @@ class GitopsPipelineTest {
             assertEquals(0, r.exitCode(), c + "\n" + r.out() + r.err());
         }
         String comment = Files.readString(fleet.resolve("plan.md"));
-        assertTrue(comment.startsWith("### cem plan: 3 sites") && comment.contains("| nyc | rest | 8 | 3 | 0 | 0 | changes |"), comment);
+        assertTrue(comment.startsWith("### cem plan: 3 sites") && comment.contains("| nyc | rest | 9 | 2 | 0 | 0 | changes |"), comment);
         assertTrue(Files.isRegularFile(fleet.resolve("cem.plan")));
 
         List<String> apply = commands(jobs.path("apply"));

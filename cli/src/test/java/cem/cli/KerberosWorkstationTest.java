@@ -85,7 +85,7 @@ class KerberosWorkstationTest {
         assertTrue(plan.out().contains("Plan: 1 to add, 1 to change, 0 to destroy."), plan.out());
         CliRun apply = CliRun.run(session(cache), tmp, "apply", "--auto-approve", "site");
         assertEquals(0, apply.exitCode(), apply.out() + apply.err());
-        assertEquals("running", ns.state().snapshot().at("/services/W3SVC/state").asText());
+        assertEquals("Running", ns.state().snapshot().at("/services/W3SVC/state").asText());
         CliRun converged = CliRun.run(session(cache), tmp, "plan", "--detailed-exitcode", "site");
         assertEquals(0, converged.exitCode(), converged.out() + converged.err());
         assertTrue(winrm.kerberosLogins() > 0, "every request was authenticated with the ticket");

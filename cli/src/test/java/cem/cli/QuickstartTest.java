@@ -51,10 +51,10 @@ class QuickstartTest {
         assertTrue(report.out().contains("gateway ig1 port 443: Online"), report.out());
         assertTrue(json.at("/gateways/0/versionMatchesNs").asBoolean());
         Path ig = site.resolve(".cem/lab/ig1.json");
-        Files.writeString(ig, Files.readString(ig).replace("\"version\" : \"8.8.1\"", "\"version\" : \"8.8.0\""));
+        Files.writeString(ig, Files.readString(ig).replace("\"Version\" : \"8.8.1\"", "\"Version\" : \"8.8.0\""));
         CliRun mismatch = CliRun.run(env, tmp, "report", "quickstart");
         assertTrue(mismatch.out().contains("version 8.8.0 differs from the NS's"), mismatch.out());
-        Files.writeString(ig, Files.readString(ig).replace("\"version\" : \"8.8.0\"", "\"version\" : \"8.8.1\""));
+        Files.writeString(ig, Files.readString(ig).replace("\"Version\" : \"8.8.0\"", "\"Version\" : \"8.8.1\""));
 
         CliRun drift = CliRun.run(env, tmp, "lab", "drift", "quickstart");
         assertEquals(0, drift.exitCode(), drift.err());

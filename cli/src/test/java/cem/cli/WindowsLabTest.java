@@ -106,10 +106,10 @@ class WindowsLabTest {
         CliRun apply = cem("apply", "--auto-approve", "site");
         assertEquals(0, apply.exitCode(), apply.err() + apply.out());
         ObjectNode nsState = ns.state().snapshot();
-        String thumb = nsState.get("certificates").fieldNames().next();
-        assertEquals(thumb, nsState.at("/sslBindings/0.0.0.0:443/thumbprint").asText());
+        String thumb = nsState.at("/sslBindings/0.0.0.0:443/thumbprint").asText();
+        assertTrue(nsState.get("certificates").has(thumb), "the bound certificate is in LocalMachine\\My");
         assertEquals(thumb, nsState.at("/sslBindings/0.0.0.0:4726/thumbprint").asText());
-        assertEquals("running", ig.state().snapshot().at("/services/Symantec Internet Gateway Service/state").asText());
+        assertEquals("Running", ig.state().snapshot().at("/services/SymantecInternetGateway/state").asText(), "named by its display name");
 
         int scripts = winrm.scripts();
         int commands = winrm.commands();
@@ -121,8 +121,8 @@ class WindowsLabTest {
         assertEquals(sshCommands + 1, ssh.commands(), "steady-state refresh: one command for ig1");
 
         ns.state().change(s -> {
-            ((ObjectNode) s.at("/firewall/cem-agents-in")).put("enabled", false);
-            ((ObjectNode) s.at("/services/W3SVC")).put("state", "stopped");
+            ((ObjectNode) s.at("/firewall/cem-agents-in")).put("enabled", "False");
+            ((ObjectNode) s.at("/services/W3SVC")).put("state", "Stopped");
         });
         CliRun drift = cem("plan", "--detailed-exitcode", "site");
         assertEquals(2, drift.exitCode(), drift.out());
@@ -140,10 +140,11 @@ class WindowsLabTest {
         CliRun rotated = cem("apply", "--auto-approve", "site");
         assertEquals(0, rotated.exitCode(), rotated.err());
         ObjectNode after = ns.state().snapshot();
-        assertEquals(1, after.get("certificates").size(), "the old certificate is removed");
-        String newThumb = after.get("certificates").fieldNames().next();
+        String newThumb = after.at("/sslBindings/0.0.0.0:443/thumbprint").asText();
         assertFalse(newThumb.equals(thumb));
-        assertEquals(newThumb, after.at("/sslBindings/0.0.0.0:443/thumbprint").asText());
+        assertFalse(after.get("certificates").has(thumb), "the old certificate is removed");
+        assertTrue(after.get("certificates").has(newThumb));
+        assertEquals(newThumb, after.at("/sslBindings/0.0.0.0:4726/thumbprint").asText());
         assertEquals(0, cem("plan", "--detailed-exitcode", "site").exitCode());
     }
 }

@@ -43,27 +43,28 @@ public final class ChainCheck {
         return Optional.of("the chain is longer than 10 certificates");
     }
 
-    static boolean selfSigned(X509Certificate cert) {
-        if (!cert.getSubjectX500Principal().equals(cert.getIssuerX500Principal())) {
+    /** Whether a certificate names itself as issuer and its own key verifies its signature. */
+    public static boolean selfSigned(X509Certificate cert) {
+        return issuedBy(cert, cert);
+    }
+
+    /** Whether {@code candidate} issued {@code cert}: its subject is cert's issuer and its key verifies cert's signature. */
+    public static boolean issuedBy(X509Certificate cert, X509Certificate candidate) {
+        if (!candidate.getSubjectX500Principal().equals(cert.getIssuerX500Principal())) {
             return false;
         }
         try {
-            cert.verify(cert.getPublicKey());
+            cert.verify(candidate.getPublicKey());
             return true;
         } catch (GeneralSecurityException e) {
-            return false;
+            return false; // same name, another key
         }
     }
 
     private static X509Certificate issuerOf(X509Certificate cert, List<X509Certificate> candidates) {
         for (X509Certificate candidate : candidates) {
-            if (candidate.getSubjectX500Principal().equals(cert.getIssuerX500Principal())) {
-                try {
-                    cert.verify(candidate.getPublicKey());
-                    return candidate;
-                } catch (GeneralSecurityException e) {
-                    // same name, other key: keep looking
-                }
+            if (issuedBy(cert, candidate)) {
+                return candidate;
             }
         }
         return null;

@@ -119,13 +119,8 @@ final class CertificateStores {
         for (String store : new String[] {"certificates", "caStore", "rootStore"}) {
             for (JsonNode entry : s.path(store)) {
                 X509Certificate candidate = parse(entry);
-                if (candidate.getSubjectX500Principal().equals(c.getIssuerX500Principal())) {
-                    try {
-                        c.verify(candidate.getPublicKey());
-                        return candidate;
-                    } catch (GeneralSecurityException e) {
-                        // same name, another key: not this certificate's issuer
-                    }
+                if (cem.cert.ChainCheck.issuedBy(c, candidate)) {
+                    return candidate;
                 }
             }
         }
@@ -133,15 +128,7 @@ final class CertificateStores {
     }
 
     static boolean selfSigned(X509Certificate c) {
-        if (!c.getSubjectX500Principal().equals(c.getIssuerX500Principal())) {
-            return false;
-        }
-        try {
-            c.verify(c.getPublicKey());
-            return true;
-        } catch (GeneralSecurityException e) {
-            return false;
-        }
+        return cem.cert.ChainCheck.selfSigned(c);
     }
 
     /** A PFX as X509Certificate2Collection.Import reads it: all its certificates, and which of them have a key. */

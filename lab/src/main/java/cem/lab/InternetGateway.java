@@ -28,6 +28,8 @@ final class InternetGateway {
 
     private InternetGateway() {}
 
+    /** [?] The settings key cem assumes by default (Itms.DEFAULT_SETTINGS_KEY), for hosts made with the IG installed. */
+    static final String DEFAULT_KEY = "HKLM:\\SOFTWARE\\Symantec\\Internet Gateway";
     static final String LOG_DIRECTORY = "C:\\ProgramData\\Symantec\\SMP\\Logs";
     static final String NOT_CONFIGURED = "No Notification Server is configured";
     static final String STOPPED = "Internet Gateway service stopped";
@@ -68,12 +70,22 @@ final class InternetGateway {
         if (pkg.contains("fail")) {
             return WindowsState.object().put("alreadyInstalled", false).put("exitCode", 1603);
         }
+        installed(s, path, "Stopped");
+        return WindowsState.object().put("alreadyInstalled", false).put("exitCode", pkg.contains("reboot") ? 3010 : 0);
+    }
+
+    /** What the installer leaves: the settings key with its defaults, and the IG's service in this state. */
+    private static void installed(ObjectNode s, String path, String serviceState) {
         ObjectNode values = s.with("registry").putObject(path);
         values.put("ListenerPort", 443).putArray("Servers");
         values.put("AutoRefresh", 1).put("StatusReporting", 0).put("Version", "8.8.1");
         s.put("igKey", path);
-        Services.add(s, WindowsState.IG_SERVICE_NAME, WindowsState.IG_SERVICE, "Stopped");
-        return WindowsState.object().put("alreadyInstalled", false).put("exitCode", pkg.contains("reboot") ? 3010 : 0);
+        Services.add(s, WindowsState.IG_SERVICE_NAME, WindowsState.IG_SERVICE, serviceState);
+    }
+
+    /** A lab host made with the IG already installed (at the default settings key). */
+    static void preinstalled(ObjectNode s, String serviceState) {
+        installed(s, DEFAULT_KEY, serviceState);
     }
 
     /** internet_gateway.read: the raw values, the service found by display name, and every a*.log of the folder. */

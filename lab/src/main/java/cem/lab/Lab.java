@@ -23,7 +23,18 @@ public final class Lab implements AutoCloseable {
     public record Endpoint(String host, String transport, int port, String user, Path caFile, Path knownHosts) {}
 
     /** A host to simulate: its name, the transport the configuration chose, and its OS (windows or linux). */
-    public record HostSpec(String name, String transport, String os) {
+    /**
+     * A lab host.
+     *
+     * @param network the network the host is on: hosts reach the hosts of their own network only (a
+     *     fleet's sites are separate networks, so one site's gateway never reports to another's NS,
+     *     even when both NSs have one name)
+     */
+    public record HostSpec(String name, String transport, String os, String network) {
+
+        public HostSpec(String name, String transport, String os) {
+            this(name, transport, os, "");
+        }
 
         public HostSpec(String name, String transport) {
             this(name, transport, "windows");
@@ -160,7 +171,7 @@ public final class Lab implements AutoCloseable {
                 } else {
                     WindowsHost host = new WindowsHost(spec.name(), new WindowsState(directory.resolve(spec.name() + ".json"),
                             List.of("Default Web Site", "CEM Agent"),
-                            Map.of("W3SVC", "running", "Symantec Internet Gateway Service", "stopped")));
+                            Map.of("W3SVC", "running"))); // no IG installed: a configuration installs it from its package
                     host.faults(lab.faults);
                     lab.hosts.put(spec.name(), host);
                     device = host;
@@ -190,8 +201,14 @@ public final class Lab implements AutoCloseable {
                 }
             }
             Files.writeString(knownHosts, known);
-            java.util.List<WindowsState> states = lab.hosts.values().stream().map(WindowsHost::state).toList();
-            states.forEach(st -> st.peers(() -> states));
+            Map<String, java.util.List<WindowsState>> networks = new java.util.HashMap<>();
+            for (HostSpec spec : specs) {
+                WindowsHost host = lab.hosts.get(spec.name());
+                if (host != null) {
+                    networks.computeIfAbsent(spec.network(), k -> new java.util.ArrayList<>()).add(host.state());
+                }
+            }
+            networks.values().forEach(states -> states.forEach(st -> st.peers(() -> states)));
             return lab;
         } catch (IOException e) {
             lab.close();

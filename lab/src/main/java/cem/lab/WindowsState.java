@@ -83,13 +83,16 @@ public final class WindowsState {
         CertificateStores.seed(s);
         Iis.seed(s, sites);
         ObjectNode svc = s.putObject("services");
+        s.putObject("registry");
         new TreeMap<>(services).forEach((name, st) -> {
-            if (!name.equals(IG_SERVICE)) {
-                Services.add(s, name, Services.displayName(name), st.equalsIgnoreCase("running") ? "Running" : "Stopped");
+            String state = st.equalsIgnoreCase("running") ? "Running" : "Stopped";
+            if (name.equals(IG_SERVICE)) {
+                InternetGateway.preinstalled(s, state); // a host made with the IG's service has the IG installed
+            } else {
+                Services.add(s, name, Services.displayName(name), state);
             }
         });
         s.putObject("firewall");
-        s.putObject("registry");
         s.with("files");
         return s;
     }

@@ -41,7 +41,8 @@ public final class Estates {
             b.append("  - {type: windows_service, name: iis-").append(n).append(", host: ns").append(n)
                     .append(", service: W3SVC, state: running, startType: automatic}\n");
             b.append("  - {type: windows_service, name: gw-svc-").append(n).append(", host: ig").append(n)
-                    .append(", service: Symantec Internet Gateway Service, state: running, startType: automatic}\n");
+                    .append(", service: Symantec Internet Gateway Service, state: running, startType: automatic, dependsOn: [internet_gateway.ig").append(n)
+                    .append("]}\n");
             b.append("  - {type: internet_gateway, name: ig").append(n).append(", host: ig").append(n)
                     .append(", externalFqdn: gateway.example.com, listenerPort: 443, certificate: gw-cert-").append(n)
                     .append(", servers: [{fqdn: smp.example.net}], installer: {package: 'C:\\Installers\\Symantec_Internet_Gateway_x64.msi', arguments: [/qn]}}\n");

@@ -62,15 +62,6 @@ public final class PowerShellLint {
     }
 
     private static Path tool() throws IOException {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path tool = dir.resolve("tools/ps-parse");
-            if (Files.exists(tool.resolve("lint.mjs"))) {
-                if (!Files.isDirectory(tool.resolve("node_modules/web-tree-sitter"))) {
-                    throw new IOException("tree-sitter is not installed in " + tool + ": ./run-tests installs it (npm ci)");
-                }
-                return tool;
-            }
-        }
-        throw new IOException("tools/ps-parse not found above " + Path.of("").toAbsolutePath());
+        return PowerShellSyntax.tool("lint.mjs");
     }
 }

@@ -54,9 +54,14 @@ public final class PowerShellSyntax {
     }
 
     private static Path tool() throws IOException {
+        return tool("parse.mjs");
+    }
+
+    /** tools/ps-parse above the working directory, with tree-sitter installed, holding this script. */
+    static Path tool(String script) throws IOException {
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
             Path tool = dir.resolve("tools/ps-parse");
-            if (Files.exists(tool.resolve("parse.mjs"))) {
+            if (Files.exists(tool.resolve(script))) {
                 if (!Files.isDirectory(tool.resolve("node_modules/web-tree-sitter"))) {
                     throw new IOException("tree-sitter is not installed in " + tool + ": ./run-tests installs it (npm ci)");
                 }

@@ -67,6 +67,24 @@ final class Itms {
     }
 
     /**
+     * The args of {@code internet_gateway.install}: the program and its one command line, quoted here.
+     * An .msi runs through msiexec /i (Microsoft Learn, Msiexec command-line options); anything else
+     * runs itself. The package is checked on the host against the InstallerDirectory an administrator set.
+     */
+    static ObjectNode installArgs(ResourceInstance r) {
+        JsonNode installer = r.attributes().path("installer");
+        String pkg = installer.path("package").asText();
+        com.fasterxml.jackson.databind.node.ArrayNode line = WindowsProvider.array();
+        boolean msi = pkg.toLowerCase(Locale.ROOT).endsWith(".msi");
+        if (msi) {
+            line.add("/i").add(pkg);
+        }
+        installer.path("arguments").forEach(line::add);
+        return WindowsProvider.object().put("settingsKey", settingsKey(r)).put("package", pkg).put("file", msi ? "msiexec.exe" : pkg)
+                .put("arguments", line.isEmpty() ? null : commandLine(line)).put("policyKey", POLICY_KEY);
+    }
+
+    /**
      * The installer's exit code: 0 done; msiexec's 3010 (ERROR_SUCCESS_REBOOT_REQUIRED) and 1641
      * (ERROR_SUCCESS_REBOOT_INITIATED) done with a restart (Microsoft Learn, MsiExec.exe error codes).
      */
@@ -323,11 +341,7 @@ final class Itms {
                     return null; // cem does not uninstall a gateway: it forgets it
                 }
                 if (change.operation() == ApplyRequest.Operation.CREATE && a.has("installer")) {
-                    ObjectNode install = WindowsProvider.object().put("settingsKey", settingsKey(r))
-                            .put("package", a.path("installer").path("package").asText()).put("policyKey", POLICY_KEY);
-                    JsonNode arguments = a.path("installer").path("arguments");
-                    install.put("arguments", arguments.isArray() && !arguments.isEmpty() ? commandLine(arguments) : null);
-                    agent.add("internet_gateway.install", install);
+                    agent.add("internet_gateway.install", installArgs(r));
                 }
                 args.put("settingsKey", settingsKey(r)).put("serviceDisplayName", IG_SERVICE).put("backupDirectory", BACKUPS);
                 args.put("keepBackups", a.path("backups").path("keep").asInt(5));

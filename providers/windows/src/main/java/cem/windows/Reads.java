@@ -83,7 +83,7 @@ final class Reads {
 
     LiveResource live(ResourceInstance r, JsonNode results, HostTarget host) {
         return switch (r.type()) {
-            case "certificate" -> certificate(r, data(results, certificates), host);
+            case "certificate" -> liveCertificate(r, data(results, certificates), host);
             case "iis_binding" -> Bindings.live(r, data(results, bindings), host);
             case "windows_firewall_rule" -> Firewall.live(r, data(results, firewall));
             case "windows_service" -> service(r, data(results, services));
@@ -105,7 +105,8 @@ final class Reads {
         return result.path("data");
     }
 
-    private static LiveResource certificate(ResourceInstance r, JsonNode store, HostTarget host) {
+    /** The certificate of this resource in LocalMachine\\My as the agent listed it (raw DER), found by the thumbprint of its file. */
+    LiveResource liveCertificate(ResourceInstance r, JsonNode store, HostTarget host) {
         Optional<String> file = CertificateFiles.thumbprint(r.attributes(), host.configDirectory());
         JsonNode found = file.map(t -> find(store, t)).orElse(null);
         boolean fromFile = found != null;

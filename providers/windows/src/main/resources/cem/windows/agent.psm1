@@ -36,34 +36,38 @@ function ConvertTo-CemJson {
 function Get-CemAgentInfo {
     param($Arguments)
     $found = New-Object System.Collections.ArrayList
+    foreach ($c in (Get-CemMachineCertificates)) {
+        if ($c.Subject -eq 'CN=cem agent document encryption') {
+            [void]$found.Add([ordered]@{
+                thumbprint = $c.Thumbprint
+                rawData = [Convert]::ToBase64String($c.RawData)
+                notAfter = $c.NotAfter.ToUniversalTime().ToString('o')
+            })
+        }
+    }
+    return [ordered]@{ encryptionCertificates = $found.ToArray() }
+}
+
+# The certificates of LocalMachine\My, the store closed again (X509Store, X509Certificate2Collection).
+function Get-CemMachineCertificates {
+    $list = New-Object System.Collections.ArrayList
     $store = New-Object System.Security.Cryptography.X509Certificates.X509Store('My', 'LocalMachine')
     $store.Open('ReadOnly')
     try {
-        foreach ($c in $store.Certificates) {
-            if ($c.Subject -eq 'CN=cem agent document encryption') {
-                [void]$found.Add([ordered]@{
-                    thumbprint = $c.Thumbprint
-                    rawData = [Convert]::ToBase64String($c.RawData)
-                    notAfter = $c.NotAfter.ToUniversalTime().ToString('o')
-                })
-            }
-        }
+        foreach ($c in $store.Certificates) { [void]$list.Add($c) }
     } finally {
         $store.Close()
     }
-    return [ordered]@{ encryptionCertificates = $found.ToArray() }
+    return ,$list.ToArray()
 }
 
 # Opens a sealed secret: a CMS EnvelopedData for the named certificate of LocalMachine\My.
 function Unprotect-CemSealed {
     param([string]$Sealed, [string]$Recipient)
     Add-Type -AssemblyName System.Security
-    $store = New-Object System.Security.Cryptography.X509Certificates.X509Store('My', 'LocalMachine')
-    $store.Open('ReadOnly')
-    try {
-        $recipients = $store.Certificates.Find('FindByThumbprint', $Recipient, $false)
-    } finally {
-        $store.Close()
+    $recipients = New-Object System.Security.Cryptography.X509Certificates.X509Certificate2Collection
+    foreach ($c in (Get-CemMachineCertificates)) {
+        if ($c.Thumbprint -eq $Recipient) { [void]$recipients.Add($c) }
     }
     $envelope = New-Object System.Security.Cryptography.Pkcs.EnvelopedCms
     $envelope.Decode([Convert]::FromBase64String($Sealed))
@@ -76,28 +80,22 @@ function Unprotect-CemSealed {
 function Get-CemCertificates {
     param($Arguments)
     $list = New-Object System.Collections.ArrayList
-    $store = New-Object System.Security.Cryptography.X509Certificates.X509Store('My', 'LocalMachine')
-    $store.Open('ReadOnly')
-    try {
-        foreach ($c in $store.Certificates) {
-            $chain = New-Object System.Security.Cryptography.X509Certificates.X509Chain
-            $chain.ChainPolicy.RevocationMode = 'NoCheck'
-            [void]$chain.Build($c)
-            $status = New-Object System.Collections.ArrayList
-            foreach ($s in $chain.ChainStatus) {
-                [void]$status.Add([string]$s.Status)
-            }
-            $chain.Reset()
-            [void]$list.Add([ordered]@{
-                thumbprint = $c.Thumbprint
-                rawData = [Convert]::ToBase64String($c.RawData)
-                hasPrivateKey = $c.HasPrivateKey
-                friendlyName = $c.FriendlyName
-                chainStatus = $status.ToArray()
-            })
+    foreach ($c in (Get-CemMachineCertificates)) {
+        $chain = New-Object System.Security.Cryptography.X509Certificates.X509Chain
+        $chain.ChainPolicy.RevocationMode = 'NoCheck'
+        [void]$chain.Build($c)
+        $status = New-Object System.Collections.ArrayList
+        foreach ($s in $chain.ChainStatus) {
+            [void]$status.Add([string]$s.Status)
         }
-    } finally {
-        $store.Close()
+        $chain.Reset()
+        [void]$list.Add([ordered]@{
+            thumbprint = $c.Thumbprint
+            rawData = [Convert]::ToBase64String($c.RawData)
+            hasPrivateKey = $c.HasPrivateKey
+            friendlyName = $c.FriendlyName
+            chainStatus = $status.ToArray()
+        })
     }
     return ,$list.ToArray()
 }
@@ -480,37 +478,31 @@ function Set-CemGateway {
 }
 
 # [?] The IG's silent-install command line is not documented: the package and its arguments come from
-# the configuration. Java quotes the arguments into one command-line string and reads the exit code
-# (msiexec: 0 done, 3010 and 1641 done with a restart needed).
+# the configuration. Java names the program (msiexec.exe for an .msi) and quotes its one command line;
+# it reads the exit code (msiexec: 0 done, 3010 and 1641 done with a restart needed).
 function Install-CemGateway {
     param($Arguments)
     $a = $Arguments
     if (Test-Path -LiteralPath $a.settingsKey) {
         return [ordered]@{ alreadyInstalled = $true; exitCode = $null }
     }
-    $package = [string]$a.package
     # An administrator can confine installers on this host to one directory (a registry value only
     # Administrators can write): a configuration then cannot run a program from anywhere else.
     if (Test-Path -LiteralPath $a.policyKey) {
         $allowed = (Get-Item -LiteralPath $a.policyKey).GetValue('InstallerDirectory', $null)
         if ($null -ne $allowed) {
             $root = [IO.Path]::GetFullPath([string]$allowed).TrimEnd('\') + '\'
-            if (-not [IO.Path]::GetFullPath($package).StartsWith($root, [StringComparison]::OrdinalIgnoreCase)) {
-                throw ('This host allows installers only from ' + $root + ' (' + $a.policyKey + ', InstallerDirectory); ' + $package + ' is not there.')
+            if (-not [IO.Path]::GetFullPath([string]$a.package).StartsWith($root, [StringComparison]::OrdinalIgnoreCase)) {
+                throw ('This host allows installers only from ' + $root + ' (' + $a.policyKey + ', InstallerDirectory); ' + $a.package + ' is not there.')
             }
         }
     }
-    $file = $package
-    $line = $a.arguments
-    if ($package.ToLowerInvariant().EndsWith('.msi')) {
-        $file = 'msiexec.exe'
-        $line = '/i "' + $package + '"'
-        if ($null -ne $a.arguments) { $line = $line + ' ' + $a.arguments }
-    }
-    if ($null -eq $line) {
-        $process = Start-Process -FilePath $file -Wait -PassThru
+    # Start-Process joins -ArgumentList elements with spaces and quotes nothing (PSD Start-Process):
+    # the line arrives whole.
+    if ($null -eq $a.arguments) {
+        $process = Start-Process -FilePath $a.file -Wait -PassThru
     } else {
-        $process = Start-Process -FilePath $file -ArgumentList $line -Wait -PassThru
+        $process = Start-Process -FilePath $a.file -ArgumentList $a.arguments -Wait -PassThru
     }
     return [ordered]@{ alreadyInstalled = $false; exitCode = [int]$process.ExitCode }
 }

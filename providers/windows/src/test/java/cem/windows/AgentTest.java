@@ -104,7 +104,7 @@ class AgentTest {
         int before = agent.add("internet_gateway.read", read);
         int notInstalled = agent.add("internet_gateway.set", set);
         int install = agent.add("internet_gateway.install", args().put("settingsKey", key).put("package", "C:\\Installers\\ig.msi")
-                .putNull("arguments").put("policyKey", Itms.POLICY_KEY));
+                .put("file", "msiexec.exe").put("arguments", "/i C:\\Installers\\ig.msi").put("policyKey", Itms.POLICY_KEY));
         int again = agent.add("internet_gateway.set", set);
         int after = agent.add("internet_gateway.read", read);
         JsonNode r = run(host, agent);

@@ -76,7 +76,7 @@ class TwinContractTest {
         ObjectNode services = o();
         services.putArray("names").add("W3SVC").add("NoSuchService");
         r.put("windows_service.read", services);
-        r.put("internet_gateway.install", o().put("settingsKey", KEY).put("package", "C:\\Installers\\Symantec_IG.msi").put("arguments", "/qn")
+        r.put("internet_gateway.install", o().put("settingsKey", KEY).put("package", "C:\\Installers\\Symantec_IG.msi").put("file", "msiexec.exe").put("arguments", "/i C:\\Installers\\Symantec_IG.msi /qn")
                 .put("policyKey", "HKLM:\\SOFTWARE\\cem"));
         ObjectNode gateway = o().put("settingsKey", KEY).put("serviceDisplayName", "Symantec Internet Gateway Service").put("backupDirectory", BACKUPS)
                 .put("keepBackups", 5).put("listenerPort", 443).put("autoRefresh", 1).put("statusReporting", 1).put("restartService", true);

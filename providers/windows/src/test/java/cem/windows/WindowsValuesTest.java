@@ -116,6 +116,39 @@ class WindowsValuesTest {
     }
 
     @Test
+    void aStoreWithAnEcdsaCertificateIsReadFromDer() throws Exception {
+        // On .NET Framework, PublicKey.Key throws NotSupportedException for ECC keys (NET PublicKey.Key): the old agent's read failed
+        // for the whole store. The agent now returns RawData, and Java reads every certificate from it.
+        java.nio.file.Path certs = java.nio.file.Path.of("../../examples/certs").toAbsolutePath().normalize();
+        String password = java.nio.file.Files.readString(certs.resolve("example.pass")).trim();
+        java.security.KeyStore pfx = java.security.KeyStore.getInstance("PKCS12");
+        try (var in = java.nio.file.Files.newInputStream(certs.resolve("gateway.pfx"))) {
+            pfx.load(in, password.toCharArray());
+        }
+        java.security.cert.X509Certificate gateway = null;
+        for (String alias : java.util.Collections.list(pfx.aliases())) {
+            if (pfx.isKeyEntry(alias)) {
+                gateway = (java.security.cert.X509Certificate) pfx.getCertificate(alias);
+            }
+        }
+        java.security.cert.X509Certificate ecc = cem.lab.Certificates.selfSigned("CN=another product").ecdsa().build().certificate();
+        ArrayNode store = Agent.JSON.createArrayNode();
+        for (java.security.cert.X509Certificate c : new java.security.cert.X509Certificate[] {ecc, gateway}) {
+            store.addObject().put("thumbprint", java.util.HexFormat.of().withUpperCase().formatHex(
+                    java.security.MessageDigest.getInstance("SHA-1").digest(c.getEncoded())))
+                    .put("rawData", java.util.Base64.getEncoder().encodeToString(c.getEncoded())).put("hasPrivateKey", true)
+                    .put("friendlyName", "").putArray("chainStatus");
+        }
+        assertEquals("CN=another product", Reads.der(store.get(0).path("rawData").asText()).getSubjectX500Principal().getName());
+        ResourceInstance r = new ResourceInstance("certificate.gw", "certificate", null, Agent.JSON.createObjectNode()
+                .put("pfx", "../certs/gateway.pfx").put("password", password), Map.of());
+        cem.spi.HostTarget host = new cem.spi.HostTarget("ig1", Agent.JSON.createObjectNode(), Map.of(), certs.resolveSibling("quickstart"));
+        LiveResource live = new Reads().liveCertificate(r, store, host);
+        assertTrue(live.exists());
+        assertEquals(gateway.getNotAfter().toInstant().toString(), live.attributes().path("notAfter").asText());
+    }
+
+    @Test
     void startModesAndTheDelayedFlag() {
         assertEquals("delayed", Reads.startType("Auto", true));
         assertEquals("automatic", Reads.startType("Auto", false));
