@@ -32,7 +32,7 @@ final class AgentCommand implements Runnable {
     }
 
     @Command(name = "remove", description = {"Delete the agent module cem installed from the Windows hosts of a configuration.",
-        "Removes %%ProgramData%%\\cem and changes nothing else; the next cem command installs the agent again."})
+        "Removes %%ProgramData%%\\cem and the agent's document-encryption certificate, and changes nothing else; the next cem command installs the agent again."})
     static final class Remove implements Callable<Integer> {
 
         private final Session session;
