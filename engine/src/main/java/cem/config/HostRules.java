@@ -43,7 +43,7 @@ final class HostRules {
                         "Choose a scheme of the host's transport.", host.range("auth/scheme")));
             }
             String address = host.address();
-            boolean loopback = address.equals("localhost") || address.startsWith("127.") || address.equals("::1") || host.lab();
+            boolean loopback = cem.net.Loopback.literal(address) || host.lab();
             if (scheme.equals("basic") && host.body().path("insecureHttp").asBoolean(false) && !loopback) {
                 out.add(Diagnostic.error(ConfigCodes.CONFLICTING_KEYS, "Basic authentication over plain HTTP",
                         "Basic sends the password in clear text; over insecureHttp anyone on the network can read it.",

@@ -130,9 +130,9 @@ public final class WinRmTransport implements Transport {
         }
     }
 
-    /** Loopback traffic never leaves the machine (the lab): Basic over HTTP is harmless there. */
+    /** Loopback traffic never leaves the machine (the lab): Basic over HTTP is harmless there. Decided on the resolved address. */
     static boolean loopback(String address) {
-        return address.equals("localhost") || address.startsWith("127.") || address.equals("::1") || address.equals("[::1]");
+        return cem.net.Loopback.resolved(address);
     }
 
     private static final java.util.regex.Pattern URL_IN_MESSAGE = java.util.regex.Pattern.compile("https?://[^\\s'\"]+");

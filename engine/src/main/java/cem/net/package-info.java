@@ -1,0 +1,2 @@
+/** Facts about network addresses that need no connection. */
+package cem.net;
