@@ -118,5 +118,16 @@ class KerberosWorkstationTest {
         String all = validate.out() + validate.err();
         assertTrue(all.contains("Kerberos with the logged-on user's ticket over plain HTTP"), all);
         assertTrue(all.contains("estate.yaml:3:"), all);
+        // With a password too: winrm4j does not encrypt Kerberos messages, so plain HTTP is refused either way (issue 24, item 12).
+        Files.writeString(other.resolve("estate.yaml"), """
+                version: 1
+                hosts:
+                  ns1: {address: ns1.example.net, os: windows, insecureHttp: true, auth: {scheme: kerberos, username: svc@EXAMPLE.NET, password: "${env:P}"}}
+                resources:
+                  - {type: windows_service, name: w3svc, host: ns1, service: W3SVC, state: running}
+                """);
+        CliRun withPassword = CliRun.run(Map.of("P", "x"), tmp, "validate", "http-site");
+        assertEquals(1, withPassword.exitCode(), withPassword.out() + withPassword.err());
+        assertTrue((withPassword.out() + withPassword.err()).contains("Error: Kerberos over plain HTTP"), withPassword.out() + withPassword.err());
     }
 }

@@ -48,11 +48,12 @@ final class HostRules {
                 out.add(Diagnostic.error(ConfigCodes.CONFLICTING_KEYS, "Basic authentication over plain HTTP",
                         "Basic sends the password in clear text; over insecureHttp anyone on the network can read it.",
                         "Use HTTPS (remove insecureHttp), or NTLM/Kerberos.", host.range("insecureHttp")));
-            } else if (scheme.equals("kerberos") && host.body().path("insecureHttp").asBoolean(false)
-                    && host.body().path("auth").path("password").isMissingNode()) {
-                out.add(Diagnostic.error(ConfigCodes.CONFLICTING_KEYS, "Kerberos with the logged-on user's ticket over plain HTTP",
-                        "Without auth.password cem uses the user's Kerberos ticket, and then it cannot seal WinRM messages itself: "
-                                + "Windows refuses them unencrypted over HTTP (AllowUnencrypted is false by default).",
+            } else if (scheme.equals("kerberos") && host.body().path("insecureHttp").asBoolean(false)) {
+                boolean ticket = host.body().path("auth").path("password").isMissingNode();
+                out.add(Diagnostic.error(ConfigCodes.CONFLICTING_KEYS, ticket ? "Kerberos with the logged-on user's ticket over plain HTTP"
+                        : "Kerberos over plain HTTP",
+                        "cem's WinRM client (winrm4j) sends Kerberos-authenticated messages without WS-Management message encryption: over "
+                                + "plain HTTP anyone on the path reads them, and Windows refuses them (AllowUnencrypted is false by default).",
                         "Use HTTPS (remove insecureHttp).", host.range("insecureHttp")));
             } else if (host.body().path("insecureHttp").asBoolean(false) && !loopback) {
                 out.add(Diagnostic.warning(ConfigCodes.PLAIN_HTTP, "WinRM to " + host.name() + " over plain HTTP: its identity is not verified",
