@@ -101,6 +101,10 @@ public final class LocalStateStore implements StateStore {
                         "Someone copied another state over it. Restore the right one by copying " + backupFile.getFileName() + " over "
                                 + stateFile.getFileName() + "; if this state really is the one to keep, delete " + backupFile.getFileName() + ".");
             }
+            if (encryption != null) {
+                refuseJournal();
+                return Optional.of(state);
+            }
             return Optional.of(replayJournal(state));
         } catch (StateCodec.CorruptStateException e) {
             throw new StateException("State file " + stateFile + " is corrupt: " + e.getMessage(),
@@ -151,6 +155,23 @@ public final class LocalStateStore implements StateStore {
             return lineage.isTextual() ? lineage.asText() : null;
         } catch (IOException | RuntimeException e) {
             return null;
+        }
+    }
+
+    /**
+     * A sealed state is written whole and never has a journal: a journal beside it was not written by
+     * cem, and replaying its clear text would let anyone who can write the directory add or drop
+     * resources past the encryption. It is refused, not read.
+     */
+    private void refuseJournal() throws StateException {
+        try {
+            if (Files.exists(journalFile, java.nio.file.LinkOption.NOFOLLOW_LINKS) && Files.size(journalFile) > 0) {
+                throw new StateException("A clear-text journal " + journalFile + " lies beside the encrypted state " + stateFile
+                        + "; cem never writes one when the state is encrypted, so it was not written by cem.",
+                        "Nothing was read from it. Find out who wrote it; then delete it, and run cem plan to compare the state with what is live.");
+            }
+        } catch (IOException e) {
+            throw new StateException("Cannot check the state journal " + journalFile + ": " + describe(e), "Check its permissions.");
         }
     }
 

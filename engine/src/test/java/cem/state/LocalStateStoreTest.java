@@ -51,6 +51,21 @@ class LocalStateStoreTest {
         assertTrue(Files.notExists(dir.resolve("state.journal")), "a full write folds the journal in");
     }
 
+    /** Issue 24, item 2: one hand-written clear-text journal line beside a sealed state injected a resource and dropped a real one. */
+    @Test
+    void aClearTextJournalBesideASealedStateIsRefusedNotReplayed() throws Exception {
+        byte[] key = new byte[32];
+        new java.security.SecureRandom().nextBytes(key);
+        LocalStateStore store = new LocalStateStore(dir, null, new StateEncryption(key, List.of(), true));
+        State base = State.empty("test").with(resource("iis_binding.a", 443)).nextSerial("test");
+        store.write(base);
+        store.writeChanges(base.with(resource("iis_binding.b", 4726)).nextSerial("test"), Set.of("iis_binding.b"));
+        assertTrue(Files.notExists(dir.resolve("state.journal")), "a sealed state keeps no clear-text journal");
+        Files.writeString(dir.resolve("state.journal"), "{\"serial\": 99, \"put\": [], \"remove\": [\"iis_binding.a\"]}\n");
+        StateException refused = assertThrows(StateException.class, store::read);
+        assertTrue(refused.getMessage().contains("clear-text journal"), refused.getMessage());
+    }
+
     @Test
     void aStateEditedByHandIsRefusedAndReformattingIsNotAnEdit() throws Exception {
         LocalStateStore store = new LocalStateStore(dir, null);
