@@ -16,7 +16,10 @@ import java.util.regex.Pattern;
  * by a line {@code ### KIND ARGS EXIT-CODE}.
  *
  * <ul>
- *   <li>read: lists each table named on standard input (one {@code family name} per line).
+ *   <li>read: lists each table named on standard input (one {@code family name} per line), each
+ *       through a JSON request ({@code nft -j -f} of {@code {"list":{"table":…}}}), never through
+ *       nft's arguments, which nft joins and parses as commands ({@code ;} separates two). The
+ *       names are checked in Java first ({@link #tableKey}).
  *   <li>apply: standard input holds the tables to list afterwards ({@code ;}-separated), the whole
  *       transaction, then one {@code ADDRESS DOCUMENT} line per rule. The transaction is checked
  *       with {@code nft -c}; only when the check passes is it applied ({@code nft -j -f}, atomic).
@@ -35,11 +38,14 @@ final class NftCommands {
             PATH="$PATH:/usr/sbin:/sbin"
             if [ "$1" = sudo ]; then nft() { sudo -n nft "$@"; }; fi
             list_tables() {
+              l=$(mktemp) || exit 70
               while read -r family name; do
                 [ -n "$family" ] || continue
-                out=$(nft -j list table "$family" "$name" 2>&1); rc=$?
+                printf "{\\"nftables\\":[{\\"list\\":{\\"table\\":{\\"family\\":\\"%s\\",\\"name\\":\\"%s\\"}}}]}\\n" "$family" "$name" > "$l"
+                out=$(nft -j -f "$l" 2>&1); rc=$?
                 printf "%s\\n" "### table $family $name $rc" "$out"
               done
+              rm -f "$l"
             }
             """;
 
@@ -70,13 +76,30 @@ final class NftCommands {
             exit 0
             """;
 
+    /** nft's table families cem uses, and its identifiers (nft(8): a letter or underscore, then letters, digits, underscores). */
+    private static final Pattern TABLE_KEY = Pattern.compile("(inet|ip|ip6) [A-Za-z_][A-Za-z0-9_]{0,62}");
+
+    /**
+     * A table's {@code family name} as cem sends it, or an exception when it is not one: a name read
+     * from a state file or a host is checked here before any of it reaches a host.
+     */
+    static String tableKey(String familyAndName) {
+        if (!TABLE_KEY.matcher(familyAndName).matches()) {
+            throw new IllegalArgumentException("\"" + familyAndName.replaceAll("\\p{Cntrl}", "?")
+                    + "\" is not an nftables table (a family inet, ip or ip6 and a name of letters, digits and underscores)");
+        }
+        return familyAndName;
+    }
+
     static RemoteCommand read(boolean sudo, List<String> tables) {
+        tables.forEach(NftCommands::tableKey);
         return new RemoteCommand(commandLine(READ_SCRIPT, sudo), (String.join("\n", tables) + "\n").getBytes(StandardCharsets.UTF_8),
                 TIMEOUT, true);
     }
 
     /** @param perRule each rule's check document (its table, chain and the rule alone), by resource address */
     static RemoteCommand apply(boolean sudo, List<String> tables, String transaction, Map<String, String> perRule) {
+        tables.forEach(NftCommands::tableKey);
         StringBuilder in = new StringBuilder(String.join(";", tables)).append('\n').append(transaction).append('\n');
         perRule.forEach((address, doc) -> in.append(address).append(' ').append(doc).append('\n'));
         return new RemoteCommand(commandLine(APPLY_SCRIPT, sudo), in.toString().getBytes(StandardCharsets.UTF_8), TIMEOUT, false);

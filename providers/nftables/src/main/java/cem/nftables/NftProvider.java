@@ -78,7 +78,11 @@ public final class NftProvider implements Provider {
     @Override
     public ReadResponse read(ReadRequest request) {
         HostTarget host = request.host();
-        List<String> tables = tablesOf(request.resources());
+        Diagnostics.Builder refused = Diagnostics.builder();
+        List<String> tables = tablesOf(request.resources(), refused);
+        if (refused.hasErrors()) {
+            return new ReadResponse(Map.of(), refused.build(), 0);
+        }
         CommandResult result;
         try {
             result = sessions.with(host, t -> t.exec(NftCommands.read(sudo(host), tables)));
@@ -110,7 +114,10 @@ public final class NftProvider implements Provider {
             return new ApplyResponse(Map.of(), diags.build(), 0);
         }
         List<ResourceInstance> touched = request.changes().stream().map(ApplyRequest.Change::resource).toList();
-        List<String> tables = tablesOf(touched);
+        List<String> tables = tablesOf(touched, diags);
+        if (diags.hasErrors()) {
+            return new ApplyResponse(Map.of(), diags.build(), 0);
+        }
         RemoteCommand command = NftCommands.apply(sudo(host), tables, tx.document(), tx.perRule());
         CommandResult result;
         try {
@@ -279,9 +286,23 @@ public final class NftProvider implements Provider {
         });
     }
 
-    private static List<String> tablesOf(List<ResourceInstance> resources) {
+    /**
+     * The tables of these resources, each checked to be an nftables family and name: a resource that
+     * exists only in the state is read with its stored attributes, and a state can be edited by anyone
+     * who can write it — its values must never reach nft unchecked (issue 24, item 1).
+     */
+    private static List<String> tablesOf(List<ResourceInstance> resources, Diagnostics.Builder diags) {
         Set<String> out = new LinkedHashSet<>();
-        resources.forEach(r -> out.add(String.join(" ", NftRule.tableOf(r.attributes()))));
+        for (ResourceInstance r : resources) {
+            String key = String.join(" ", NftRule.tableOf(r.attributes()));
+            try {
+                out.add(NftCommands.tableKey(key));
+            } catch (IllegalArgumentException e) {
+                diags.add(new Diagnostic(Severity.ERROR, "PRV4104", "The table of " + r.address() + " is not an nftables table", e.getMessage(),
+                        "If the configuration does not say so, the state does: someone edited it. Check the state (cem state show "
+                                + r.address() + "), and remove the entry (cem state rm) if it is not cem's.", null, r.address()));
+            }
+        }
         return new ArrayList<>(out);
     }
 

@@ -220,6 +220,32 @@ class NftContractTest {
         return out;
     }
 
+    /**
+     * Issue 24, item 1: a state whose table reads "inet cem; delete table inet filter" made a read-only
+     * plan delete the firewall's table filter (nft joins its arguments and parses ";" as a separator).
+     * The table is now checked before anything is sent, and tables are listed through a JSON request.
+     */
+    @Test
+    void aTableFromAnEditedStateNeverReachesNft() {
+        if (real != null) {
+            assertEquals(0, real.exec("", "sudo", "nft", "add", "table", "inet", "filter").exitCode());
+        }
+        for (Side side : kernel == null ? List.of(lab) : List.of(lab, kernel)) {
+            ObjectNode a = JSON.createObjectNode().put("table", "inet cem; delete table inet filter").put("hook", "input").put("action", "accept");
+            ReadResponse read = provider.read(new ReadRequest(side.target(), List.of(new ResourceInstance("nft_rule.x", "nft_rule", null, a))));
+            assertTrue(read.diagnostics().list().stream().anyMatch(d -> d.code().equals("PRV4104")), read.diagnostics().list().toString());
+            assertEquals(0, read.roundTrips(), "nothing was sent");
+        }
+        if (real != null) {
+            assertEquals(0, real.exec("", "sudo", "nft", "list", "table", "inet", "filter").exitCode(), "table filter is still there");
+            // And a good read still lists through nft -j -f on the real kernel: an absent table is empty, not an error.
+            ObjectNode ok = JSON.createObjectNode().put("table", "inet nosuch").put("hook", "input").put("action", "accept");
+            ReadResponse read = provider.read(new ReadRequest(kernel.target(), List.of(new ResourceInstance("nft_rule.y", "nft_rule", null, ok))));
+            assertFalse(read.diagnostics().hasErrors(), read.diagnostics().list().toString());
+            assertFalse(read.resources().get("nft_rule.y").exists());
+        }
+    }
+
     @Test
     void theLabAndTheKernelAgreeStepByStep() {
         List<Outcome> fromLab = scenario(lab);
