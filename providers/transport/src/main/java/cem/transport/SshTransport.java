@@ -74,7 +74,9 @@ public final class SshTransport implements Transport {
                 Files.createFile(knownHosts);
                 jsch.setKnownHosts(knownHosts.toString());
             }
-            jsch.setHostKeyRepository(new AcceptNew(jsch.getHostKeyRepository(), spec.acceptNewHostKeys()));
+            String pin = spec.settings().path("ssh").path("hostKeySha256").asText("");
+            AcceptNew keys = new AcceptNew(jsch.getHostKeyRepository(), spec.acceptNewHostKeys(), pin);
+            jsch.setHostKeyRepository(keys);
             String scheme = auth.path("scheme").asText(auth.has("keyFile") ? "publickey" : "password");
             if (scheme.equals("agent")) {
                 String socket = spec.settings().path("ssh").path("agentSocket").asText(spec.environment().getOrDefault("SSH_AUTH_SOCK", ""));
@@ -107,6 +109,13 @@ public final class SshTransport implements Transport {
             session.connect((int) spec.connectTimeout().toMillis());
             return session;
         } catch (JSchChangedHostKeyException e) {
+            String why = keysOf(jsch).refusal();
+            if (why != null) {
+                throw new TransportException(FailureKind.TRUST, spec.host(), "The SSH host key of " + spec.host() + " (" + spec.address()
+                        + ":" + port + ") was refused: " + why + ".",
+                        "Someone may be intercepting the connection, or the host was rebuilt. Check the key with its administrator"
+                                + " (ssh-keygen -lf on the host's public key) before you change ssh.hostKeySha256 or known_hosts.", null);
+            }
             throw new TransportException(FailureKind.TRUST, spec.host(), "The SSH host key of " + spec.host() + " (" + spec.address()
                     + ":" + port + ") has CHANGED since it was recorded in " + knownHosts + ".",
                     "Someone may be intercepting the connection, or the host was rebuilt. Check the new key with its administrator; "
@@ -277,12 +286,52 @@ public final class SshTransport implements Transport {
         }
     }
 
-    /** Known hosts as OpenSSH's accept-new: record unknown hosts when asked to; a changed key is always refused. */
-    private record AcceptNew(HostKeyRepository known, boolean acceptNew) implements HostKeyRepository {
+    private static AcceptNew keysOf(JSch jsch) {
+        return (AcceptNew) jsch.getHostKeyRepository();
+    }
+
+    /**
+     * Known hosts as OpenSSH's accept-new: record unknown hosts when asked to; a changed key is always
+     * refused — and so is a key of another type for a host that already has one recorded (JSch
+     * compares keys of one type only, so accept-new would have appended it). With
+     * {@code ssh.hostKeySha256} the key must have that SHA-256 fingerprint (OpenSSH's "SHA256:"
+     * form, ssh-keygen -l), whatever known_hosts holds.
+     */
+    private static final class AcceptNew implements HostKeyRepository {
+        private final HostKeyRepository known;
+        private final boolean acceptNew;
+        private final String pin;
+        private volatile String refusal;
+
+        AcceptNew(HostKeyRepository known, boolean acceptNew, String pin) {
+            this.known = known;
+            this.acceptNew = acceptNew;
+            this.pin = pin;
+        }
+
+        /** Why the last key was refused, when cem refused it rather than known_hosts. */
+        String refusal() {
+            return refusal;
+        }
+
         @Override
         public int check(String host, byte[] key) {
+            if (!pin.isEmpty()) {
+                String actual = fingerprint(key);
+                if (actual.equals(pin)) {
+                    return OK;
+                }
+                refusal = "its fingerprint is " + actual + ", and ssh.hostKeySha256 pins " + pin;
+                return CHANGED;
+            }
             int result = known.check(host, key);
             if (result == NOT_INCLUDED && acceptNew) {
+                HostKey[] recorded = known.getHostKey(host, null);
+                if (recorded != null && recorded.length > 0) {
+                    refusal = "it is of another type than the key recorded for it in known_hosts (" + recorded[0].getType()
+                            + "), and --accept-new-host-keys records keys of new hosts only";
+                    return CHANGED;
+                }
                 try {
                     known.add(new HostKey(host, HostKey.GUESS, key), null);
                     return OK;
@@ -291,6 +340,16 @@ public final class SshTransport implements Transport {
                 }
             }
             return result;
+        }
+
+        /** OpenSSH's fingerprint of a public key blob: "SHA256:" and the unpadded base64 of its SHA-256. */
+        static String fingerprint(byte[] key) {
+            try {
+                return "SHA256:" + java.util.Base64.getEncoder().withoutPadding()
+                        .encodeToString(java.security.MessageDigest.getInstance("SHA-256").digest(key));
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
         }
 
         @Override

@@ -119,6 +119,44 @@ class SshTransportLabTest {
         assertTrue(changed.getMessage().contains("has CHANGED"), changed.getMessage());
     }
 
+    /** Issue 24, item 6: ssh.hostKeySha256 was in the schema and read by nothing; accept-new appended a key of another type. */
+    @Test
+    void aPinnedFingerprintIsRequiredAndAKeyOfAnotherTypeIsNeverAcceptedAsNew() throws Exception {
+        String[] line = server.knownHostsLine().split(" ");
+        byte[] blob = java.util.Base64.getDecoder().decode(line[2]);
+        String fingerprint = "SHA256:" + java.util.Base64.getEncoder().withoutPadding()
+                .encodeToString(java.security.MessageDigest.getInstance("SHA-256").digest(blob));
+        Path empty = SshFixtures.knownHosts(tmp);
+        var base = SshFixtures.spec(tmp, server.port(), "cem", "password", null, empty, Map.of("auth/password", PASSWORD), false);
+        com.fasterxml.jackson.databind.node.ObjectNode pinned = ((com.fasterxml.jackson.databind.node.ObjectNode) base.settings()).deepCopy();
+        pinned.with("ssh").put("hostKeySha256", fingerprint);
+        SshTransport.open(new cem.spi.ConnectionSpec("ig1", "127.0.0.1", server.port(), pinned, base.secrets(), tmp, false,
+                Duration.ofSeconds(10))).close(); // the pin is the trust: no known_hosts line needed
+        pinned.with("ssh").put("hostKeySha256", "SHA256:" + "A".repeat(43));
+        TransportException wrong = assertThrows(TransportException.class, () -> SshTransport.open(new cem.spi.ConnectionSpec("ig1", "127.0.0.1",
+                server.port(), pinned, base.secrets(), tmp, true, Duration.ofSeconds(10))));
+        assertEquals(FailureKind.TRUST, wrong.kind());
+        assertTrue(wrong.getMessage().contains("ssh.hostKeySha256 pins"), wrong.getMessage());
+
+        // known_hosts holds an RSA key for this host; the server presents its ECDSA key: not "new", refused even with accept-new.
+        java.security.KeyPairGenerator rsa = java.security.KeyPairGenerator.getInstance("RSA");
+        rsa.initialize(2048);
+        java.security.interfaces.RSAPublicKey pub = (java.security.interfaces.RSAPublicKey) rsa.generateKeyPair().getPublic();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.DataOutputStream data = new java.io.DataOutputStream(out);
+        for (byte[] part : new byte[][] {"ssh-rsa".getBytes(StandardCharsets.US_ASCII), pub.getPublicExponent().toByteArray(),
+                pub.getModulus().toByteArray()}) {
+            data.writeInt(part.length);
+            data.write(part);
+        }
+        Path other = SshFixtures.knownHosts(tmp, line[0] + " ssh-rsa " + java.util.Base64.getEncoder().encodeToString(out.toByteArray()));
+        var acceptNew = SshFixtures.spec(tmp, server.port(), "cem", "password", null, other, Map.of("auth/password", PASSWORD), true);
+        TransportException otherType = assertThrows(TransportException.class, () -> SshTransport.open(acceptNew));
+        assertEquals(FailureKind.TRUST, otherType.kind());
+        assertTrue(otherType.getMessage().contains("another type"), otherType.getMessage());
+        assertFalse(Files.readString(other).contains(line[1]), "nothing was appended");
+    }
+
     private int startOn(int port) throws Exception {
         // the lab server takes an ephemeral port; a known_hosts line for the new port carries the old key
         server.start();
