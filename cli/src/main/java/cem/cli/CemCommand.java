@@ -21,13 +21,15 @@ import picocli.CommandLine.ScopeType;
             VersionCommand.class,
             picocli.CommandLine.HelpCommand.class},
         footer = {"", "Run `cem COMMAND --help` for a command's options. Docs: README.md."})
-final class CemCommand implements Runnable {
+final class CemCommand implements java.util.concurrent.Callable<Integer> {
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    /** A bare {@code cem} is a usage error, as in other CLIs: the usage on standard error, exit 2. */
     @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return 2;
     }
 }

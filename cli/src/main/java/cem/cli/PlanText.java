@@ -233,6 +233,7 @@ final class PlanText {
         return switch (c.reason()) {
             case "deleted_outside_cem" -> c.action() == Action.DELETE ? "" : " (it was deleted outside cem)";
             case "not_in_configuration" -> " (it is no longer in the configuration)";
+            case "destroy_requested" -> " (destroy requested)";
             case "replace_by_request" -> " (--replace)";
             case "not_in_state" -> " (it exists on the host but not in the state: cem adopts it)";
             case "not_deleted_by_cem" -> " (cem never deletes this kind of object)";

@@ -61,6 +61,18 @@ class CliTest {
         assertEquals(run.out(), CliRun.inRepo("version").out());
     }
 
+    /** Issue 20, item 6: a bare `cem` exited 0; the working directory was named "" and "null" in diagnostics. */
+    @Test
+    void aBareCemIsAUsageErrorAndTheWorkingDirectoryIsNamedDot(@org.junit.jupiter.api.io.TempDir java.nio.file.Path empty) {
+        CliRun bare = CliRun.inRepo();
+        assertEquals(2, bare.exitCode());
+        assertTrue(bare.err().contains("Usage: cem"), bare.err());
+        CliRun plan = CliRun.run(java.util.Map.of(), empty, "plan");
+        assertTrue(plan.err().contains("No configuration files in . [ENV9002]"), plan.err());
+        CliRun sites = CliRun.run(java.util.Map.of(), empty, "validate", ".", "--sites", "all");
+        assertTrue(sites.err().contains("No site inventory in . [TPL6001]"), sites.err());
+    }
+
     @Test
     void anUnknownCommandGetsADidYouMean() {
         CliRun run = CliRun.inRepo("valdiate");

@@ -185,6 +185,9 @@ public final class ConfigLoader {
 
     private Path shown(Path path) {
         Path abs = path.toAbsolutePath().normalize();
+        if (abs.equals(workingDirectory)) {
+            return Path.of("."); // the working directory itself: "." rather than an empty name
+        }
         return abs.startsWith(workingDirectory) ? workingDirectory.relativize(abs) : abs;
     }
 }

@@ -117,7 +117,7 @@ public final class Planner {
                 continue;
             }
             ResourceChange c = options.mode() == PlanMode.REFRESH_ONLY ? noOp(address, d, s, live, host)
-                    : change(address, d, s, live, host, options.replace().contains(address), diags);
+                    : change(address, d, s, live, host, options.replace().contains(address), options.mode() == PlanMode.DESTROY, diags);
             changes.add(previousAddress.containsKey(address) ? withPrevious(c, previousAddress.get(address)) : c);
             protect(c, d, s, diags);
         }
@@ -168,7 +168,7 @@ public final class Planner {
     }
 
     private ResourceChange change(String address, DesiredResource d, ResourceState s, LiveResource live, String host,
-            boolean forceReplace, Diagnostics.Builder diags) {
+            boolean forceReplace, boolean destroy, Diagnostics.Builder diags) {
         String type = d != null ? d.type() : s.type();
         ResourceSchema schema = registry.schema(type).orElseThrow();
         String provider = registry.providerName(type);
@@ -189,7 +189,7 @@ public final class Planner {
                         sensitive, Set.of(), "deleted_outside_cem", identity, s.dependencies());
             }
             return new ResourceChange(address, null, type, host, provider, Action.DELETE, before, null, Set.of(), sensitive,
-                    Set.of(), "not_in_configuration", identity, s.dependencies());
+                    Set.of(), destroy ? "destroy_requested" : "not_in_configuration", identity, s.dependencies());
         }
         Set<String> computed = new TreeSet<>();
         schema.attributes().values().forEach(a -> {

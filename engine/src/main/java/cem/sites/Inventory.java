@@ -67,7 +67,7 @@ public record Inventory(Path directory, YamlDocument doc, Path templates, Path o
         Path cwd = workingDirectory.toAbsolutePath().normalize();
         Path shown = file.startsWith(cwd) ? cwd.relativize(file) : file;
         if (!Files.isRegularFile(file)) {
-            return Result.failed(new Diagnostic(cem.diag.Severity.ERROR, SiteCodes.NO_INVENTORY, "No site inventory in " + shown.getParent(),
+            return Result.failed(new Diagnostic(cem.diag.Severity.ERROR, SiteCodes.NO_INVENTORY, "No site inventory in " + (shown.getParent() == null ? "." : shown.getParent()),
                     "Multi-site commands read the sites of a fleet from " + FILE + ".",
                     "Pass the directory that holds sites.yaml (see examples/gitops), or run the command without --sites on a configuration directory.",
                     null, null));
