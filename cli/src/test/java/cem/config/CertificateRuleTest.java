@@ -1,6 +1,8 @@
 package cem.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cem.diag.Diagnostic;
 import cem.diag.Severity;
@@ -27,6 +29,10 @@ class CertificateRuleTest {
     Path dir;
 
     private List<String> codes(String certificateYaml, String gatewayFqdn) throws IOException {
+        return diagnostics(certificateYaml, gatewayFqdn).stream().map(Diagnostic::code).toList();
+    }
+
+    private List<Diagnostic> diagnostics(String certificateYaml, String gatewayFqdn) throws IOException {
         Files.writeString(dir.resolve("pass"), "pw\n");
         Files.writeString(dir.resolve("estate.yaml"), """
                 version: 1
@@ -48,7 +54,7 @@ class CertificateRuleTest {
                 """.formatted(certificateYaml.indent(4).stripTrailing(), gatewayFqdn));
         var result = new Validator(dir, new SecretResolver(Map.of()), Clock.fixed(NOW, ZoneOffset.UTC), Severity.ERROR)
                 .validate(dir);
-        return result.diagnostics().list().stream().map(Diagnostic::code).toList();
+        return result.diagnostics().list();
     }
 
     private Path pfx(Certificates.Issued cert, boolean chain) {
@@ -79,6 +85,19 @@ class CertificateRuleTest {
         assertEquals(List.of(), codes(yaml, "gw.example.com"));
         assertEquals(List.of(ConfigCodes.CERT_NAME_MISMATCH), codes(yaml, "a.gw.example.com"));
         assertEquals(List.of(ConfigCodes.CERT_NAME_MISMATCH), codes(yaml, "example.com"));
+    }
+
+    /** Issue 20, item 6: CRT3205 spoke of wildcards when the certificate has none. */
+    @Test
+    void theWildcardRuleIsExplainedOnlyWhenAWildcardIsInvolved() throws IOException {
+        Path plain = pfx(CA.issue("CN=other.example.com").dns("other.example.com").build(), true);
+        Diagnostic d = diagnostics("pfx: " + plain.getFileName() + "\npassword: ${file:pass}", "gw.example.com").stream()
+                .filter(x -> x.code().equals(ConfigCodes.CERT_NAME_MISMATCH)).findFirst().orElseThrow();
+        assertFalse(d.detail().contains("wildcard"), d.detail());
+        Path wild = pfx(CA.issue("CN=*.example.com").dns("*.example.com").build(), true);
+        Diagnostic w = diagnostics("pfx: " + wild.getFileName() + "\npassword: ${file:pass}", "a.gw.example.com").stream()
+                .filter(x -> x.code().equals(ConfigCodes.CERT_NAME_MISMATCH)).findFirst().orElseThrow();
+        assertTrue(w.detail().contains("A wildcard stands for exactly one label."), w.detail());
     }
 
     @Test

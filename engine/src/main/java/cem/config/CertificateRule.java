@@ -203,8 +203,8 @@ final class CertificateRule {
         for (String name : names) {
             if (!HostnameMatch.covers(facts.dnsNames(), name)) {
                 add(out, user, ConfigCodes.CERT_NAME_MISMATCH, "Certificate \"" + certName.get() + "\" does not cover " + name,
-                        "It must cover " + what + " (" + name + "), but its names are " + facts.dnsNames()
-                                + ". A wildcard stands for exactly one label.",
+                        "It must cover " + what + " (" + name + "), but its names are " + facts.dnsNames() + "."
+                                + (facts.dnsNames().stream().anyMatch(n -> n.startsWith("*")) ? " A wildcard stands for exactly one label." : ""),
                         "Use a certificate whose Subject Alternative Names include " + name + ".", user.range(field));
             }
         }

@@ -94,12 +94,13 @@ public final class DiagnosticText {
     }
 
     /**
-     * The source line a diagnostic shows: for a secret written as a literal (the {@code SEC21xx}
-     * family), the value itself is starred out — a diagnostic must not copy a secret into a log.
+     * The source line a diagnostic shows: for a secret written as a literal ({@code SEC2101}), the
+     * value itself is starred out — a diagnostic must not copy a secret into a log. Nothing else is
+     * starred (a plain-HTTP warning's {@code insecureHttp: true} is no secret).
      */
     public static String sourceLine(Diagnostic d, String line) {
         SourceRange r = d.subject();
-        if (r == null || !d.code().startsWith("SEC21") || r.end().line() != r.start().line()) {
+        if (r == null || !d.code().equals("SEC2101") || r.end().line() != r.start().line()) {
             return line;
         }
         int from = Math.min(line.length(), r.start().column() - 1);

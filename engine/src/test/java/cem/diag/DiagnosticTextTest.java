@@ -40,6 +40,17 @@ class DiagnosticTextTest {
                 """, text);
     }
 
+    /** Issue 20, item 6: SEC2104's snippet starred out "insecureHttp: true"; only a literal secret (SEC2101) is starred. */
+    @Test
+    void onlyALiteralSecretIsStarredOut() {
+        SourceRange at = new SourceRange(FILE, new SourcePos(1, 19, 18), new SourcePos(1, 23, 22));
+        String line = "    insecureHttp: true";
+        assertEquals(line, DiagnosticText.sourceLine(Diagnostic.warning("SEC2104", "Plain HTTP", "", "Use HTTPS.", at), line));
+        SourceRange secret = new SourceRange(FILE, new SourcePos(1, 15, 14), new SourcePos(1, 21, 20));
+        assertEquals("    password: ******", DiagnosticText.sourceLine(Diagnostic.error("SEC2101", "Literal", "", "Use a reference.", secret),
+                "    password: hunter"));
+    }
+
     @Test
     void everyDiagnosticNeedsAHint() {
         assertThrows(IllegalArgumentException.class, () -> Diagnostic.error("X0001", "s", "", " ", null));
