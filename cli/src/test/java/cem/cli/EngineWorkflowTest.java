@@ -223,6 +223,8 @@ class EngineWorkflowTest {
         CliRun unknown = plan("--target", "iis_binding.nope");
         assertEquals(1, unknown.exitCode());
         assertTrue(unknown.err().contains("No resource iis_binding.nope [APL5003]"), unknown.err());
+        CliRun typo = plan("--target", "windows_firewall_rule.agents-inn");
+        assertTrue(typo.err().contains("Did you mean windows_firewall_rule.agents-in?"), typo.err()); // issue 20, item 6
     }
 
     @Test

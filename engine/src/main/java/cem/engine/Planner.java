@@ -159,9 +159,12 @@ public final class Planner {
         for (Set<String> set : List.of(options.targets(), options.excludes(), options.replace())) {
             for (String a : set) {
                 if (!desired.containsKey(a) && state.resource(a).isEmpty()) {
+                    Set<String> known = new TreeSet<>(desired.keySet());
+                    known.addAll(state.resources().keySet());
+                    String hint = cem.diag.Suggestions.closest(a, known).map(c -> "Did you mean " + c + "? ").orElse("")
+                            + "Addresses are type.name, e.g. iis_binding.ns-https; `cem state list` shows what cem manages.";
                     diags.add(new Diagnostic(Severity.ERROR, EngineCodes.UNKNOWN_TARGET, "No resource " + a,
-                            "Neither the configuration nor the state has this address.",
-                            "Addresses are type.name, e.g. iis_binding.ns-https; `cem state list` shows what cem manages.", null, a));
+                            "Neither the configuration nor the state has this address.", hint, null, a));
                 }
             }
         }
