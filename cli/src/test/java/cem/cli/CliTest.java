@@ -73,6 +73,25 @@ class CliTest {
         assertTrue(sites.err().contains("No site inventory in . [TPL6001]"), sites.err());
     }
 
+    /** Issue 20, item 6: one unreachable host gave one PRV4003 per resource; now once per host, listing them. */
+    @Test
+    void anUnreachableHostIsReportedOnceWithItsResources(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("estate.yaml"), """
+                version: 1
+                hosts:
+                  ns1: {address: 127.0.0.1, port: 1, os: windows, insecureHttp: true, auth: {scheme: basic, username: u, password: "${env:P}"}}
+                resources:
+                  - {type: windows_service, name: a, host: ns1, service: W3SVC, state: running}
+                  - {type: windows_service, name: b, host: ns1, service: WinRM, state: running}
+                  - {type: windows_firewall_rule, name: c, host: ns1, direction: inbound, action: allow}
+                """);
+        CliRun plan = CliRun.run(java.util.Map.of("P", "x"), dir, "plan", ".");
+        assertEquals(1, plan.exitCode(), plan.out() + plan.err());
+        assertEquals(1, plan.err().split("\\[PRV4003\\]", -1).length - 1, plan.err());
+        assertTrue(plan.err().contains("Cannot read the 3 resource(s) of host \"ns1\""), plan.err());
+        assertTrue(plan.err().contains("windows_service.a, windows_service.b, windows_firewall_rule.c"), plan.err());
+    }
+
     @Test
     void anUnknownCommandGetsADidYouMean() {
         CliRun run = CliRun.inRepo("valdiate");

@@ -112,16 +112,33 @@ public final class Refresh {
             trips.addAndGet(response.roundTrips());
             response.diagnostics().forEach(diags::add);
             boolean hostLevelError = response.diagnostics().list().stream().anyMatch(d -> d.isError() && d.address() == null);
+            java.util.Set<String> reported = new java.util.HashSet<>();
+            response.diagnostics().forEach(d -> {
+                if (d.address() != null) {
+                    reported.add(d.address());
+                }
+            });
+            List<String> unread = new ArrayList<>();
             for (ResourceInstance r : e.getValue()) {
                 LiveResource found = response.resources().get(r.address());
                 if (found != null && !hostLevelError) {
                     live.put(r.address(), found);
                 } else {
                     unknown.add(host);
-                    diags.add(new Diagnostic(cem.diag.Severity.ERROR, EngineCodes.READ_FAILED, "Cannot read " + r.address(),
-                            "Its host \"" + host + "\" could not be read, so its live state is unknown; the plan says nothing about it.",
-                            "Fix the problem reported for host \"" + host + "\" and plan again.", null, r.address()));
+                    unread.add(r.address());
+                    if (!hostLevelError && !reported.contains(r.address())) {
+                        diags.add(new Diagnostic(cem.diag.Severity.ERROR, EngineCodes.READ_FAILED, "Cannot read " + r.address(),
+                                "The provider answered nothing for it, so its live state is unknown; the plan says nothing about it.",
+                                "This is a provider bug; run again with --debug and report it.", null, r.address()));
+                    }
                 }
+            }
+            if (hostLevelError && !unread.isEmpty()) {
+                // Once per host, not once per resource: the host's own error above says why.
+                diags.add(new Diagnostic(cem.diag.Severity.ERROR, EngineCodes.READ_FAILED, "Cannot read the " + unread.size() + " resource(s) of host \""
+                        + host + "\"", "Host \"" + host + "\" could not be read, so the live state of " + String.join(", ", unread)
+                        + " is unknown; the plan says nothing about them.", "Fix the problem reported for host \"" + host + "\" and plan again.",
+                        null, unread.get(0)));
             }
         }
     }
