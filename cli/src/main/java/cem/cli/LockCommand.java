@@ -24,18 +24,31 @@ final class LockCommand implements Runnable {
         private final Session session;
         @Mixin StateCommand.Dir dir;
 
+        @picocli.CommandLine.Parameters(index = "0", arity = "0..1", paramLabel = "DIR",
+                description = "Configuration directory, as every other command takes it (default: the current one; -d DIR still works).")
+        String directory;
+
         ListCmd(Session session) {
             this.session = session;
+        }
+
+        /** A holder on this machine whose process has ended left its lock behind: say so, and how to break it. */
+        static String dead(LockInfo l) {
+            return l.deadHere() ? " — DEAD: process " + l.pid() + " no longer runs on this machine; `cem force-unlock " + l.id()
+                    + "` breaks the lock" : "";
         }
 
         @Override
         public Integer call() {
             try {
+                if (directory != null) {
+                    dir.dir = directory;
+                }
                 List<LockInfo> locks = dir.store(session).locks();
                 if (locks.isEmpty()) {
                     session.out().println("No locks held.");
                 }
-                locks.forEach(l -> session.out().println(l.describe()));
+                locks.forEach(l -> session.out().println(l.describe() + dead(l)));
             } catch (StateException e) {
                 throw Workspace.stateError(e);
             }

@@ -92,6 +92,19 @@ class CliTest {
         assertTrue(plan.err().contains("windows_service.a, windows_service.b, windows_firewall_rule.c"), plan.err());
     }
 
+    /** Issue 20, item 6: `cem lock list` took only -d DIR and did not flag a holder that died. */
+    @Test
+    void lockListTakesADirectoryAndFlagsADeadHolder(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Files.copy(CliRun.REPO.resolve("examples/quickstart/estate.yaml"), dir.resolve("estate.yaml"));
+        java.nio.file.Files.createDirectories(dir.resolve(".cem"));
+        String here = java.net.InetAddress.getLocalHost().getHostName();
+        java.nio.file.Files.writeString(dir.resolve(".cem/state.lock"), "{\"id\":\"abc123\",\"operation\":\"apply\",\"user\":\"x\",\"hostname\":\""
+                + here + "\",\"pid\":2147483647,\"created\":\"2026-12-01T00:00:00Z\"}");
+        CliRun list = CliRun.run(java.util.Map.of(), dir.getParent(), "lock", "list", dir.getFileName().toString());
+        assertEquals(0, list.exitCode(), list.err());
+        assertTrue(list.out().contains("ID abc123") && list.out().contains("DEAD") && list.out().contains("cem force-unlock abc123"), list.out());
+    }
+
     @Test
     void anUnknownCommandGetsADidYouMean() {
         CliRun run = CliRun.inRepo("valdiate");

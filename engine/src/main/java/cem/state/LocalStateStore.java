@@ -300,8 +300,7 @@ public final class LocalStateStore implements StateStore {
         if (holder == null) {
             return new StateException("The state lock was released while waiting; try again", "Run the command again.");
         }
-        boolean dead = holder.hostname().equals(hostname()) && holder.pid() > 0
-                && ProcessHandle.of(holder.pid()).map(p -> !p.isAlive()).orElse(true);
+        boolean dead = holder.deadHere();
         String message = "State is locked: " + holder.describe()
                 + (waited.isZero() ? "" : " (waited " + waited.toSeconds() + "s)");
         if (dead || holder.id().equals("unreadable")) {

@@ -22,6 +22,17 @@ public record LockInfo(String id, String operation, String user, String hostname
         this(id, operation, user, hostname, pid, created, jobUrl, null, null);
     }
 
+    /** Whether the holder ran on this machine and its process no longer runs: its lock was left behind. */
+    public boolean deadHere() {
+        String here;
+        try {
+            here = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            here = "localhost";
+        }
+        return hostname.equals(here) && pid > 0 && ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
+    }
+
     public String describe() {
         return "ID " + id + ", " + operation + (key == null ? "" : " of state " + key) + " by " + user + "@" + hostname + " (pid " + pid
                 + ") since " + created + (heartbeat == null ? "" : ", alive at " + heartbeat) + (jobUrl == null ? "" : ", " + jobUrl);
