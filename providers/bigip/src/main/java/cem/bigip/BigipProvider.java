@@ -191,7 +191,9 @@ public final class BigipProvider implements Provider {
         List<TmshMessage> errors = new ArrayList<>(TmshMessage.parse(result.stdout()));
         errors.addAll(TmshMessage.parse(result.stderr()));
         // Only the partition's "already exists" is expected (another run created it since the read); a pool's or a virtual's is not.
-        errors.removeIf(m -> m.kind() == TmshMessage.Kind.EXISTS && m.text().toLowerCase(java.util.Locale.ROOT).contains("partition"));
+        // A partition has no folder, so its message names no path; "… already exists in partition cem" of a pool names one.
+        errors.removeIf(m -> m.kind() == TmshMessage.Kind.EXISTS && m.text().toLowerCase(java.util.Locale.ROOT).contains("partition")
+                && !m.text().contains("/"));
         Map<String, LiveResource> results = new HashMap<>();
         boolean failed = false;
         for (Map.Entry<String, ApplyRequest.Change> e : byAddress.entrySet()) {
