@@ -21,7 +21,7 @@ final class BigipListing {
         List<String> t = new ArrayList<>(Arrays.asList(line.split("\\s+")));
         if (t.size() >= 3 && t.get(1).equals("auth") && t.get(2).equals("partition")) {
             StringBuilder out = new StringBuilder();
-            s.withArray("partitions").forEach(p -> out.append("auth partition ").append(p.asText()).append(" { }\n"));
+            s.path("partitions").forEach(p -> out.append("auth partition ").append(p.asText()).append(" { }\n"));
             return BigipConfig.Answer.ok(out.toString());
         }
         if (t.size() < 3 || !t.get(1).equals("ltm") || !(t.get(2).equals("virtual") || t.get(2).equals("pool"))) {
@@ -30,7 +30,7 @@ final class BigipListing {
         boolean pool = t.get(2).equals("pool");
         boolean recursive = t.remove("recursive");
         t.remove("one-line");
-        ObjectNode table = s.with(pool ? "pools" : "virtuals");
+        JsonNode table = s.path(pool ? "pools" : "virtuals"); // path, not with: a listing changes nothing
         StringBuilder out = new StringBuilder();
         if (t.size() > 3) {
             String path = t.get(3).startsWith("/") ? t.get(3) : (cwd.equals("/") ? "/" : cwd + "/") + t.get(3);
