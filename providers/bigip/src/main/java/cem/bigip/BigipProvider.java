@@ -209,6 +209,11 @@ public final class BigipProvider implements Provider {
             }
         }
         if (!failed) {
+            if (!errors.isEmpty()) { // the objects are as planned, but something else failed (the save, say)
+                diags.add(new Diagnostic(Severity.WARNING, "PRV4206", "tmsh reported errors on host " + request.host().name(),
+                        String.join(" ", errors.stream().map(TmshMessage::text).toList()),
+                        "The objects are as planned; check that the configuration was saved: `save sys config` on the device.", null, null));
+            }
             return results;
         }
         for (Map.Entry<String, ApplyRequest.Change> e : byAddress.entrySet()) {
