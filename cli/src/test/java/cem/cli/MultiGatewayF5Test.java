@@ -14,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * examples/multi-gateway end to end: two gateways behind the lab's F5 (tmsh over SSH) and the
  * lab's Linux firewall — plan, apply, no changes, drift on the F5 and its repair, and a
- * transaction the F5 refuses, which changes nothing.
+ * transaction the F5 refuses, which changes nothing. The lab's account starts with tmsh as its
+ * login shell (as {@code admin} and remote users have) and is then given bash: cem works in both.
  */
 class MultiGatewayF5Test {
 
@@ -42,13 +43,16 @@ class MultiGatewayF5Test {
         CliRun plan = cem("plan", "--no-color", "multi-gateway");
         assertEquals(0, plan.exitCode(), plan.out() + plan.err());
         assertTrue(plan.out().contains("# bigip_gateway_vip.ig1 will be created"), plan.out());
+        assertTrue(plan.out().replaceAll(" +", " ").contains("+ snat = \"automap\""), "the plan shows the source address translation: " + plan.out());
         CliRun apply = cem("apply", "--auto-approve", "--no-color", "multi-gateway");
         assertEquals(0, apply.exitCode(), apply.out() + apply.err());
         assertTrue(device().snapshot().path("virtuals").has("/cem/cem-ig2"), device().snapshot().toString());
         assertEquals("/cem/cem-ig1-pool", device().snapshot().path("virtuals").path("/cem/cem-ig1").path("pool").asText());
         assertTrue(device().saves() >= 1, "the configuration is saved after the transaction");
         assertEquals(0, cem("plan", "--detailed-exitcode", "multi-gateway").exitCode());
+        assertTrue(device().snapshot().path("nodes").has("/Common/172.16.10.15"), "members name their nodes in /Common");
 
+        device().loginShell("cem-lab+f5", "bash"); // the same account, now with the advanced shell
         device().addMember("/cem/cem-ig2-pool", "172.16.10.99:443"); // a second gateway in one pool, by hand
         CliRun drift = cem("plan", "--no-color", "--detailed-exitcode", "multi-gateway");
         assertEquals(2, drift.exitCode(), drift.out() + drift.err());
@@ -68,7 +72,8 @@ class MultiGatewayF5Test {
         assertEquals(1, apply.exitCode(), apply.out() + apply.err());
         String all = apply.out() + apply.err();
         assertTrue(all.contains("The F5 refused bigip_gateway_vip.ig2"), all);
-        assertTrue(all.contains("illegally shares both address and service with Virtual Server /Common/someone-else"), all);
+        assertTrue(all.contains("01070333:3: Virtual Server /cem/cem-ig2 illegally shares destination address, source address, service port, "
+                + "ip-protocol, and vlan with Virtual Server /Common/someone-else."), all);
         assertTrue(all.contains("Not applied: bigip_gateway_vip.ig1"), "ig1 was in the same transaction: " + all);
         assertEquals(before, device().snapshot().path("virtuals").toString() + device().snapshot().path("pools"),
                 "the device's virtual servers and pools are exactly as before");

@@ -18,19 +18,21 @@ import cem.spi.ResourceInstance;
 import cem.spi.ResourceSchema;
 import cem.spi.Sessions;
 import cem.spi.TransportException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * {@code bigip_gateway_vip}: pass-through virtual servers and their one-gateway pools on F5 BIG-IP
- * LTM, over SSH with tmsh. A read lists the objects in one round trip; an apply makes every change
- * of the device in one {@code cli transaction} — a failure changes nothing — saves the
- * configuration and lists the objects again, in one round trip too.
+ * LTM, over SSH with tmsh, as a bash account or a tmsh-shell account ({@link Device}). A read lists
+ * the objects in one round trip; an apply makes every change of the device in one
+ * {@code cli transaction} — a failure changes nothing — and saves the configuration, then reads what
+ * the device holds with a separate command: two round trips (three when no read of this host
+ * preceded it in this process, which first tells which partitions exist).
  */
 public final class BigipProvider implements Provider {
 
@@ -38,16 +40,20 @@ public final class BigipProvider implements Provider {
 
     static final ResourceSchema SCHEMA = ResourceSchema.of(TYPE, false,
             Map.of("partition", Vip.DEFAULT_PARTITION, "profiles", Vip.DEFAULT_PROFILES, "monitor", Vip.DEFAULT_MONITOR,
-                    "otherMembers", List.of()),
+                    "otherMembers", List.of(), "snat", Vip.DEFAULT_SNAT),
             List.of(AttributeSchema.of("partition", Kind.STRING).forcingReplacement(),
                     AttributeSchema.of("destination", Kind.OBJECT),
                     AttributeSchema.of("member", Kind.OBJECT),
                     AttributeSchema.of("monitor", Kind.STRING),
                     AttributeSchema.of("profiles", Kind.SET),
+                    AttributeSchema.of("snat", Kind.STRING),
                     AttributeSchema.of("otherMembers", Kind.SET),
                     AttributeSchema.of("gateway", Kind.STRING)));
 
     private final Sessions sessions;
+    /** Per host: the account's shell and the partitions, as last seen. */
+    private final Map<String, Tmsh.Shell> shells = new ConcurrentHashMap<>();
+    private final Map<String, Set<String>> partitions = new ConcurrentHashMap<>();
 
     public BigipProvider(ProviderContext context) {
         this.sessions = new Sessions(context, "ssh");
@@ -62,21 +68,44 @@ public final class BigipProvider implements Provider {
     public ReadResponse read(ReadRequest request) {
         Diagnostics.Builder diags = Diagnostics.builder();
         Map<ResourceInstance, Vip> vips = vips(request.resources(), diags);
-        CommandResult result;
+        Snapshot snapshot;
         try {
-            result = sessions.with(request.host(), t -> t.exec(Tmsh.read(new ArrayList<>(vips.values()))));
+            snapshot = sessions.with(request.host(), t -> read(request.host(), t));
         } catch (TransportException e) {
             return new ReadResponse(Map.of(), Diagnostics.of(sessions.failed(request.host(), e)), 0);
         }
-        if (result.stdout().isBlank() && result.exitCode() != 0) {
-            diags.add(Sessions.hostProblem("tmsh did not run on host " + request.host().name(), (result.stdout() + result.stderr()).strip(),
-                    "Check that the SSH user may run tmsh (an administrator, with tmsh or bash as the shell)."));
+        if (snapshot.problem() != null) {
+            diags.add(unreadable(request.host(), snapshot));
             return new ReadResponse(Map.of(), diags.build(), 1);
         }
-        Map<String, Map<String, Object>> objects = Tmsh.objects(result.stdout());
         Map<String, LiveResource> out = new HashMap<>();
-        vips.forEach((r, vip) -> out.put(r.address(), live(r, vip, objects)));
+        vips.forEach((r, vip) -> out.put(r.address(), live(r, vip, snapshot, diags)));
         return new ReadResponse(out, diags.build(), 1);
+    }
+
+    private Snapshot read(HostTarget host, cem.spi.Transport t) throws TransportException {
+        Device device = new Device(t, shells.get(host.name()));
+        Snapshot s = device.read();
+        shells.put(host.name(), device.shell());
+        if (s.problem() == null) {
+            partitions.put(host.name(), s.partitions());
+        }
+        return s;
+    }
+
+    private static Diagnostic unreadable(HostTarget host, Snapshot s) {
+        return Sessions.hostProblem("tmsh did not list the objects of host " + host.name(), s.problem(),
+                "Check that the SSH user is an administrator whose shell is tmsh or bash (advanced shell), and that tmsh runs: "
+                        + "`tmsh -q -c \"list auth partition\"` as that user.");
+    }
+
+    private static LiveResource live(ResourceInstance r, Vip vip, Snapshot s, Diagnostics.Builder diags) {
+        List<String> problems = new ArrayList<>();
+        LiveResource live = LiveVip.of(r, vip, s, problems);
+        problems.forEach(p -> diags.add(new Diagnostic(Severity.ERROR, "PRV4204", "Cannot read the port of " + r.address(), p,
+                "Tell cem's maintainers the name and its number (tmsh's `list sys service` or /etc/services on the BIG-IP); "
+                        + "cem does not change the device-wide `cli global-settings service`.", null, r.address())));
+        return live;
     }
 
     @Override
@@ -119,46 +148,86 @@ public final class BigipProvider implements Provider {
             });
             return new ApplyResponse(Map.of(), diags.build(), 0);
         }
+        HostTarget host = request.host();
         CommandResult result;
+        Snapshot after;
+        int[] trips = {0};
         try {
-            result = sessions.with(request.host(), t -> t.exec(Tmsh.apply(Tmsh.applyLines(deletes, creates, updates))));
+            Snapshot[] now = new Snapshot[1];
+            result = sessions.with(host, t -> {
+                if (!partitions.containsKey(host.name())) {
+                    trips[0]++;
+                    Snapshot before = read(host, t);
+                    if (before.problem() != null) {
+                        now[0] = before;
+                        return null;
+                    }
+                }
+                Device device = new Device(t, shells.get(host.name()));
+                trips[0]++;
+                CommandResult r = device.run(Tmsh.applyLines(deletes, creates, updates, partitions.get(host.name())), false);
+                shells.put(host.name(), device.shell());
+                trips[0]++;
+                now[0] = read(host, t); // a separate command: never the session that ran the transaction
+                return r;
+            });
+            after = now[0];
         } catch (TransportException e) {
-            return new ApplyResponse(Map.of(), Diagnostics.of(sessions.failed(request.host(), e)), 0);
+            return new ApplyResponse(Map.of(), Diagnostics.of(sessions.failed(host, e)), trips[0]);
         }
-        String output = result.stdout() + "\n" + result.stderr();
-        int saved = output.indexOf(Tmsh.SAVED);
-        // Errors of the transaction come before the save; after it, "not found" only says what the listings did not find.
-        List<String> errors = new ArrayList<>(Tmsh.errors(saved < 0 ? output : output.substring(0, saved)));
-        errors.removeIf(e -> e.startsWith("01020066:")); // the partition exists already: fine
-        Map<String, Map<String, Object>> objects = Tmsh.objects(result.stdout());
+        if (after.problem() != null) {
+            diags.add(unreadable(host, after));
+            byAddress.keySet().forEach(a -> diags.add(new Diagnostic(Severity.ERROR, "PRV4205", "Unknown outcome: " + a,
+                    (result == null ? "The device could not be read before the change, which was not sent." : "The change was sent, but the "
+                            + "device could not be read after it."), "Run `cem plan` to see what the device holds.", null, a)));
+            return new ApplyResponse(Map.of(), diags.build(), trips[0]);
+        }
+        return new ApplyResponse(outcome(request, byAddress, vipOf, result, after, diags), diags.build(), trips[0]);
+    }
+
+    /** The resources as the device now holds them, or, when one is not as planned, diagnostics for all. */
+    private static Map<String, LiveResource> outcome(ApplyRequest request, Map<String, ApplyRequest.Change> byAddress, Map<String, Vip> vipOf,
+            CommandResult result, Snapshot after, Diagnostics.Builder diags) {
+        List<TmshMessage> errors = new ArrayList<>(TmshMessage.parse(result.stdout()));
+        errors.addAll(TmshMessage.parse(result.stderr()));
+        // Only the partition's "already exists" is expected (another run created it since the read); a pool's or a virtual's is not.
+        // A partition has no folder, so its message names no path; "… already exists in partition cem" of a pool names one.
+        errors.removeIf(m -> m.kind() == TmshMessage.Kind.EXISTS && m.text().toLowerCase(java.util.Locale.ROOT).contains("partition")
+                && !m.text().contains("/"));
         Map<String, LiveResource> results = new HashMap<>();
-        boolean transactionFailed = false;
+        boolean failed = false;
         for (Map.Entry<String, ApplyRequest.Change> e : byAddress.entrySet()) {
             ResourceInstance r = e.getValue().resource();
             Vip vip = vipOf.get(e.getKey());
-            LiveResource now = live(r, vip, objects);
+            LiveResource now = LiveVip.of(r, vip, after, new ArrayList<>());
             boolean deleted = e.getValue().operation() == ApplyRequest.Operation.DELETE;
-            boolean done = deleted ? !now.exists() : now.exists() && complete(now) && Vip.of(r.name(), now.attributes()).equals(vip);
+            boolean done = deleted ? !now.exists() : now.exists() && LiveVip.complete(now) && Vip.of(r.name(), now.attributes()).equals(vip);
             if (done) {
                 results.put(r.address(), deleted ? LiveResource.absent(r.address()) : now);
             } else {
-                transactionFailed = true;
+                failed = true;
             }
         }
-        if (transactionFailed) {
-            results.clear(); // one transaction: what seems done was there before
-            for (Map.Entry<String, ApplyRequest.Change> e : byAddress.entrySet()) {
-                Vip vip = vipOf.get(e.getKey());
-                List<String> own = errors.stream().filter(x -> x.contains(vip.virtualPath()) || x.contains(vip.poolPath())).toList();
-                String detail = own.isEmpty() ? (errors.isEmpty() ? "tmsh printed no error, but the objects are not as planned."
-                        : "The transaction for host " + request.host().name() + " failed: " + String.join(" ", errors))
-                        : "tmsh said: " + String.join(" ", own);
-                diags.add(new Diagnostic(Severity.ERROR, "PRV4203", (own.isEmpty() ? "Not applied: " : "The F5 refused ") + e.getKey(), detail,
-                        "Nothing was changed on the device: its changes go in one transaction. Fix the cause and run apply again.", null,
-                        e.getKey()));
+        if (!failed) {
+            if (!errors.isEmpty()) { // the objects are as planned, but something else failed (the save, say)
+                diags.add(new Diagnostic(Severity.WARNING, "PRV4206", "tmsh reported errors on host " + request.host().name(),
+                        String.join(" ", errors.stream().map(TmshMessage::text).toList()),
+                        "The objects are as planned; check that the configuration was saved: `save sys config` on the device.", null, null));
             }
+            return results;
         }
-        return new ApplyResponse(results, diags.build(), 1);
+        for (Map.Entry<String, ApplyRequest.Change> e : byAddress.entrySet()) {
+            Vip vip = vipOf.get(e.getKey());
+            List<String> own = errors.stream().filter(x -> x.names(vip.virtualPath()) || x.names(vip.poolPath())).map(TmshMessage::text).toList();
+            List<String> all = errors.stream().map(TmshMessage::text).toList();
+            String detail = !own.isEmpty() ? "tmsh said: " + String.join(" ", own)
+                    : all.isEmpty() ? "tmsh printed no error, but the objects are not as planned."
+                    : "The transaction for host " + request.host().name() + " failed: " + String.join(" ", all);
+            diags.add(new Diagnostic(Severity.ERROR, "PRV4203", (own.isEmpty() ? "Not applied: " : "The F5 refused ") + e.getKey(), detail,
+                    "Nothing was changed on the device: its changes go in one transaction. Fix the cause and run apply again.", null,
+                    e.getKey()));
+        }
+        return Map.of(); // one transaction: what seems done was there before
     }
 
     private static Map<ResourceInstance, Vip> vips(List<ResourceInstance> resources, Diagnostics.Builder diags) {
@@ -174,50 +243,8 @@ public final class BigipProvider implements Provider {
         return out;
     }
 
-    /** What the device holds for one resource; a half (a virtual without its pool) shows as a difference. */
-    private static LiveResource live(ResourceInstance r, Vip vip, Map<String, Map<String, Object>> objects) {
-        Map<String, Object> virtual = objects.get("ltm virtual " + vip.virtualPath());
-        Map<String, Object> pool = objects.get("ltm pool " + vip.poolPath());
-        if (virtual == null && pool == null) {
-            return LiveResource.absent(r.address());
-        }
-        ObjectNode a = vip.attributes(r.attributes());
-        a.remove(List.of("destination", "member", "monitor", "profiles"));
-        if (virtual != null) {
-            String[] destination = Tmsh.split(String.valueOf(virtual.getOrDefault("destination", "")));
-            a.putObject("destination").put("address", destination[0]).put("port", Integer.parseInt(destination[1]));
-            var profiles = a.putArray("profiles");
-            if (virtual.get("profiles") instanceof Map<?, ?> p) {
-                p.keySet().forEach(k -> profiles.add(Tmsh.local(String.valueOf(k))));
-            }
-            if (!vip.poolPath().equals(virtual.get("pool"))) {
-                a.put("pool", String.valueOf(virtual.get("pool")));
-            }
-        }
-        if (pool != null) {
-            List<String> members = new ArrayList<>();
-            if (pool.get("members") instanceof Map<?, ?> m) {
-                m.keySet().forEach(k -> members.add(String.valueOf(k)));
-            }
-            if (!members.isEmpty()) {
-                String[] member = Tmsh.split(members.get(0));
-                a.putObject("member").put("address", member[0]).put("port", Integer.parseInt(member[1]));
-            }
-            var others = a.putArray("otherMembers");
-            members.stream().skip(1).map(Tmsh::local).forEach(others::add);
-            a.put("monitor", Tmsh.local(String.valueOf(pool.getOrDefault("monitor", ""))));
-        }
-        return new LiveResource(r.address(), true, vip.virtualPath(), a);
-    }
-
     @Override
     public void close() {
         sessions.close();
-    }
-
-    /** Both objects are there, the pool holds only its gateway and the virtual uses that pool. */
-    private static boolean complete(LiveResource live) {
-        JsonNode a = live.attributes();
-        return a.has("destination") && a.has("member") && a.path("otherMembers").isEmpty() && !a.has("pool");
     }
 }

@@ -4,48 +4,65 @@ import cem.spi.RemoteCommand;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.TreeSet;
 
 /**
- * What cem says to a BIG-IP and how it reads the answers. The command line is always the
- * constant {@code tmsh -q}; the tmsh commands go to its standard input, one per line, built from
- * values {@link Vip} has checked. A read lists each virtual server and pool cem manages
- * ({@code list … one-line}); an apply creates the partition when missing, then makes every change
- * inside one {@code cli transaction} (all or nothing), saves the configuration and lists the
- * objects again — one round trip each.
+ * What cem says to a BIG-IP. The commands are built from values {@link Vip} has checked (IP
+ * literals, port numbers, object names: no space, quote, brace or semicolon), and reach tmsh in one
+ * of two ways, by the SSH account's login shell:
  *
- * <p><b>[?]</b> tmsh reading commands from standard input (rather than {@code -c}) and the exact
- * wording of its one-line listings are assumptions checked against the lab only; this class is the
- * one place to correct them after a check on a real device.
+ * <ul>
+ *   <li>{@link Shell#BASH} (advanced shell): the constant command line {@code tmsh -q}, the commands
+ *       on its standard input, one per line, then {@code quit}. {@code -q}: "the shell will not ask
+ *       the user any questions" (tmsh's usage text, quoted in f5-ansible issue 719).
+ *   <li>{@link Shell#TMSH}: the account's shell is tmsh itself — the default {@code admin}, and every
+ *       remotely authenticated user, who cannot get bash (ytti/oxidized issue 419). An exec is then a
+ *       tmsh command line: {@code tmsh -q} answers {@code Syntax Error: unexpected argument "tmsh"}
+ *       and standard input is ignored (ytti/oxidized issue 2955). The commands go on the command
+ *       line, joined by {@code ;} — as f5-ansible's {@code bigip_command.py} sends {@code cd /Common;
+ *       list ltm virtual} as is to a tmsh shell — transactions included.
+ * </ul>
+ *
+ * <p>A read starts with {@code cd /} and lists recursively, so it never names a missing object and
+ * prints every name relative to {@code /} ({@link Listing}). An apply creates the partitions a read
+ * showed missing, makes every change inside one {@code cli transaction} and saves the configuration;
+ * what it did is then read by a separate command, never in the same tmsh session after
+ * {@code submit cli transaction} (what tmsh does after a failed submit in a script is a
+ * <b>[?]</b>: README, F5 section).
  */
 final class Tmsh {
 
     private Tmsh() {}
 
+    /** How the account's commands reach tmsh. */
+    enum Shell { BASH, TMSH }
+
     static final String COMMAND_LINE = "tmsh -q";
-    /** What {@code save sys config} prints first. */
-    static final String SAVED = "Saving running configuration...";
+    /** What tmsh answers a tmsh shell's exec of {@code tmsh …} (ytti/oxidized issue 2955). */
+    static final String NOT_A_BASH_SHELL = "Syntax Error: unexpected argument \"tmsh\"";
+    /** The folder a read lists from. */
+    static final String READ_FOLDER = "/";
     private static final Duration TIMEOUT = Duration.ofMinutes(3);
 
-    static RemoteCommand read(List<Vip> vips) {
-        List<String> lines = new ArrayList<>();
-        for (Vip v : vips) {
-            lines.add("list ltm virtual " + v.virtualPath() + " one-line");
-            lines.add("list ltm pool " + v.poolPath() + " one-line");
-        }
-        return command(lines, true);
+    /** A read: the partitions, then every virtual server and pool, from {@code /}. */
+    static List<String> readLines() {
+        return List.of("cd /", "list auth partition", "list ltm virtual recursive one-line", "list ltm pool recursive one-line");
     }
 
-    /** The lines of one apply: partitions, the transaction (deletes first), save, listings. */
-    static List<String> applyLines(List<Vip> deletes, List<Vip> creates, List<Vip> updates) {
+    /**
+     * The lines of one apply: the missing partitions, the transaction (deletes first), the save.
+     *
+     * @param existingPartitions the partitions the device has, as read
+     */
+    static List<String> applyLines(List<Vip> deletes, List<Vip> creates, List<Vip> updates, Collection<String> existingPartitions) {
         List<String> lines = new ArrayList<>();
-        Set<String> partitions = new java.util.TreeSet<>();
+        Set<String> partitions = new TreeSet<>();
         creates.forEach(v -> partitions.add(v.partition()));
+        updates.forEach(v -> partitions.add(v.partition()));
+        partitions.removeAll(existingPartitions);
         partitions.forEach(p -> lines.add("create auth partition " + p));
         lines.add("create cli transaction");
         for (Vip v : deletes) {
@@ -62,105 +79,28 @@ final class Tmsh {
         }
         lines.add("submit cli transaction");
         lines.add("save sys config");
-        List<Vip> all = new ArrayList<>(deletes);
-        all.addAll(creates);
-        all.addAll(updates);
-        for (Vip v : all) {
-            lines.add("list ltm virtual " + v.virtualPath() + " one-line");
-            lines.add("list ltm pool " + v.poolPath() + " one-line");
-        }
         return lines;
     }
 
-    static RemoteCommand apply(List<String> lines) {
-        return command(lines, false);
-    }
-
     private static String poolBody(Vip v) {
-        String member = Vip.endpoint(v.memberAddress(), v.memberPort());
-        return " members replace-all-with { " + member + " { address " + v.memberAddress() + " } } monitor " + v.monitor();
+        return " members replace-all-with { " + v.memberPath() + " { address " + v.memberAddress() + " } } monitor /Common/" + v.monitor();
     }
 
     private static String virtualBody(Vip v) {
+        StringBuilder profiles = new StringBuilder();
+        v.profiles().forEach(p -> profiles.append("/Common/").append(p).append(' '));
         return " destination " + Vip.endpoint(v.destinationAddress(), v.destinationPort()) + " ip-protocol tcp pool " + v.poolPath()
-                + " profiles replace-all-with { " + String.join(" ", v.profiles()) + " } translate-address enabled translate-port enabled";
+                + " profiles replace-all-with { " + profiles + "} source-address-translation { type " + v.snat() + " }"
+                + " translate-address enabled translate-port enabled";
     }
 
-    private static RemoteCommand command(List<String> lines, boolean idempotent) {
+    /** The lines as one command for the shell; an apply is never retried by the transport. */
+    static RemoteCommand command(Shell shell, List<String> lines, boolean idempotent) {
+        if (shell == Shell.TMSH) {
+            // Checked values hold no ';', quote or brace: joining cannot start another command.
+            return new RemoteCommand(String.join("; ", lines), new byte[0], TIMEOUT, idempotent);
+        }
         String stdin = String.join("\n", lines) + "\nquit\n";
         return new RemoteCommand(COMMAND_LINE, stdin.getBytes(StandardCharsets.UTF_8), TIMEOUT, idempotent);
-    }
-
-    /** An error line of tmsh: {@code 01070333:3: message}. */
-    static final Pattern ERROR = Pattern.compile("^(\\d{8}):(\\d+): (.*)$");
-
-    /** The objects a listing shows, by full path: {@code ltm virtual /P/N} and {@code ltm pool /P/N}. */
-    static Map<String, Map<String, Object>> objects(String stdout) {
-        Map<String, Map<String, Object>> out = new LinkedHashMap<>();
-        for (String line : stdout.split("\n")) {
-            Matcher m = Pattern.compile("^ltm (virtual|pool) (\\S+) \\{(.*)\\}\\s*$").matcher(line.strip());
-            if (m.matches()) {
-                out.put("ltm " + m.group(1) + " " + m.group(2), parse(tokens(m.group(3))));
-            }
-        }
-        return out;
-    }
-
-    /** The errors tmsh printed, in order. */
-    static List<String> errors(String output) {
-        List<String> out = new ArrayList<>();
-        for (String line : output.split("\n")) {
-            if (ERROR.matcher(line.strip()).matches()) {
-                out.add(line.strip());
-            }
-        }
-        return out;
-    }
-
-    private static List<String> tokens(String body) {
-        List<String> out = new ArrayList<>();
-        for (String t : body.replace("{", " { ").replace("}", " } ").trim().split("\\s+")) {
-            if (!t.isEmpty()) {
-                out.add(t);
-            }
-        }
-        return out;
-    }
-
-    /** {@code key value}, {@code key { … }} pairs; nested blocks become maps. */
-    private static Map<String, Object> parse(List<String> tokens) {
-        int[] at = {0};
-        return block(tokens, at);
-    }
-
-    private static Map<String, Object> block(List<String> tokens, int[] at) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        while (at[0] < tokens.size()) {
-            String key = tokens.get(at[0]++);
-            if (key.equals("}")) {
-                break;
-            }
-            if (at[0] < tokens.size() && tokens.get(at[0]).equals("{")) {
-                at[0]++;
-                out.put(key, block(tokens, at));
-            } else if (at[0] < tokens.size() && !tokens.get(at[0]).equals("}")) {
-                out.put(key, tokens.get(at[0]++));
-            } else {
-                out.put(key, "");
-            }
-        }
-        return out;
-    }
-
-    /** The path without its partition: {@code /cem/10.0.0.1:443} → {@code 10.0.0.1:443}. */
-    static String local(String path) {
-        return path.startsWith("/") ? path.substring(path.indexOf('/', 1) + 1) : path;
-    }
-
-    /** {@code [address, port]} of {@code a.b.c.d:443} or {@code a::b.443}. */
-    static String[] split(String endpoint) {
-        String e = local(endpoint);
-        int cut = e.contains(".") && e.chars().filter(c -> c == ':').count() > 1 ? e.lastIndexOf('.') : e.lastIndexOf(':');
-        return cut < 0 ? new String[] {e, "0"} : new String[] {e.substring(0, cut), e.substring(cut + 1)};
     }
 }
