@@ -119,7 +119,7 @@ final class ApplyCommand implements Callable<Integer> {
         if (stale != null) {
             throw new DiagnosticsException(new Diagnostic(Severity.ERROR, EngineCodes.STALE_PLAN, "Saved plan is stale",
                     "The plan in " + label + " no longer applies: " + stale + ".",
-                    "Run `cem plan -out " + label + "` again, review it, and apply the new file.", null, null));
+                    "Run `cem plan " + ws.session.shown(ws.config.directory()) + " -out " + label + "` again, review it, and apply the new file.", null, null));
         }
         var diags = cem.diag.Diagnostics.builder();
         var desired = DesiredState.of(ws.config, ws.registry, diags);

@@ -28,6 +28,9 @@ public record Session(PrintWriter out, PrintWriter err, Map<String, String> env,
     /** A path as users read it: relative to the working directory when it lies below it. */
     public Path shown(Path path) {
         Path abs = path.toAbsolutePath().normalize();
+        if (abs.equals(cwd.toAbsolutePath().normalize())) {
+            return Path.of("."); // the working directory itself, never an empty name
+        }
         return abs.startsWith(cwd) ? cwd.relativize(abs) : abs;
     }
 }

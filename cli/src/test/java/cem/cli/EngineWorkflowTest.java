@@ -240,6 +240,7 @@ class EngineWorkflowTest {
         assertEquals(1, again.exitCode());
         assertTrue(again.err().contains("Saved plan is stale [APL5004]"), again.err());
         assertTrue(again.err().contains("the state changed since the plan was made"), again.err());
+        assertTrue(again.err().contains("Run `cem plan site -out tfplan.json` again"), "the hint names the configuration: " + again.err());
 
         estate.cem("plan", "-out", "tfplan2.json", "site");
         estate.edit("localPorts: [4726]", "localPorts: [4727]");
