@@ -17,12 +17,34 @@ final class Cli {
 
     int execute(String... args) {
         CommandLine cl = new CommandLine(new CemCommand(), new CommandFactory(session));
+        wholeSentences(cl);
         cl.setOut(session.out());
         cl.setErr(session.err());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setParameterExceptionHandler(this::badUsage);
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> failure(e, commandLine));
         return cl.execute(args);
+    }
+
+    /**
+     * Joins description lines written as pieces of one sentence, so that picocli wraps whole
+     * sentences at the terminal's width instead of breaking a line where the source did ("prints the"
+     * / "changes."). A line that ends a sentence (. : ! ? or a closing parenthesis) or is blank ends
+     * a paragraph.
+     */
+    static void wholeSentences(CommandLine cl) {
+        var usage = cl.getCommandSpec().usageMessage();
+        java.util.List<String> joined = new java.util.ArrayList<>();
+        for (String line : usage.description()) {
+            int last = joined.size() - 1;
+            if (last >= 0 && !joined.get(last).isBlank() && !line.isBlank() && !joined.get(last).strip().matches(".*[.:!?)](%n)?$")) {
+                joined.set(last, joined.get(last).stripTrailing() + " " + line.strip());
+            } else {
+                joined.add(line);
+            }
+        }
+        usage.description(joined.toArray(String[]::new));
+        cl.getSubcommands().values().forEach(Cli::wholeSentences);
     }
 
     private int badUsage(ParameterException e, String[] args) {

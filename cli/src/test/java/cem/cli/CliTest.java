@@ -51,6 +51,29 @@ class CliTest {
         assertEquals(java.util.List.of(), cut);
     }
 
+    /** Issue 20, item 6: --help texts wrapped in mid-sentence where the source broke a description line. */
+    @Test
+    void helpWrapsWholeSentences() {
+        CliRun help = CliRun.inRepo("plan", "--help");
+        assertTrue(help.out().contains("prints the changes."), help.out());
+        java.util.List<String> cut = new java.util.ArrayList<>();
+        picocli.CommandLine root = new picocli.CommandLine(new CemCommand(), new Cli.CommandFactory(new Session(
+                new java.io.PrintWriter(java.io.Writer.nullWriter()), new java.io.PrintWriter(java.io.Writer.nullWriter()), Map.of(),
+                CliRun.REPO, false, java.io.InputStream.nullInputStream())));
+        Cli.wholeSentences(root);
+        java.util.ArrayDeque<picocli.CommandLine> todo = new java.util.ArrayDeque<>(java.util.List.of(root));
+        while (!todo.isEmpty()) {
+            picocli.CommandLine c = todo.pop();
+            for (String line : c.getCommandSpec().usageMessage().description()) {
+                if (!line.isBlank() && !line.strip().matches(".*[.:!?)](%n)?$")) {
+                    cut.add(c.getCommandSpec().qualifiedName() + ": " + line);
+                }
+            }
+            todo.addAll(c.getSubcommands().values());
+        }
+        assertEquals(java.util.List.of(), cut, "description lines that end mid-sentence");
+    }
+
     @Test
     void versionPrintsTheVersion() {
         CliRun run = CliRun.inRepo("--version");
