@@ -32,10 +32,45 @@ final class Confirm {
         session.out().println("  Only 'yes' will be accepted to approve.");
         session.out().print("\n  Enter a value: ");
         session.out().flush();
+        // Ctrl-C or SIGTERM here ends the JVM while this thread waits for input: release the locks then, and tell.
+        Thread onInterrupt = new Thread(() -> {
+            if (HeldLocks.releaseAll() > 0) {
+                session.err().println();
+                session.err().println(what + " cancelled at the prompt: nothing was changed, and the state lock was released.");
+                session.err().flush();
+            }
+        }, "cem-prompt-interrupted");
+        WAITING.set(true);
+        boolean hooked = register(onInterrupt);
         try {
             String line = new BufferedReader(new InputStreamReader(session.in(), StandardCharsets.UTF_8)).readLine();
             return line != null && line.trim().equals("yes");
         } catch (IOException e) {
+            return false;
+        } finally {
+            WAITING.set(false);
+            if (hooked) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(onInterrupt);
+                } catch (IllegalStateException e) {
+                    // shutting down: the hook runs
+                }
+            }
+        }
+    }
+
+    private static final java.util.concurrent.atomic.AtomicBoolean WAITING = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** Whether the command waits at a prompt (then nothing is in flight, and the exit need not wait for it). */
+    static boolean waiting() {
+        return WAITING.get();
+    }
+
+    private static boolean register(Thread hook) {
+        try {
+            Runtime.getRuntime().addShutdownHook(hook);
+            return true;
+        } catch (IllegalStateException e) {
             return false;
         }
     }

@@ -21,8 +21,14 @@ public final class Main {
         // released the lock (apply cancels itself through its own hook).
         java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            long started = System.nanoTime();
             try {
-                finished.await(5, java.util.concurrent.TimeUnit.MINUTES);
+                // At a prompt nothing is in flight: the prompt's own hook releases the locks, and the exit need not wait.
+                while (!Confirm.waiting() && !finished.await(100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    if (System.nanoTime() - started > java.util.concurrent.TimeUnit.MINUTES.toNanos(5)) {
+                        break;
+                    }
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

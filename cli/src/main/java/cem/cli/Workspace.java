@@ -140,7 +140,7 @@ final class Workspace implements AutoCloseable {
 
     StateStore.Lock lock(String operation, Duration timeout) {
         try {
-            return store.lock(operation, timeout);
+            return HeldLocks.track(store.lock(operation, timeout));
         } catch (StateException e) {
             throw stateError(e);
         }

@@ -145,4 +145,45 @@ class ProcessSafetyTest {
         assertEquals(0, first.waitFor(100, TimeUnit.SECONDS) ? first.exitValue() : -1, output(first, tmp));
         assertEquals(0, estate.cem("plan", "--detailed-exitcode", "site").exitCode());
     }
+
+    /**
+     * Issue 20, item 3: Ctrl-C (or SIGTERM) at apply's "Enter a value:" prompt left .cem/state.lock
+     * behind. A real process on a pseudo-terminal (script(1), so that cem asks), a signal at the
+     * prompt: the process ends, and the lock is gone.
+     */
+    @Test
+    @Timeout(120)
+    void aSignalAtThePromptReleasesTheLock() throws Exception {
+        for (String signal : new String[] {"INT", "TERM"}) {
+            Estate estate = new Estate(tmp.resolve(signal));
+            estate.write("""
+                    version: 1
+                    hosts:
+                      h1: {address: 192.0.2.1, os: windows}
+                    resources:
+                      - {type: windows_firewall_rule, name: r, host: h1, direction: inbound, action: allow, localPorts: [443]}
+                    """);
+            String java = String.join(" ", List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                    System.getProperty("java.class.path"), "cem.cli.Main", "apply", "--no-color", "site"));
+            ProcessBuilder pb = new ProcessBuilder("script", "-qfec", java, "/dev/null").directory(tmp.resolve(signal).toFile());
+            pb.environment().putAll(estate.env());
+            pb.redirectErrorStream(true);
+            Path log = tmp.resolve(signal + ".log");
+            pb.redirectOutput(log.toFile());
+            Process script = pb.start(); // its standard input stays open: the prompt waits
+            Path lock = estate.config.resolve(".cem/state.lock");
+            for (int i = 0; i < 600 && !Files.readString(log).contains("Enter a value:"); i++) {
+                Thread.sleep(100);
+            }
+            assertTrue(Files.readString(log).contains("Enter a value:"), Files.readString(log));
+            assertTrue(Files.exists(lock), "apply holds the lock at its prompt");
+            ProcessHandle cem = script.descendants().filter(h -> h.info().command().orElse("").endsWith("java")).findFirst().orElseThrow();
+            new ProcessBuilder("kill", "-" + signal, Long.toString(cem.pid())).start().waitFor();
+            assertTrue(cem.onExit().get(60, TimeUnit.SECONDS) != null);
+            script.waitFor(30, TimeUnit.SECONDS);
+            assertTrue(Files.notExists(lock), "SIG" + signal + " at the prompt releases the lock:\n" + Files.readString(log));
+            assertTrue(Files.readString(log).contains("the state lock was released"), Files.readString(log));
+            script.getOutputStream().close();
+        }
+    }
 }
