@@ -58,7 +58,6 @@ final class ReportCommand implements Callable<Integer> {
                     case "internet_gateway" -> gateways.addObject().put("name", c.name()).put("host", c.host())
                             .put("externalFqdn", live.path("externalFqdn").asText()).put("listenerPort", live.path("listenerPort").asInt())
                             .put("service", live.path("serviceState").asText()).put("registered", live.path("registered").asBoolean())
-                            .put("statusReporting", live.path("statusReporting").asBoolean())
                             .put("version", live.path("installedVersion").asText());
                     case "resource_target" -> targets.addObject().put("name", c.name()).put("members", live.path("memberCount").asInt());
                     case "cem_policy" -> {
