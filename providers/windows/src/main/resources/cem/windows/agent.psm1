@@ -729,7 +729,7 @@ function Get-CemRevocations {
 
 function Revoke-CemCertificate {
     param($Arguments)
-    throw 'cem: ITMS documents no API to revoke a CEM certificate. Revoke it in the console (Certificate Management), then run cem plan.'
+    throw 'cem: ITMS documents no API to revoke a CEM certificate. Revoke it in the console (Settings > All Settings > Notification Server > Certificate Management), then run cem plan.'
 }
 
 function Get-CemSiteServers {
