@@ -84,7 +84,7 @@ final class Itms881Checks {
             JsonNode l = live.get(g.address());
             boolean off = l != null ? l.has("autoRefresh") && !l.path("autoRefresh").asBoolean(true) : !g.attr("autoRefresh").asBoolean(true);
             if (off) {
-                out.add(Finding.ok(Symptom.CERTIFICATE, "ig.autoRefresh", g.address(), "Auto Refresh is off. Note: when the NS's root certificate "
+                out.add(Finding.ok(Symptom.CERTIFICATE, "gatewayManager.autoRefresh", g.address(), "Auto Refresh is off. Note: when the NS's root certificate "
                         + "is replaced (Settings > All Settings > Notification Server > Certificate Management), refresh the server in Gateway "
                         + "Manager (Servers tab) on this gateway after starting the replacement and again after Finalize (KB 204333)"));
             }

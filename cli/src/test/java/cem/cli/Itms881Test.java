@@ -60,7 +60,7 @@ class Itms881Test {
         JsonNode versions = finding(doctor.json(), "itms881.versions", "internet_gateway.ig1");
         assertEquals("fail", versions.path("status").asText());
         assertTrue(versions.path("action").asText().contains("Cloud-enabled Agents Access Troubleshooting"), versions.toString());
-        assertTrue(finding(doctor.json(), "ig.autoRefresh", "internet_gateway.ig1").path("evidence").asText().contains("Finalize"));
+        assertTrue(finding(doctor.json(), "gatewayManager.autoRefresh", "internet_gateway.ig1").path("evidence").asText().contains("Finalize"));
 
         CliRun report = CliRun.run(Map.of(), tmp, "report", "--json", "quickstart");
         JsonNode r = report.json();
