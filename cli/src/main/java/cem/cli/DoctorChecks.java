@@ -139,7 +139,7 @@ final class DoctorChecks {
             }
             out.add(online ? Finding.ok(s, "ig.online", g.address(), "the NS reports it Online")
                     : Finding.fail(s, "ig.online", g.address(), "the NS does not report it Online", "registration or status reporting failed",
-                            "Check ig.registered and ig.service above; enable statusReporting on the gateway."));
+                            "Check ig.registered and ig.service above; enable status reporting on the NS: Settings > Notification Server > Internet Gateway (KB 216202)."));
             String ns = policy.path("nsVersion").asText("");
             String ig = l.path("installedVersion").asText("");
             if (!ns.isEmpty() && !ig.isEmpty()) {

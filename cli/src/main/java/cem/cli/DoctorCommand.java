@@ -171,8 +171,17 @@ final class DoctorCommand implements Callable<Integer> {
     static List<Finding> findings(Workspace ws, Planner.Planned planned, Duration timeout, String resolver) throws Exception {
         Instant now = Instant.now();
         List<Finding> findings = new ArrayList<>(new DoctorChecks(ws.config, planned.plan(), now).run());
+        findings.addAll(itms881(ws, planned));
         findings.addAll(network(ws, planned, now, timeout, resolver));
         return findings;
+    }
+
+    /** 8.8.1's ephemeral agent certificates and gateways without Auto Refresh (Itms881Checks). */
+    private static List<Finding> itms881(Workspace ws, Planner.Planned planned) {
+        Itms881Checks checks = new Itms881Checks(ws.config, planned.plan());
+        List<Finding> out = new ArrayList<>(checks.run());
+        out.addAll(checks.autoRefresh());
+        return out;
     }
 
     /** DNS, TCP and TLS from here, every endpoint in parallel. Lab hosts have no network endpoint and are said to be skipped. */

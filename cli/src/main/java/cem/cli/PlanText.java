@@ -58,6 +58,7 @@ final class PlanText {
         }
         out.append("cem will perform the following actions:\n\n");
         nftablesNote(actions, out);
+        ItmsPlanNotes.append(plan, out);
         for (ResourceChange c : actions) {
             resource(c, false, out);
         }

@@ -58,7 +58,6 @@ final class ReportCommand implements Callable<Integer> {
                     case "internet_gateway" -> gateways.addObject().put("name", c.name()).put("host", c.host())
                             .put("externalFqdn", live.path("externalFqdn").asText()).put("listenerPort", live.path("listenerPort").asInt())
                             .put("service", live.path("serviceState").asText()).put("registered", live.path("registered").asBoolean())
-                            .put("statusReporting", live.path("statusReporting").asBoolean())
                             .put("version", live.path("installedVersion").asText());
                     case "resource_target" -> targets.addObject().put("name", c.name()).put("members", live.path("memberCount").asInt());
                     case "cem_policy" -> {
@@ -97,27 +96,24 @@ final class ReportCommand implements Callable<Integer> {
         }
     }
 
-    /** From 8.8.1 on, every gateway must run the NS's version (KB 440752): flag the ones that do not. */
+    /**
+     * 8.8.1's ephemeral agent certificates (KB 440752): the NS and every gateway must both be 8.8.1 or
+     * later (versions compared by number); blocked agents are approved on the Access Troubleshooting page.
+     */
     private static void versionCheck(ObjectNode report) {
         String ns = report.path("policies").path(0).path("nsVersion").asText("");
+        boolean nsEphemeral = ItmsVersions.ephemeral(ns);
         for (JsonNode g : report.get("gateways")) {
             String ig = g.path("version").asText("");
-            boolean matters = !ns.isEmpty() && !ig.isEmpty() && atLeast881(ns);
-            ((ObjectNode) g).put("versionMatchesNs", !matters || ig.equals(ns));
+            boolean known = !ns.isEmpty() && !ig.isEmpty();
+            ((ObjectNode) g).put("versionMatchesNs", !known || nsEphemeral == ItmsVersions.ephemeral(ig));
         }
-    }
-
-    private static boolean atLeast881(String version) {
-        String[] p = version.split("\\.");
-        int[] v = new int[3];
-        for (int i = 0; i < 3 && i < p.length; i++) {
-            try {
-                v[i] = Integer.parseInt(p[i]);
-            } catch (NumberFormatException e) {
-                return false;
-            }
+        ObjectNode ephemeral = report.putObject("ephemeralCertificates").put("nsVersion", ns).put("applies", nsEphemeral);
+        if (nsEphemeral) {
+            ephemeral.put("note", "agent certificates live about six hours and agents renew them; a gateway blocks agents it cannot match to NS "
+                    + "registration data until they are approved on " + ItmsVersions.ACCESS_PAGE + "; the NS and every gateway must be on "
+                    + ItmsVersions.EPHEMERAL + " or later");
         }
-        return v[0] > 8 || (v[0] == 8 && (v[1] > 8 || (v[1] == 8 && v[2] >= 1)));
     }
 
     private static String text(ObjectNode r) {
@@ -128,7 +124,12 @@ final class ReportCommand implements Callable<Integer> {
         r.get("gateways").forEach(g -> b.append(String.format("  %-12s %-28s port %-5d service %-8s %s%s%n", g.path("name").asText(),
                 g.path("externalFqdn").asText(), g.path("listenerPort").asInt(), g.path("service").asText(),
                 g.path("registered").asBoolean() ? "registered with the NS" : "NOT registered",
-                g.path("versionMatchesNs").asBoolean(true) ? "" : "; version " + g.path("version").asText() + " differs from the NS's")));
+                g.path("versionMatchesNs").asBoolean(true) ? "" : "; version " + g.path("version").asText()
+                        + ": the NS and the gateway must both be on 8.8.1 or later (KB 440752)")));
+        if (r.path("ephemeralCertificates").path("applies").asBoolean()) {
+            b.append("\nAgent certificates (ITMS ").append(r.path("ephemeralCertificates").path("nsVersion").asText()).append(")\n  ")
+                    .append(r.path("ephemeralCertificates").path("note").asText()).append('\n');
+        }
         b.append("\nCEM policy\n");
         if (r.get("policies").isEmpty()) {
             b.append("  (none on the hosts yet)\n");

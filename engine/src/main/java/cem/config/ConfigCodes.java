@@ -63,6 +63,8 @@ public final class ConfigCodes {
     public static final String POLICY_NO_TARGETS = "SEM3302";
     public static final String SHARED_HTTPSYS_BINDING = "SEM3303";
     public static final String BINDING_NEEDS_CERT = "SEM3304";
+    /** A warning: internet_gateway.statusReporting is an NS setting that cem ignores. */
+    public static final String GATEWAY_STATUS_REPORTING = "SEM3305";
 
     public static final String NO_DIRECTORY = "ENV9001";
     public static final String NO_YAML = "ENV9002";

@@ -18,9 +18,10 @@ import java.util.Map;
  * C:\ProgramData\Symantec\SMP\Logs\a.log shows "Internet Gateway successfully registered with
  * Notification Server"; /work/shared/domain/itms-cem.md §12: logs rotate, every a*.log is read).
  * [?] Where Gateway Manager keeps its settings (the agent assumes a registry key holding
- * ListenerPort DWORD, Servers REG_MULTI_SZ "fqdn:port", AutoRefresh and StatusReporting DWORD 0/1,
- * Version), the service's key name, its state right after installation, the installer's exit
+ * ListenerPort DWORD, Servers REG_MULTI_SZ "fqdn:port", AutoRefresh DWORD 0/1, Version REG_SZ), the
+ * service's key name, its state right after installation, the installer's exit
  * codes beyond msiexec's, how a.log rotates and when registration is logged: the lab's picture.
+ * Status reporting is no value here: it is enabled on the NS (KB 216202 step 4; NotificationServer).
  * msiexec's exit codes: "MsiExec.exe and InstMsi.exe Error Messages" (learn.microsoft.com/windows/
  * win32/msi/error-codes): 0 success, 1603 ERROR_INSTALL_FAILURE, 3010 ERROR_SUCCESS_REBOOT_REQUIRED.
  */
@@ -78,7 +79,7 @@ final class InternetGateway {
     private static void installed(ObjectNode s, String path, String serviceState) {
         ObjectNode values = s.with("registry").putObject(path);
         values.put("ListenerPort", 443).putArray("Servers");
-        values.put("AutoRefresh", 1).put("StatusReporting", 0).put("Version", "8.8.1");
+        values.put("AutoRefresh", 1).put("Version", "8.8.1");
         s.put("igKey", path);
         Services.add(s, WindowsState.IG_SERVICE_NAME, WindowsState.IG_SERVICE, serviceState);
     }
@@ -163,7 +164,7 @@ final class InternetGateway {
         key.put("ListenerPort", a.path("listenerPort").asInt());
         ArrayNode servers = key.putArray("Servers");
         a.path("servers").forEach(v -> servers.add(v.asText()));
-        key.put("AutoRefresh", a.path("autoRefresh").asInt()).put("StatusReporting", a.path("statusReporting").asInt());
+        key.put("AutoRefresh", a.path("autoRefresh").asInt());
         if (a.path("restartService").asBoolean()) {
             restart(s, a.path("serviceDisplayName").asText());
         }
@@ -204,7 +205,7 @@ final class InternetGateway {
             throw new IllegalStateException("Cannot find path '" + path + "' because it does not exist.");
         }
         JsonNode saved = s.path("files").path(a.path("backupDirectory").asText()).path(name).path("values");
-        for (String v : List.of("ListenerPort", "Servers", "AutoRefresh", "StatusReporting")) {
+        for (String v : List.of("ListenerPort", "Servers", "AutoRefresh")) {
             key.set(v, saved.path(v).deepCopy());
         }
         restart(s, a.path("serviceDisplayName").asText());
@@ -276,13 +277,14 @@ final class InternetGateway {
     }
 
     /**
-     * Whether the NS sees this gateway Online under this name: installed, running, registered,
-     * status reporting on, and presenting a certificate that covers the name. [?] How the NS
-     * matches a gateway's status reports to the CEM policy's FQDN is not documented.
+     * Whether this gateway reports to the NS under this name: installed, running, registered, and
+     * presenting a certificate that covers the name (whether the NS listens, its status reporting
+     * setting, is the NS's: NotificationServer). [?] How the NS matches a gateway's status reports
+     * to the CEM policy's FQDN is not documented.
      */
     static boolean reportsOnline(JsonNode s, String externalFqdn) {
         ObjectNode key = key(s, s.path("igKey").asText());
-        if (key == null || key.path("StatusReporting").asInt() != 1 || !listening(s) || !registered(s)) {
+        if (key == null || !listening(s) || !registered(s)) {
             return false;
         }
         String tp = CertificateStores.gatewayCertificate(s);

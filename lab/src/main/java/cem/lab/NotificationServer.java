@@ -17,6 +17,10 @@ final class NotificationServer {
     private NotificationServer() {}
 
     static final String DEFAULT_POLICY = WindowsState.DEFAULT_POLICY;
+    /** The lab NS's version ([?] where a real NS records it: the Version value of its registry key, as cem probe checks). */
+    static final String VERSION = "8.8.1";
+    /** [?] The key whose Version value cem assumes holds the NS's version. */
+    static final String KEY = "HKLM:\\SOFTWARE\\Altiris\\eXpress\\Notification Server";
 
     /** The NS ops; an unknown op fails as the agent's dispatcher does. */
     static JsonNode run(WindowsState self, ObjectNode state, String op, JsonNode args) {
@@ -76,6 +80,8 @@ final class NotificationServer {
             policy.put("enabled", false).put("allowCloudCommunication", false).put("preferCem", false).put("preferCemOnVpn", false);
             policy.putArray("gateways");
             policy.putArray("targets");
+            // [?] Where the NS records its version: the lab's picture is the agent's assumption (cem probe checks it).
+            state.with("registry").putObject(KEY).put("Version", VERSION);
         }
         return (ObjectNode) state.get("ns");
     }
@@ -127,14 +133,17 @@ final class NotificationServer {
         }
         ObjectNode out = ((ObjectNode) p).deepCopy();
         out.put("exists", true);
-        out.put("nsVersion", "8.8.1");
+        out.put("nsVersion", VERSION);
+        // Status reporting is the NS's setting (Settings > Notification Server > Internet Gateway, KB
+        // 216202 step 4): the lab's NS has it enabled, as an administrator does in step 5.
+        boolean reporting = ns(state).path("statusReporting").asBoolean(true);
         for (JsonNode g : out.path("gateways")) {
             String fqdn = g.path("fqdn").asText();
             boolean online = false;
             for (WindowsState peer : self.peers()) {
                 online |= peer != self && peer.reportsOnline(fqdn);
             }
-            ((ObjectNode) g).put("online", online);
+            ((ObjectNode) g).put("online", reporting && online);
         }
         ArrayNode targets = out.putArray("targets");
         for (JsonNode guid : p.path("targets")) {

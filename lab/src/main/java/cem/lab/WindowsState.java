@@ -179,7 +179,7 @@ public final class WindowsState {
 
     /** Runs one op; returns its data, or throws with Windows' message. */
     public synchronized JsonNode run(String op, JsonNode args) {
-        boolean writes = !op.endsWith(".read") && !op.equals("host.facts") && !op.equals("agent.status");
+        boolean writes = !op.endsWith(".read") && !op.equals("host.facts") && !op.equals("agent.status") && !op.startsWith("probe.");
         try {
             return dispatch(op, args);
         } finally {
@@ -208,6 +208,10 @@ public final class WindowsState {
             case "internet_gateway.restore" -> InternetGateway.restore(state, args);
             case "host.facts" -> Iis.facts(state, args);
             case "agent.status" -> NotificationServer.agentStatus(this, state, args);
+            case "probe.registry" -> ProbeAnswers.registry(state, args);
+            case "probe.services" -> ProbeAnswers.services(state, args);
+            case "probe.files" -> ProbeAnswers.files(state, args);
+            case "probe.sslcert" -> ProbeAnswers.sslcert(state);
             default -> NotificationServer.run(this, state, op, args);
         };
     }

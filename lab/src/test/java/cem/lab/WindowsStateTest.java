@@ -348,7 +348,7 @@ class WindowsStateTest {
         assertTrue(s.run("internet_gateway.install", install).path("alreadyInstalled").asBoolean());
         ObjectNode set = JSON.createObjectNode().put("settingsKey", key).put("serviceDisplayName", WindowsState.IG_SERVICE)
                 .put("backupDirectory", "C:\\ProgramData\\cem\\ig-backups").put("keepBackups", 2).put("listenerPort", 8443)
-                .put("autoRefresh", 1).put("statusReporting", 1).put("restartService", false);
+                .put("autoRefresh", 1).put("restartService", false);
         set.putArray("servers").add("smp.example.net:4726");
         s.run("internet_gateway.set", set);
         JsonNode after = s.run("internet_gateway.read", read);

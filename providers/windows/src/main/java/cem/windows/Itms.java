@@ -159,7 +159,9 @@ final class Itms {
             }
         }
         attrs.put("autoRefresh", values.path("AutoRefresh").asInt() == 1);
-        attrs.put("statusReporting", values.path("StatusReporting").asInt() == 1);
+        // Status reporting is an NS setting (Settings > Notification Server > Internet Gateway, KB 216202
+        // step 4), not a value of the IG host: cem neither reads nor writes it here. A configuration that
+        // still sets statusReporting keeps its own value (validate warns), so it never shows as a change.
         String version = values.path("Version").isNull() ? "" : values.path("Version").asText("");
         if (desired.has("version")) {
             attrs.put("version", version);
@@ -349,7 +351,6 @@ final class Itms {
                 ArrayNode servers = args.putArray("servers");
                 a.path("servers").forEach(s -> servers.add(s.path("fqdn").asText() + ":" + s.path("port").asInt(DEFAULT_SITE_PORT)));
                 args.put("autoRefresh", a.path("autoRefresh").asBoolean(true) ? 1 : 0);
-                args.put("statusReporting", a.path("statusReporting").asBoolean(true) ? 1 : 0);
                 // The new settings take effect when the service restarts: a running service is restarted;
                 // a stopped one is left stopped (starting it would be a change the plan does not show).
                 args.put("restartService", restartService);

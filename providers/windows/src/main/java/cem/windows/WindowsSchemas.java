@@ -15,7 +15,7 @@ final class WindowsSchemas {
 
     static Map<String, ResourceSchema> all() {
         Map<String, ResourceSchema> all = new java.util.HashMap<>(windows());
-        all.put("internet_gateway", ResourceSchema.of("internet_gateway", false, Map.of("autoRefresh", true, "statusReporting", true),
+        all.put("internet_gateway", ResourceSchema.of("internet_gateway", false, Map.of("autoRefresh", true),
                 List.of(AttributeSchema.of("externalFqdn", Kind.CASE_INSENSITIVE),
                         AttributeSchema.of("listenerPort", Kind.NUMBER),
                         AttributeSchema.of("servers", Kind.OBJECT),

@@ -402,6 +402,8 @@ function Set-CemService {
 # --- internet_gateway (on the IG host) -----------------------------------------------------------
 # [?] Where Gateway Manager keeps its settings is not documented: the key and the value names come
 # from the configuration (settingsKey; default in Java), and `cem probe` checks them read-only.
+# StatusReporting is read (and kept in backups) but never written: status reporting is enabled on the
+# NS (Settings > Notification Server > Internet Gateway, KB 216202 step 4), not on the IG host.
 
 $script:IgValues = @('ListenerPort', 'Servers', 'AutoRefresh', 'StatusReporting', 'Version')
 
@@ -470,7 +472,6 @@ function Set-CemGateway {
     Set-ItemProperty -LiteralPath $a.settingsKey -Name 'ListenerPort' -Value ([int]$a.listenerPort) -Type DWord
     Set-ItemProperty -LiteralPath $a.settingsKey -Name 'Servers' -Value ([string[]]$a.servers) -Type MultiString
     Set-ItemProperty -LiteralPath $a.settingsKey -Name 'AutoRefresh' -Value ([int]$a.autoRefresh) -Type DWord
-    Set-ItemProperty -LiteralPath $a.settingsKey -Name 'StatusReporting' -Value ([int]$a.statusReporting) -Type DWord
     if ($a.restartService) {
         Restart-Service -DisplayName $a.serviceDisplayName -Force
     }
@@ -529,7 +530,6 @@ function Restore-CemGateway {
     Set-ItemProperty -LiteralPath $a.settingsKey -Name 'ListenerPort' -Value ([int]$saved.ListenerPort) -Type DWord
     Set-ItemProperty -LiteralPath $a.settingsKey -Name 'Servers' -Value ([string[]]$saved.Servers) -Type MultiString
     Set-ItemProperty -LiteralPath $a.settingsKey -Name 'AutoRefresh' -Value ([int]$saved.AutoRefresh) -Type DWord
-    Set-ItemProperty -LiteralPath $a.settingsKey -Name 'StatusReporting' -Value ([int]$saved.StatusReporting) -Type DWord
     Restart-Service -DisplayName $a.serviceDisplayName -Force
     return [ordered]@{ restored = $file.BaseName }
 }
@@ -729,7 +729,7 @@ function Get-CemRevocations {
 
 function Revoke-CemCertificate {
     param($Arguments)
-    throw 'cem: ITMS documents no API to revoke a CEM certificate. Revoke it in the console (Certificate Management), then run cem plan.'
+    throw 'cem: ITMS documents no API to revoke a CEM certificate. Revoke it in the console (Settings > All Settings > Notification Server > Certificate Management), then run cem plan.'
 }
 
 function Get-CemSiteServers {
@@ -791,6 +791,88 @@ function Get-CemAgentStatus {
     return [ordered]@{ agentLog = $file; switched = $switched; secureGatewayMode = $mode; preferSecureGatewayConnect = $prefer }
 }
 
+# --- read-only probes for cem probe: what no document says, read as it is -------------------------
+# Each returns what Windows returns; Java (cem.windows.Assumptions) decides whether an assumption of
+# this module is confirmed, contradicted or unknown. Nothing here writes.
+
+# Registry keys (RegistryKey.GetValueNames, GetValueKind, GetValue, GetSubKeyNames): every value's
+# name and kind; the data only of the values named in valueNames (the rest may be anything).
+function Get-CemProbeRegistry {
+    param($Arguments)
+    $found = New-Object System.Collections.ArrayList
+    foreach ($path in $Arguments.keys) {
+        if (-not (Test-Path -LiteralPath $path)) {
+            [void]$found.Add([ordered]@{ key = [string]$path; exists = $false; values = @(); subKeys = @() })
+            continue
+        }
+        $item = Get-Item -LiteralPath $path
+        $values = New-Object System.Collections.ArrayList
+        foreach ($name in $item.GetValueNames()) {
+            $data = $null
+            if (@($Arguments.valueNames) -contains [string]$name) { $data = $item.GetValue($name, $null) }
+            [void]$values.Add([ordered]@{ name = [string]$name; kind = [string]$item.GetValueKind($name); data = $data })
+        }
+        $subKeys = New-Object System.Collections.ArrayList
+        foreach ($k in $item.GetSubKeyNames()) { [void]$subKeys.Add([string]$k) }
+        [void]$found.Add([ordered]@{ key = [string]$path; exists = $true; values = $values.ToArray(); subKeys = $subKeys.ToArray() })
+    }
+    return ,$found.ToArray()
+}
+
+# Services whose key name or display name holds one of the words (Win32_Service; no WQL built from a value).
+function Get-CemProbeServices {
+    param($Arguments)
+    $found = New-Object System.Collections.ArrayList
+    foreach ($s in Get-CimInstance -ClassName Win32_Service) {
+        $match = $false
+        foreach ($w in $Arguments.words) {
+            if (([string]$s.Name).IndexOf([string]$w, [StringComparison]::OrdinalIgnoreCase) -ge 0) { $match = $true }
+            if (([string]$s.DisplayName).IndexOf([string]$w, [StringComparison]::OrdinalIgnoreCase) -ge 0) { $match = $true }
+        }
+        if ($match) {
+            [void]$found.Add([ordered]@{
+                name = [string]$s.Name
+                displayName = [string]$s.DisplayName
+                state = [string]$s.State
+                startMode = [string]$s.StartMode
+                pathName = [string]$s.PathName
+            })
+        }
+    }
+    return ,$found.ToArray()
+}
+
+# Folders: whether each exists, and its files that match the filter, each with whether it holds the line.
+function Get-CemProbeFiles {
+    param($Arguments)
+    $a = $Arguments
+    $found = New-Object System.Collections.ArrayList
+    foreach ($dir in $a.directories) {
+        if (-not (Test-Path -LiteralPath $dir -PathType Container)) {
+            [void]$found.Add([ordered]@{ directory = [string]$dir; exists = $false; files = @() })
+            continue
+        }
+        $files = New-Object System.Collections.ArrayList
+        foreach ($f in Get-ChildItem -LiteralPath $dir -Filter $a.filter -File -ErrorAction SilentlyContinue) {
+            [void]$files.Add([ordered]@{
+                name = $f.Name
+                length = [long]$f.Length
+                lastWriteTimeUtc = $f.LastWriteTimeUtc.ToString('o')
+                hasLine = [bool](Select-String -LiteralPath $f.FullName -SimpleMatch -Pattern $a.line -Quiet)
+            })
+        }
+        [void]$found.Add([ordered]@{ directory = [string]$dir; exists = $true; files = $files.ToArray() })
+    }
+    return ,$found.ToArray()
+}
+
+# HTTP.SYS's SSL records as netsh prints them (NETSH: show sslcert without ipport lists every record).
+function Get-CemProbeSslCert {
+    param($Arguments)
+    $out = & netsh.exe http show sslcert
+    return [ordered]@{ exitCode = [int]$LASTEXITCODE; output = ($out | Out-String) }
+}
+
 function Invoke-CemBatch {
     param([Parameter(Mandatory = $true)][string]$Request)
     $text = [Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($Request))
@@ -827,6 +909,10 @@ function Invoke-CemBatch {
                 'offline_package.generate' { New-CemOfflinePackage $op.args }
                 'host.facts' { Get-CemHostFacts $op.args }
                 'agent.status' { Get-CemAgentStatus $op.args }
+                'probe.registry' { Get-CemProbeRegistry $op.args }
+                'probe.services' { Get-CemProbeServices $op.args }
+                'probe.files' { Get-CemProbeFiles $op.args }
+                'probe.sslcert' { Get-CemProbeSslCert $op.args }
                 default { throw ('Unknown op ' + [string]$op.op) }
             }
             [void]$results.Add([ordered]@{ ok = $true; data = $data })

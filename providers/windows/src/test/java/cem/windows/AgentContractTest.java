@@ -80,6 +80,11 @@ class AgentContractTest {
         }
         agent.add(Probes.hostFacts().getKey(), Probes.hostFacts().getValue());
         agent.add(Probes.agentStatus().getKey(), Probes.agentStatus().getValue());
+        // cem probe: every read-only probe op, for a host that is gateway, NS and IIS at once.
+        for (Map.Entry<String, JsonNode> op : Assumptions.ops(new Assumptions.Target("ns1", true, true, true, Assumptions.defaultSettingsKey(),
+                Assumptions.defaultLogDirectory(), Set.of("0.0.0.0:443")))) {
+            agent.add(op.getKey(), op.getValue());
+        }
         agent.add(Probes.gatewayRestore(null, null).getKey(), Probes.gatewayRestore(null, null).getValue());
         agent.add(Probes.gatewayRestore(json("{'settingsKey':'HKLM:\\\\SOFTWARE\\\\X'}"), "20261203T080000000Z").getKey(),
                 Probes.gatewayRestore(json("{'settingsKey':'HKLM:\\\\SOFTWARE\\\\X'}"), "20261203T080000000Z").getValue());

@@ -98,7 +98,7 @@ class AgentTest {
         ObjectNode read = args().put("settingsKey", key).put("serviceDisplayName", Itms.IG_SERVICE).put("logDirectory", Itms.DEFAULT_LOG_DIRECTORY)
                 .put("registrationLine", Itms.REGISTERED);
         ObjectNode set = args().put("settingsKey", key).put("serviceDisplayName", Itms.IG_SERVICE).put("backupDirectory", Itms.BACKUPS)
-                .put("keepBackups", 3).put("listenerPort", 8443).put("autoRefresh", 1).put("statusReporting", 1).put("restartService", true);
+                .put("keepBackups", 3).put("listenerPort", 8443).put("autoRefresh", 1).put("restartService", true);
         set.putArray("servers").add("smp.example.net:4726");
         Agent agent = new Agent();
         int before = agent.add("internet_gateway.read", read);

@@ -79,7 +79,7 @@ class TwinContractTest {
         r.put("internet_gateway.install", o().put("settingsKey", KEY).put("package", "C:\\Installers\\Symantec_IG.msi").put("file", "msiexec.exe").put("arguments", "/i C:\\Installers\\Symantec_IG.msi /qn")
                 .put("policyKey", "HKLM:\\SOFTWARE\\cem"));
         ObjectNode gateway = o().put("settingsKey", KEY).put("serviceDisplayName", "Symantec Internet Gateway Service").put("backupDirectory", BACKUPS)
-                .put("keepBackups", 5).put("listenerPort", 443).put("autoRefresh", 1).put("statusReporting", 1).put("restartService", true);
+                .put("keepBackups", 5).put("listenerPort", 443).put("autoRefresh", 1).put("restartService", true);
         gateway.putArray("servers").add("smp.example.net:443");
         r.put("internet_gateway.set", gateway);
         r.put("internet_gateway.read", o().put("settingsKey", KEY).put("serviceDisplayName", "Symantec Internet Gateway Service")
@@ -114,6 +114,17 @@ class TwinContractTest {
         status.putArray("logDirectories").add("C:\\ProgramData\\Symantec\\Symantec Agent\\Logs");
         r.put("agent.status", status);
         r.put("host.facts", o().put("iisLogRoot", "C:\\inetpub\\logs\\LogFiles"));
+        ObjectNode registry = o();
+        registry.putArray("keys").add(KEY).add("HKLM:\\SOFTWARE\\Symantec").add("HKLM:\\SOFTWARE\\Altiris\\eXpress\\Notification Server");
+        registry.putArray("valueNames").add("ListenerPort").add("Servers").add("Version");
+        r.put("probe.registry", registry);
+        ObjectNode words = o();
+        words.putArray("words").add("Gateway");
+        r.put("probe.services", words);
+        ObjectNode files = o().put("filter", "a*.log").put("line", "Internet Gateway successfully registered with Notification Server");
+        files.putArray("directories").add("C:\\ProgramData\\Symantec\\SMP\\Logs").add("C:\\NoSuchFolder");
+        r.put("probe.files", files);
+        r.put("probe.sslcert", o());
         r.put("iis_binding.remove", o().put("site", "Default Web Site").put("protocol", "https").put("bindingInformation", "*:443:")
                 .put("sslEndpointParameter", "ipport").put("sslEndpoint", "0.0.0.0:443"));
         r.put("windows_firewall_rule.remove", o().put("name", "cem-agents-in").put("group", "cem"));

@@ -190,7 +190,7 @@ class WindowsValuesTest {
         JsonNode a = Itms.gateway(r, raw).attributes();
         assertEquals(json("[{'fqdn':'smp.example.net'}]"), a.get("servers"), "the default port 4726 stays implied");
         assertTrue(a.get("autoRefresh").asBoolean());
-        assertFalse(a.get("statusReporting").asBoolean());
+        assertFalse(a.has("statusReporting"), "status reporting is an NS setting: the IG's StatusReporting value is not read (KB 216202 step 4)");
         assertTrue(a.get("registered").asBoolean(), "logs rotate: the line may be in an older a*.log");
         assertEquals("stopped", a.get("serviceState").asText());
         assertFalse(Itms.gateway(r, json("{'keyExists':false,'values':null,'service':null,'logs':[]}")).exists());
