@@ -20,7 +20,7 @@ import java.util.TreeSet;
  * The doctor's checks on what the hosts hold, read live in one refresh (one round trip per host):
  * the gateway's service, registration, Online status and version; the CEM policy, its targets and
  * their members; IIS bindings against the certificates they should present; certificates' expiry;
- * and the three-place port rule against live values — listener, policy, perimeter and F5.
+ * and the port places against live values ({@link PortChecks}).
  */
 final class DoctorChecks {
 
@@ -148,66 +148,7 @@ final class DoctorChecks {
                                 "from 8.8.1 on the gateway must run the NS's version (KB 440752)", "Upgrade the gateway to " + ns + "."));
             }
         }
-        ports(g, l, policy, policyAddress, out);
-    }
-
-    /** The three-place rule (KB 440283) against live values: listener, policy, perimeter, F5. */
-    private void ports(ResourceConfig g, JsonNode l, JsonNode policy, String policyAddress, List<Finding> out) {
-        int listener = l.path("listenerPort").asInt();
-        List<String> evidence = new ArrayList<>(List.of("listener " + listener));
-        List<String> wrong = new ArrayList<>();
-        if (policy != null) {
-            for (JsonNode e : policy.path("gateways")) {
-                if (e.path("gateway").asText().equals(g.name())) {
-                    evidence.add("policy " + e.path("port").asInt());
-                    if (e.path("port").asInt() != listener) {
-                        wrong.add(policyAddress + " sends agents to port " + e.path("port").asInt());
-                    }
-                }
-            }
-        }
-        for (ResourceConfig v : config.ofType("bigip_gateway_vip")) {
-            JsonNode vip = live.get(v.address());
-            if (vip != null && v.string("gateway").orElse("").equals(g.name())) {
-                int member = vip.path("member").path("port").asInt();
-                evidence.add("F5 pool member " + member);
-                if (member != listener) {
-                    wrong.add(v.address() + " forwards to port " + member);
-                }
-            }
-        }
-        boolean perimeterDeclared = false;
-        boolean open = false;
-        for (ResourceConfig r : config.ofType("nft_rule")) {
-            JsonNode rule = live.get(r.address());
-            if (rule == null || !r.string("gateway").orElse("").equals(g.name())) {
-                continue;
-            }
-            perimeterDeclared = true;
-            for (JsonNode p : rule.path("dport")) {
-                open |= rule.path("action").asText().equals("accept") && portAgentsUse(g, policy, p.asInt(), listener);
-            }
-            evidence.add("perimeter " + rule.path("dport"));
-        }
-        if (perimeterDeclared && !open) {
-            wrong.add("no accepting perimeter rule for the agents' port");
-        }
-        out.add(wrong.isEmpty() ? Finding.ok(Symptom.AGENT_NOT_SWITCHING, "ports.agree", g.address(), String.join(", ", evidence))
-                : Finding.fail(Symptom.AGENT_NOT_SWITCHING, "ports.agree", g.address(), String.join(", ", evidence) + ": " + String.join("; ", wrong),
-                        "port drift between listener, policy and perimeter fails silently (KB 440283)",
-                        "Use one port in all places and apply (cem plan shows the difference)."));
-    }
-
-    private static boolean portAgentsUse(ResourceConfig g, JsonNode policy, int port, int listener) {
-        if (policy == null) {
-            return port == listener;
-        }
-        for (JsonNode e : policy.path("gateways")) {
-            if (e.path("gateway").asText().equals(g.name()) && e.path("port").asInt() == port) {
-                return true;
-            }
-        }
-        return false;
+        new PortChecks(config, live, unreadable).check(g, l, policy, policyAddress, out);
     }
 
     private void binding(ResourceConfig b, List<Finding> out) {

@@ -65,6 +65,10 @@ final class DoctorCommand implements Callable<Integer> {
             description = "In a fleet (a directory with sites.yaml): check these sites, each on its own: all, names, globs, tag:NAME, wave:NAME.")
     List<String> sites = new ArrayList<>();
 
+    @Option(names = "--since", paramLabel = "DURATION", description = "Count the IIS log's 403 answers of this last while (e.g. 24h, 90m, 2d) "
+            + "instead of those since the last change cem applied.")
+    String since;
+
     @Mixin
     CommonOptions common;
 
@@ -87,8 +91,10 @@ final class DoctorCommand implements Callable<Integer> {
             }
             Planner.Planned planned = PlanRun.plan(ws, ws.readState(), PlanOptions.defaults());
             PlanRun.diagnostics(ws, planned.plan().diagnostics(), common.color(session));
-            List<Finding> findings = findings(ws, planned, Duration.ofSeconds(timeoutSeconds), resolver);
-            findings.addAll(HostFacts.check(ws, agents, common.debug));
+            Map<String, String> iis = new java.util.LinkedHashMap<>();
+            List<Finding> facts = HostFacts.check(ws, agents, common.debug, logWindow(ws, since, Instant.now()), iis);
+            List<Finding> findings = findings(ws, planned, Duration.ofSeconds(timeoutSeconds), resolver, iis);
+            findings.addAll(facts);
             findings.sort(Comparator.comparing(Finding::symptom).thenComparing(Finding::status).thenComparing(Finding::subject));
             if (json) {
                 session.out().println(json(findings).toPrettyString());
@@ -169,10 +175,15 @@ final class DoctorCommand implements Callable<Integer> {
      * doctor's table without the agents, and a rollout's health gate.
      */
     static List<Finding> findings(Workspace ws, Planner.Planned planned, Duration timeout, String resolver) throws Exception {
+        return findings(ws, planned, timeout, resolver, Map.of());
+    }
+
+    /** @param iis W3SVC's state by host, where it was read (it explains a binding nobody answers on) */
+    static List<Finding> findings(Workspace ws, Planner.Planned planned, Duration timeout, String resolver, Map<String, String> iis) throws Exception {
         Instant now = Instant.now();
         List<Finding> findings = new ArrayList<>(new DoctorChecks(ws.config, planned.plan(), now).run());
         findings.addAll(itms881(ws, planned));
-        findings.addAll(network(ws, planned, now, timeout, resolver));
+        findings.addAll(network(ws, planned, now, timeout, resolver, iis));
         return findings;
     }
 
@@ -184,8 +195,59 @@ final class DoctorCommand implements Callable<Integer> {
         return out;
     }
 
+    /**
+     * Which IIS log lines the 403 warning counts: those of the last {@code since} (24h, 90m, 2d,
+     * 30s), else those newer than the last change cem applied (the state's last write), else all.
+     */
+    static HostFacts.LogWindow logWindow(Workspace ws, String since, Instant now) {
+        if (since != null) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9]{1,6})([smhd])").matcher(since.trim());
+            if (!m.matches()) {
+                throw new cem.diag.DiagnosticsException(new cem.diag.Diagnostic(cem.diag.Severity.ERROR, "ENV9053",
+                        "--since takes a duration such as 24h, not \"" + since + "\"", "A number followed by s, m, h or d.",
+                        "Run e.g. `cem doctor --since 24h` to count the last day's 403 answers.", null, null));
+            }
+            long n = Long.parseLong(m.group(1));
+            Duration d = switch (m.group(2)) {
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
+            };
+            Instant from = now.minus(d);
+            return new HostFacts.LogWindow(from, "lines of the last " + since.trim() + ", since " + from.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+        }
+        Instant applied = lastApplied(ws);
+        return applied == null ? new HostFacts.LogWindow(null, "the whole newest log: cem has applied nothing here yet")
+                : new HostFacts.LogWindow(applied, "lines since the last change cem applied, " + applied.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+    }
+
+    /** When cem last wrote this configuration's state: the backend's history, else the local state file's time. */
+    private static Instant lastApplied(Workspace ws) {
+        try {
+            List<cem.state.StateVersion> history = ws.store.history();
+            if (!history.isEmpty() && history.get(0).created() != null) {
+                return history.get(0).created();
+            }
+            if (ws.store instanceof cem.state.LocalStateStore local) {
+                Instant newest = null;
+                for (java.nio.file.Path p : List.of(local.stateFile(), local.stateFile().resolveSibling("state.journal"))) {
+                    if (java.nio.file.Files.exists(p)) {
+                        Instant t = java.nio.file.Files.getLastModifiedTime(p).toInstant();
+                        newest = newest == null || t.isAfter(newest) ? t : newest;
+                    }
+                }
+                return newest;
+            }
+        } catch (cem.state.StateException | java.io.IOException e) {
+            return null;
+        }
+        return null;
+    }
+
     /** DNS, TCP and TLS from here, every endpoint in parallel. Lab hosts have no network endpoint and are said to be skipped. */
-    private static List<Finding> network(Workspace ws, Planner.Planned planned, Instant now, Duration timeout, String resolver) throws Exception {
+    private static List<Finding> network(Workspace ws, Planner.Planned planned, Instant now, Duration timeout, String resolver,
+            Map<String, String> iis) throws Exception {
         NetworkChecks net = new NetworkChecks(timeout, now, resolver);
         Map<String, JsonNode> live = DoctorChecks.live(planned.plan());
         List<Callable<List<Finding>>> work = new ArrayList<>();
@@ -243,10 +305,9 @@ final class DoctorCommand implements Callable<Integer> {
             ResourceConfig cert = b.string("certificate").flatMap(n -> ws.config.resource("certificate", n)).orElse(null);
             if (host.lab()) {
                 java.util.Optional<java.net.InetSocketAddress> at = ws.lab() == null ? java.util.Optional.empty() : ws.lab().bindingEndpoint(b.host(), port);
+                Finding silent = silentBinding(b, name, port, iis.get(b.host()), live.get(b.address()));
                 work.add(() -> at.isEmpty()
-                        ? List.of(Finding.fail(Symptom.IIS_403, "tls.handshake", b.address(), "nothing answers HTTPS on " + name + ":" + port
-                                + " (the lab's host " + b.host() + ")", "IIS is stopped, or no certificate is bound to the port in HTTP.SYS",
-                                "Start W3SVC and bind the certificate (cem apply)."))
+                        ? List.of(silent)
                         : net.tls(Symptom.IIS_403, b.address(), name, "127.0.0.1", at.get().getPort(), thumbprint(cert, live), minDays(cert),
                                 trusted(ws, cert)));
                 continue;
@@ -268,6 +329,23 @@ final class DoctorCommand implements Callable<Integer> {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** Nothing answers HTTPS on a lab binding: why, from W3SVC's state and the binding's HTTP.SYS record as read. */
+    private static Finding silentBinding(ResourceConfig b, String name, int port, String w3svc, JsonNode binding) {
+        String seen = "nothing answers HTTPS on " + name + ":" + port + " (the lab's host " + b.host() + ")";
+        if (w3svc != null && !w3svc.equals("Running")) {
+            return Finding.fail(Symptom.IIS_403, "tls.handshake", b.address(), seen + "; W3SVC is " + w3svc,
+                    "IIS is stopped (W3SVC " + w3svc + ")", "Start-Service W3SVC on " + b.host() + " (a windows_service resource keeps it running).");
+        }
+        if (binding != null && binding.path("thumbprint").asText("").isEmpty()) {
+            return Finding.fail(Symptom.IIS_403, "tls.handshake", b.address(), seen + "; W3SVC is " + (w3svc == null ? "unknown" : w3svc)
+                    + ", HTTP.SYS holds no certificate for the port", "no certificate is bound to port " + port + " in HTTP.SYS",
+                    "Bind the certificate (cem apply).");
+        }
+        return Finding.fail(Symptom.IIS_403, "tls.handshake", b.address(), seen + (w3svc == null ? "; W3SVC's state could not be read" : "; W3SVC is " + w3svc),
+                binding == null ? "the binding is not on the host" : "IIS runs and a certificate is bound, yet the site does not answer",
+                binding == null ? "Apply the binding (cem apply)." : "Check the site's state in IIS Manager (a stopped site) and its bindings.");
     }
 
     private static boolean isLab(Workspace ws, ResourceConfig r) {

@@ -27,7 +27,8 @@ import java.util.concurrent.Future;
 /**
  * What the doctor asks Windows hosts beyond a plan's read, one agent batch per host, hosts in
  * parallel, read-only ops only: each NS's and gateway's clock and the 403s in the NS's newest IIS
- * log ({@code host.facts}), and named managed computers' agent state ({@code agent.status}).
+ * log within a window ({@code host.facts}), W3SVC's state where HTTPS bindings are declared
+ * ({@code windows_service.read}), and named managed computers' agent state ({@code agent.status}).
  */
 final class HostFacts {
 
@@ -37,7 +38,25 @@ final class HostFacts {
 
     private HostFacts() {}
 
+    /**
+     * The window of IIS log lines the 403 count looks at.
+     *
+     * @param since lines before this instant are not counted, or null to count the whole newest log
+     * @param label how the report names the window
+     */
+    record LogWindow(Instant since, String label) {}
+
     static List<Finding> check(Workspace ws, List<String> agents, boolean debug) throws Exception {
+        return check(ws, agents, debug, new LogWindow(null, "the whole newest log"), new LinkedHashMap<>());
+    }
+
+    /**
+     * @param window which IIS log lines the 403 warning counts
+     * @param iisStates filled with the W3SVC state of each host with an HTTPS binding ("Running",
+     *     "Stopped", …, or "absent"), for the network checks
+     */
+    static List<Finding> check(Workspace ws, List<String> agents, boolean debug, LogWindow window, Map<String, String> iisStates)
+            throws Exception {
         Set<String> nsHosts = new LinkedHashSet<>();
         ws.config.ofType("cem_policy").forEach(p -> nsHosts.add(p.host()));
         Map<String, String> gatewayHosts = new LinkedHashMap<>();
@@ -50,6 +69,8 @@ final class HostFacts {
         for (String a : agents) {
             ops.computeIfAbsent(a, k -> new ArrayList<>()).add(Probes.agentStatus());
         }
+        Set<String> iisHosts = iisHosts(ws);
+        iisHosts.forEach(h -> ops.computeIfAbsent(h, k -> new ArrayList<>()).add(webService()));
         Map<String, Map<String, JsonNode>> answers = new LinkedHashMap<>();
         List<Finding> out = new ArrayList<>();
         Hosts hosts = new Hosts(ws.config, ws.secrets);
@@ -81,7 +102,10 @@ final class HostFacts {
         }
         clocks(nsHosts, gatewayHosts, answers, out);
         for (String h : nsHosts) {
-            iisLog(h, answers.getOrDefault(h, Map.of()).get("host.facts"), out);
+            iisLog(h, answers.getOrDefault(h, Map.of()).get("host.facts"), window, out);
+        }
+        for (String h : iisHosts) {
+            iisService(h, answers.getOrDefault(h, Map.of()).get("windows_service.read"), answers.containsKey(h), iisStates, out);
         }
         for (String a : agents) {
             agent(a, answers.getOrDefault(a, Map.of()).get("agent.status"), out);
@@ -140,21 +164,60 @@ final class HostFacts {
         }
     }
 
-    private static void iisLog(String host, JsonNode facts, List<Finding> out) {
+    /** The hosts with an HTTPS IIS binding in the configuration: IIS (W3SVC) must run there. */
+    private static Set<String> iisHosts(Workspace ws) {
+        Set<String> out = new LinkedHashSet<>();
+        for (cem.config.ResourceConfig b : ws.config.ofType("iis_binding")) {
+            if (b.host() != null && b.string("protocol").orElse("https").equals("https") && ws.config.hosts().containsKey(b.host())) {
+                out.add(b.host());
+            }
+        }
+        return out;
+    }
+
+    /** The op {@code windows_service.read} of W3SVC (World Wide Web Publishing Service, which serves IIS's sites). */
+    private static Map.Entry<String, JsonNode> webService() {
+        com.fasterxml.jackson.databind.node.ObjectNode args = JsonNodeFactory.instance.objectNode();
+        args.putArray("names").add("W3SVC");
+        return Map.entry("windows_service.read", args);
+    }
+
+    /** IIS runs: W3SVC's state as the host reports it, so that a binding nobody answers on is explained, not guessed. */
+    private static void iisService(String host, JsonNode services, boolean answered, Map<String, String> states, List<Finding> out) {
+        if (services == null) {
+            out.add(Finding.skip(Symptom.IIS_403, "iis.service", host, answered ? "W3SVC could not be read on " + host : "host " + host + " did not answer"));
+            return;
+        }
+        String state = services.isEmpty() ? "absent" : services.path(0).path("state").asText("unknown");
+        states.put(host, state);
+        if (state.equals("Running")) {
+            out.add(Finding.ok(Symptom.IIS_403, "iis.service", host, "W3SVC (World Wide Web Publishing Service) is Running"));
+        } else if (state.equals("absent")) {
+            out.add(Finding.fail(Symptom.IIS_403, "iis.service", host, "W3SVC is not installed on " + host,
+                    "IIS is not installed: nothing serves the HTTPS bindings", "Install IIS (the Web Server role) on " + host + "."));
+        } else {
+            out.add(Finding.fail(Symptom.IIS_403, "iis.service", host, "W3SVC (World Wide Web Publishing Service) is " + state,
+                    "IIS is stopped: no site answers, agents and gateways get no HTTPS at all",
+                    "Start-Service W3SVC on " + host + " (a windows_service resource with state: running keeps it so)."));
+        }
+    }
+
+    private static void iisLog(String host, JsonNode facts, LogWindow window, List<Finding> out) {
         if (facts == null) {
             out.add(Finding.skip(Symptom.IIS_403, "iis.log403", host, "host " + host + " did not answer"));
             return;
         }
-        Probes.IisLog log = Probes.iisLog(facts);
+        Probes.IisLog log = Probes.iisLog(facts, window.since());
+        String counted = window.label() + (log.undated() > 0 ? "; " + log.undated() + " line(s) without date and time counted" : "");
         if (log.path().isEmpty()) {
             out.add(Finding.skip(Symptom.IIS_403, "iis.log403", host, "no IIS log found on " + host));
         } else if (log.count403() > 0) {
             out.add(Finding.warn(Symptom.IIS_403, "iis.log403", host, log.count403() + " answers 403 in "
-                    + log.path() + ", e.g. " + log.sample(),
+                    + log.path() + " (" + counted + "), e.g. " + log.sample(),
                     "agents refused at the HTTPS binding: usually the certificate binding (KB 216202)",
                     "Check binding.certificate above and the site's SSL settings (client certificates must be accepted, not required)."));
         } else {
-            out.add(Finding.ok(Symptom.IIS_403, "iis.log403", host, "no 403 in " + log.path()));
+            out.add(Finding.ok(Symptom.IIS_403, "iis.log403", host, "no 403 in " + log.path() + " (" + counted + ")"));
         }
     }
 

@@ -90,9 +90,11 @@ class QuickstartTest {
         assertEquals(2, CliRun.run(env, tmp, "plan", "--detailed-exitcode", "quickstart").exitCode(), "the backup differs from the configuration");
         assertEquals(0, CliRun.run(env, tmp, "apply", "--auto-approve", "quickstart").exitCode());
 
-        // Moving the gateway to 8443 in all three places makes the offline package stale: it is generated again.
+        // Moving the gateway to 8443 in every place (listener, policy, perimeter, the gateway host's Windows Firewall) makes the
+        // offline package stale: it is generated again.
         Files.writeString(site.resolve("estate.yaml"), Files.readString(site.resolve("estate.yaml"))
                 .replace("dport: [443]\n    daddr: [192.0.2.20]", "dport: [8443]\n    daddr: [192.0.2.20]").replace("listenerPort: 443", "listenerPort: 8443")
+                .replace("    localPorts: [443]\n", "    localPorts: [8443]\n")
                 .replace("      - gateway: ig1\n        port: 443", "      - gateway: ig1\n        port: 8443"));
         CliRun moved = CliRun.run(env, tmp, "plan", "quickstart");
         assertTrue(moved.out().contains("# offline_package.cem-offline will be updated in-place"), moved.out() + moved.err());

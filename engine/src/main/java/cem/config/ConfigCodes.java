@@ -45,6 +45,9 @@ public final class ConfigCodes {
     public static final String BIGIP_SSL_PROFILE = "SEM3106";
     public static final String NFT_CHAIN_CONFLICT = "SEM3107";
     public static final String NFT_ADDRESS_FAMILY = "SEM3108";
+    public static final String GATEWAY_HOST_FIREWALL_PORT = "SEM3109";
+    public static final String GATEWAY_SERVER_PORT = "SEM3110";
+    public static final String GATEWAY_HOST_FIREWALL_UNDECLARED = "SEM3111";
 
     public static final String CERT_UNREADABLE = "CRT3201";
     public static final String CERT_WRONG_PASSWORD = "CRT3202";

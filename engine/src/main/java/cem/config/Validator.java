@@ -50,6 +50,7 @@ public final class Validator {
                 .plus(new HostRules(secrets, missingCredential).check(config))
                 .plus(new CertificateRule(secrets, clock).check(config))
                 .plus(new PortRule().check(config))
+                .plus(new HostPortRule().check(config))
                 .plus(new ResourceRules().check(config))
                 .plus(new DeprecatedAttributes().check(config));
         return new Result<>(config, all.sorted());

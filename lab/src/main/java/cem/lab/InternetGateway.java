@@ -225,16 +225,106 @@ final class InternetGateway {
         Services.start(s, svc);
     }
 
-    /** The IG's service started: it registers with the servers of its settings (or logs that it has none). */
+    /**
+     * The IG's service started: with servers in its settings it sets out to register with them
+     * ({@link #register} decides, seeing the other hosts), else it logs that it has none.
+     */
     static void started(ObjectNode s) {
         ObjectNode key = key(s, s.path("igKey").asText());
         boolean servers = key != null && !key.path("Servers").isEmpty();
-        log(s, servers ? WindowsState.REGISTERED : NOT_CONFIGURED);
+        if (servers) {
+            s.put(REGISTERING, true);
+        } else {
+            log(s, NOT_CONFIGURED);
+        }
     }
 
     static void stopped(ObjectNode s) {
+        s.remove(REGISTERING);
         log(s, STOPPED);
     }
+
+    /** Set while the running gateway has not registered yet: it keeps trying, as a service does. [?] its retry interval. */
+    static final String REGISTERING = "igRegistering";
+    /** [?] The wording of a failed registration in a.log is not documented: the lab's picture. */
+    static final String UNREACHABLE = "Failed to register with Notification Server ";
+
+    /**
+     * A registering gateway registers once every server of its list answers HTTPS on the listed
+     * port: some other host of its network (the NS, a site server; the lab does not know host
+     * names, so any host serving that port stands for the server named) has an https binding on
+     * that port while W3SVC runs (KB 440283: the CEM agent site's binding, 4726 by default; domain
+     * reference §12). [?] Whether a real gateway registers with the NS when a site server of its
+     * list does not answer: the lab asks all of them. The first failed attempt is logged once.
+     * A host in no network (a unit test's lone twin) has nobody to ask and registers at once.
+     *
+     * @param peers the published states of the other hosts of the network, or null for no network
+     * @return whether the state changed
+     */
+    static boolean register(ObjectNode s, java.util.Collection<JsonNode> peers) {
+        if (!s.path(REGISTERING).asBoolean() || !listening(s)) {
+            return false;
+        }
+        String unserved = peers == null ? null : unserved(s, peers);
+        if (unserved == null) {
+            s.remove(REGISTERING);
+            log(s, WindowsState.REGISTERED);
+            return true;
+        }
+        if (!s.path("igRegisterFailed").asText().equals(unserved)) {
+            s.put("igRegisterFailed", unserved);
+            log(s, UNREACHABLE + unserved + ": no answer on that port");
+            return true;
+        }
+        return false;
+    }
+
+    /** Whether this gateway, registered or still trying, would be registered now. */
+    static boolean registeredNow(JsonNode s, java.util.Collection<JsonNode> peers) {
+        return registered(s) || s.path(REGISTERING).asBoolean() && listening(s) && (peers == null || unserved(s, peers) == null);
+    }
+
+    /** The first "fqdn:port" of the gateway's servers that no other host serves, or null when all are served. */
+    private static String unserved(JsonNode s, java.util.Collection<JsonNode> peers) {
+        JsonNode key = key(s, s.path("igKey").asText());
+        for (JsonNode entry : key == null ? WindowsState.array() : key.path("Servers")) {
+            String text = entry.asText();
+            int colon = text.lastIndexOf(':');
+            int port;
+            try {
+                port = colon < 0 ? 4726 : Integer.parseInt(text.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                return text;
+            }
+            boolean served = false;
+            for (JsonNode peer : peers) {
+                served |= servesHttps(peer, port);
+            }
+            if (!served) {
+                return text;
+            }
+        }
+        return null;
+    }
+
+    /** Whether a host answers HTTPS on this port: an https binding of a site on it, and W3SVC running. */
+    static boolean servesHttps(JsonNode host, int port) {
+        if (!Services.running(host, "W3SVC")) {
+            return false;
+        }
+        for (JsonNode site : host.path("sites")) {
+            for (JsonNode b : site.path("bindings")) {
+                java.util.regex.Matcher m = BINDING.matcher(b.path("bindingInformation").asText());
+                if (b.path("protocol").asText().equalsIgnoreCase("https") && m.matches() && Integer.parseInt(m.group(1)) == port) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** "IP:port:host" of an http/https binding ("*:4726:", "[::]:443:host"). */
+    private static final java.util.regex.Pattern BINDING = java.util.regex.Pattern.compile("^.*:([0-9]{1,5}):[^:]*$");
 
     /** Appends a line to a.log, rotating it when full. */
     static void log(ObjectNode s, String text) {
@@ -282,9 +372,9 @@ final class InternetGateway {
      * setting, is the NS's: NotificationServer). [?] How the NS matches a gateway's status reports
      * to the CEM policy's FQDN is not documented.
      */
-    static boolean reportsOnline(JsonNode s, String externalFqdn) {
+    static boolean reportsOnline(JsonNode s, String externalFqdn, boolean registered) {
         ObjectNode key = key(s, s.path("igKey").asText());
-        if (key == null || !listening(s) || !registered(s)) {
+        if (key == null || !listening(s) || !registered) {
             return false;
         }
         String tp = CertificateStores.gatewayCertificate(s);

@@ -131,6 +131,21 @@ public final class WindowsState {
         return peers.get();
     }
 
+    /** The published states of the other hosts of this host's network, or null when it is in none (a lone twin). */
+    private java.util.List<JsonNode> others() {
+        Collection<WindowsState> all = peers();
+        if (all.isEmpty()) {
+            return null;
+        }
+        java.util.List<JsonNode> out = new java.util.ArrayList<>();
+        for (WindowsState p : all) {
+            if (p != this) {
+                out.add(p.published());
+            }
+        }
+        return out;
+    }
+
     /** The last published copy of this host (read by peers without this host's lock). */
     JsonNode published() {
         return published;
@@ -142,7 +157,7 @@ public final class WindowsState {
         if (s.path("faults").path(GATEWAY_OFFLINE).asBoolean()) {
             return false; // an injected fault: the gateway cannot reach its NS (a proxy or firewall between them)
         }
-        return InternetGateway.reportsOnline(s, externalFqdn);
+        return InternetGateway.reportsOnline(s, externalFqdn, InternetGateway.registeredNow(s, others()));
     }
 
     /** Whether this service (key name, or the IG's display name) is running. */
@@ -180,10 +195,13 @@ public final class WindowsState {
     /** Runs one op; returns its data, or throws with Windows' message. */
     public synchronized JsonNode run(String op, JsonNode args) {
         boolean writes = !op.endsWith(".read") && !op.equals("host.facts") && !op.equals("agent.status") && !op.startsWith("probe.");
+        // A running gateway that has not registered yet keeps trying: whenever the host is looked at.
+        boolean registering = InternetGateway.register(state, others());
         try {
             return dispatch(op, args);
         } finally {
-            if (writes) {
+            registering |= InternetGateway.register(state, others());
+            if (writes || registering) {
                 save(); // a failed op may have changed the host first, as on Windows (a binding added, then netsh failing)
             }
         }

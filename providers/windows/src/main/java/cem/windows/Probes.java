@@ -36,8 +36,17 @@ public final class Probes {
         return Map.entry("internet_gateway.restore", Itms.restoreArgs(attributes == null ? WindowsProvider.object() : attributes, backup));
     }
 
-    /** What an IIS log says: its path, the number of 403 answers and one of them. */
-    public record IisLog(String path, int count403, String sample) {}
+    /**
+     * What an IIS log says: its path, the number of 403 answers and one of them.
+     *
+     * @param undated lines counted although their time could not be read (no date/time columns)
+     */
+    public record IisLog(String path, int count403, String sample, int undated) {
+
+        public IisLog(String path, int count403, String sample) {
+            this(path, count403, sample, 0);
+        }
+    }
 
     /**
      * Counts the 403 answers of a {@code host.facts} answer. W3C extended logs declare their columns
@@ -47,21 +56,53 @@ public final class Probes {
      * above it.
      */
     public static IisLog iisLog(JsonNode facts) {
+        return iisLog(facts, null);
+    }
+
+    /**
+     * The 403 answers of a {@code host.facts} answer logged at or after {@code since} (null: all).
+     * W3C extended logs write the {@code date} and {@code time} columns in UTC (W3C "Extended Log
+     * File Format"; the IIS configuration reference, {@code <logFile>}: W3C logs use UTC), named
+     * by the #Fields line in force; a line whose time cannot be read is counted and said so.
+     */
+    public static IisLog iisLog(JsonNode facts, java.time.Instant since) {
         int status = -1;
+        int date = -1;
+        int time = -1;
         int count = 0;
+        int undated = 0;
         String sample = "";
         for (JsonNode l : facts.path("lines")) {
             String line = l.path("line").asText();
             if (line.startsWith("#Fields:")) {
-                status = java.util.Arrays.asList(line.substring("#Fields:".length()).trim().split(" ")).indexOf("sc-status");
+                java.util.List<String> columns = java.util.Arrays.asList(line.substring("#Fields:".length()).trim().split(" "));
+                status = columns.indexOf("sc-status");
+                date = columns.indexOf("date");
+                time = columns.indexOf("time");
             } else if (!line.startsWith("#") && status >= 0) {
                 String[] fields = line.split(" ");
                 if (fields.length > status && fields[status].equals("403")) {
+                    java.time.Instant at = loggedAt(fields, date, time);
+                    if (since != null && at != null && at.isBefore(since)) {
+                        continue;
+                    }
+                    undated += since != null && at == null ? 1 : 0;
                     count++;
                     sample = line;
                 }
             }
         }
-        return new IisLog(facts.path("iisLog").asText(""), count, sample);
+        return new IisLog(facts.path("iisLog").asText(""), count, sample, undated);
+    }
+
+    private static java.time.Instant loggedAt(String[] fields, int date, int time) {
+        if (date < 0 || time < 0 || fields.length <= Math.max(date, time)) {
+            return null;
+        }
+        try {
+            return java.time.LocalDateTime.parse(fields[date] + "T" + fields[time]).toInstant(java.time.ZoneOffset.UTC);
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
     }
 }
