@@ -53,7 +53,7 @@ class QuickstartTest {
         Path ig = site.resolve(".cem/lab/ig1.json");
         Files.writeString(ig, Files.readString(ig).replace("\"Version\" : \"8.8.1\"", "\"Version\" : \"8.8.0\""));
         CliRun mismatch = CliRun.run(env, tmp, "report", "quickstart");
-        assertTrue(mismatch.out().contains("version 8.8.0 differs from the NS's"), mismatch.out());
+        assertTrue(mismatch.out().contains("version 8.8.0: the NS and the gateway must both be on 8.8.1 or later"), mismatch.out());
         Files.writeString(ig, Files.readString(ig).replace("\"Version\" : \"8.8.0\"", "\"Version\" : \"8.8.1\""));
 
         CliRun drift = CliRun.run(env, tmp, "lab", "drift", "quickstart");
