@@ -184,6 +184,9 @@ final class Asdk {
         }
         Document doc = parse(body);
         for (Element e : byLocalName(doc.getDocumentElement(), "ItemDetails", true)) {
+            if (e.getAttributeNS("http://www.w3.org/2001/XMLSchema-instance", "nil").equals("true") || text(e, "Guid").isBlank()) {
+                continue; // a null ItemDetails (an unknown GUID) [I]
+            }
             List<String> targets = new ArrayList<>();
             for (String g : text(e, "AppliedToResourceTargets").split(",")) {
                 if (!g.isBlank()) {

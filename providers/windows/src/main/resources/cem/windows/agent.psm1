@@ -555,7 +555,8 @@ function Invoke-CemAsdkCall {
     } catch [System.Net.WebException] {
         $failed = $_.Exception.Response
         if ($null -eq $failed) { throw }
-        $reader = New-Object System.IO.StreamReader -ArgumentList $failed.GetResponseStream()
+        $stream = $failed.GetResponseStream()
+        $reader = New-Object -TypeName System.IO.StreamReader -ArgumentList $stream
         $text = $reader.ReadToEnd()
         $reader.Close()
         return [ordered]@{ status = [int]$failed.StatusCode; body = [string]$text }
