@@ -178,10 +178,10 @@ final class AsdkEndpoint {
     /** SQL LIKE with % (S20 GetItemsByNameAndType: "Wildcards (%) are permitted"), case-insensitive as SQL Server's default collation [I]. */
     private static boolean like(String value, String pattern) {
         StringBuilder re = new StringBuilder();
-        for (char c : pattern.toCharArray()) {
+        for (char c : pattern.toLowerCase(Locale.ROOT).toCharArray()) {
             re.append(c == '%' ? ".*" : c == '_' ? "." : java.util.regex.Pattern.quote(String.valueOf(c)));
         }
-        return value.toLowerCase(Locale.ROOT).matches(re.toString().toLowerCase(Locale.ROOT));
+        return value.toLowerCase(Locale.ROOT).matches(re.toString());
     }
 
     private static String export(ObjectNode ns, String guid) {
