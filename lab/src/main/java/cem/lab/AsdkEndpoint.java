@@ -58,8 +58,12 @@ final class AsdkEndpoint {
     static final String POLICY = "CloudEnabledManagementSettingsPolicy";
     static final String FOLDER = "Folder";
 
-    /** The lab NS's collections and groups; each holds the twelve computers it knows. */
-    static final List<String> COLLECTIONS = List.of("All Computers", "All Windows Computers", "Windows Computers", "All Resources");
+    /**
+     * The lab NS's collections and groups, each holding the twelve computers it knows: a fixture
+     * (built-in names, and the collections the examples' sites name), not a documented list.
+     */
+    static final List<String> COLLECTIONS = List.of("All Computers", "All Windows Computers", "Windows Computers", "All Resources",
+            "Remote Laptops", "Remote Workers");
     static final List<String> GROUPS = List.of("All Discovered Resources", "All Computers");
     static final int COMPUTERS = 12;
 
