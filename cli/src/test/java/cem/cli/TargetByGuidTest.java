@@ -20,7 +20,7 @@ class TargetByGuidTest {
     void adoptedByGuid() throws Exception {
         Path site = Files.createDirectories(tmp.resolve("site"));
         String head = "version: 1\nhosts:\n  ns1: {address: smp.example.net, os: windows, lab: true}\nresources:\n"
-                + "  - {type: resource_target, name: laptops, host: ns1, filters: [{type: resourceCollection, operation: union, ref: All}]}\n";
+                + "  - {type: resource_target, name: laptops, host: ns1, filters: [{type: resourceCollection, operation: union, ref: All Windows Computers}]}\n";
         Files.writeString(site.resolve("estate.yaml"), head);
         assertEquals(0, CliRun.run(Map.of(), tmp, "apply", "--auto-approve", "site").exitCode());
         String guid = new ObjectMapper().readTree(site.resolve(".cem/lab/ns1.json").toFile()).at("/ns/targets/laptops/guid").asText();

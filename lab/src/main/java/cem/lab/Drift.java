@@ -109,8 +109,11 @@ public final class Drift {
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = s.path("ns").path("targets").fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> target = it.next();
-            ((ObjectNode) target.getValue()).put("baseGroup", "All Computers");
-            done.add(host + ": resource target \"" + target.getKey() + "\" rebased on All Computers in the console");
+            JsonNode first = target.getValue().path("filters").path(0);
+            if (first.isObject()) {
+                ((ObjectNode) first).put("operation", "Except");
+                done.add(host + ": resource target \"" + target.getKey() + "\": its first filter turned into an Except in the console");
+            }
             break;
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = s.path("ns").path("siteServers").fields(); it.hasNext(); ) {

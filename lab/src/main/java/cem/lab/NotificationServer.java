@@ -9,8 +9,9 @@ import java.util.Locale;
 /**
  * The Notification Server's items on a lab host (resource targets, the CEM settings policy, site
  * servers, revocations, the offline package) and the host as a managed computer (agent.status).
- * Kept as the first lab drew them; another issue reworks these ops. [?] throughout: ITMS
- * documents the ASDK calls (domain/itms-cem.md §9), not the items' XML nor the CEM-only items.
+ * Targets and the CEM policy are reached through the ASDK's documented web services
+ * ({@link AsdkEndpoint}); the CEM-only items (site servers, revocations, the offline package) have
+ * no documented API and keep the lab's own ops ([?] throughout).
  */
 final class NotificationServer {
 
@@ -25,14 +26,8 @@ final class NotificationServer {
     /** The NS ops; an unknown op fails as the agent's dispatcher does. */
     static JsonNode run(WindowsState self, ObjectNode state, String op, JsonNode args) {
         return switch (op) {
-            case "resource_target.read" -> readTargets(state, args);
-            case "resource_target.set" -> setTarget(state, args);
-            case "resource_target.remove" -> {
-                ns(state).with("targets").remove(args.path("name").asText());
-                yield WindowsState.object().put("name", args.path("name").asText());
-            }
-            case "cem_policy.read" -> readPolicy(self, state, args);
-            case "cem_policy.set" -> setPolicy(state, args);
+            case "asdk.call" -> AsdkEndpoint.call(ns(state), args);
+            case "ns.facts" -> facts(self, state);
             case "site_server.read" -> {
                 ArrayNode out = WindowsState.array();
                 for (JsonNode n : args.path("names")) {
@@ -76,7 +71,7 @@ final class NotificationServer {
             ObjectNode ns = state.putObject("ns");
             ns.putObject("targets");
             ObjectNode policy = ns.putObject("policies").putObject(DEFAULT_POLICY);
-            policy.put("guid", java.util.UUID.nameUUIDFromBytes(DEFAULT_POLICY.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString());
+            policy.put("guid", AsdkEndpoint.fixedGuid(AsdkEndpoint.POLICY, DEFAULT_POLICY));
             policy.put("enabled", false).put("allowCloudCommunication", false).put("preferCem", false).put("preferCemOnVpn", false);
             policy.putArray("gateways");
             policy.putArray("targets");
@@ -86,98 +81,32 @@ final class NotificationServer {
         return (ObjectNode) state.get("ns");
     }
 
-    private static JsonNode readTargets(ObjectNode state, JsonNode args) {
-        ArrayNode out = WindowsState.array();
-        for (JsonNode guid : args.path("guids")) {
-            for (JsonNode t : ns(state).path("targets")) {
-                if (t.path("guid").asText().equalsIgnoreCase(guid.asText().replace("{", "").replace("}", ""))) {
-                    out.add(((ObjectNode) t.deepCopy()).put("memberCount", t.path("filters").isEmpty() ? 0 : 12));
-                }
-            }
-        }
-        for (JsonNode name : args.path("names")) {
-            JsonNode t = ns(state).path("targets").get(name.asText());
-            if (t != null) {
-                // The lab's NS knows twelve computers; a target with filters holds them all.
-                out.add(((ObjectNode) t.deepCopy()).put("memberCount", t.path("filters").isEmpty() ? 0 : 12));
-            }
-        }
-        return out;
-    }
-
-    private static JsonNode setTarget(ObjectNode state, JsonNode a) {
-        if (a.hasNonNull("guid")) {
-            String guid = a.get("guid").asText().replace("{", "").replace("}", "");
-            for (JsonNode t : ns(state).path("targets")) {
-                if (t.path("guid").asText().equalsIgnoreCase(guid)) {
-                    return WindowsState.object().put("guid", guid);
-                }
-            }
-            throw new IllegalStateException("No resource target has the GUID " + guid + ".");
-        }
-        String name = a.path("name").asText();
-        ObjectNode targets = ns(state).with("targets");
-        JsonNode existing = targets.get(name);
-        String guid = existing != null ? existing.path("guid").asText() : java.util.UUID.randomUUID().toString();
-        ObjectNode t = targets.putObject(name);
-        t.put("name", name).put("guid", guid).put("mode", a.path("mode").asText("computers"))
-                .put("baseGroup", a.path("baseGroup").asText("All Discovered Resources"));
-        t.set("filters", a.path("filters").isArray() ? a.get("filters").deepCopy() : WindowsState.array());
-        return WindowsState.object().put("guid", guid);
-    }
-
-    private static JsonNode readPolicy(WindowsState self, ObjectNode state, JsonNode a) {
-        JsonNode p = ns(state).path("policies").get(a.path("policyName").asText());
-        if (p == null) {
-            return WindowsState.object().put("exists", false);
-        }
-        ObjectNode out = ((ObjectNode) p).deepCopy();
-        out.put("exists", true);
-        out.put("nsVersion", VERSION);
+    /**
+     * ns.facts: the version the lab's NS reports, and the external names of the gateways its
+     * policies list that a peer IG reports Online (the lab's picture of KB 216202's status page; [?]
+     * where a real NS keeps it, so the agent claims none there).
+     */
+    private static JsonNode facts(WindowsState self, ObjectNode state) {
+        ObjectNode out = WindowsState.object().put("nsVersion", "8.8.1");
+        ArrayNode online = out.putArray("onlineGateways");
         // Status reporting is the NS's setting (Settings > Notification Server > Internet Gateway, KB
         // 216202 step 4): the lab's NS has it enabled, as an administrator does in step 5.
-        boolean reporting = ns(state).path("statusReporting").asBoolean(true);
-        for (JsonNode g : out.path("gateways")) {
-            String fqdn = g.path("fqdn").asText();
-            boolean online = false;
-            for (WindowsState peer : self.peers()) {
-                online |= peer != self && peer.reportsOnline(fqdn);
-            }
-            ((ObjectNode) g).put("online", reporting && online);
+        if (!ns(state).path("statusReporting").asBoolean(true)) {
+            return out;
         }
-        ArrayNode targets = out.putArray("targets");
-        for (JsonNode guid : p.path("targets")) {
-            String name = "";
-            for (JsonNode t : ns(state).path("targets")) {
-                if (t.path("guid").asText().equals(guid.asText())) {
-                    name = t.path("name").asText();
+        for (JsonNode p : NsItems.policies(ns(state)).values()) {
+            for (JsonNode g : p.path("gateways")) {
+                String fqdn = g.path("fqdn").asText();
+                boolean on = false;
+                for (WindowsState peer : self.peers()) {
+                    on |= peer != self && peer.reportsOnline(fqdn);
+                }
+                if (on) {
+                    online.add(fqdn);
                 }
             }
-            targets.addObject().put("guid", guid.asText()).put("name", name);
         }
         return out;
-    }
-
-    private static JsonNode setPolicy(ObjectNode state, JsonNode a) {
-        String name = a.path("policyName").asText();
-        ObjectNode p = (ObjectNode) ns(state).path("policies").get(name);
-        if (p == null) {
-            throw new IllegalStateException("The policy \"" + name + "\" does not exist on this Notification Server.");
-        }
-        ArrayNode guids = WindowsState.array();
-        a.path("targetGuids").forEach(g -> guids.add(g.asText()));
-        for (JsonNode t : a.path("targetNames")) {
-            JsonNode target = ns(state).path("targets").get(t.asText());
-            if (target == null) {
-                throw new IllegalStateException("Resource target \"" + t.asText() + "\" not found.");
-            }
-            guids.add(target.path("guid").asText());
-        }
-        p.put("enabled", a.path("enabled").asBoolean(true)).put("allowCloudCommunication", a.path("allowCloudCommunication").asBoolean(true))
-                .put("preferCem", a.path("preferCem").asBoolean(false)).put("preferCemOnVpn", a.path("preferCemOnVpn").asBoolean(false));
-        p.set("gateways", a.path("gateways").deepCopy());
-        p.set("targets", guids);
-        return WindowsState.object().put("guid", p.path("guid").asText());
     }
 
     /**
@@ -202,6 +131,9 @@ final class NotificationServer {
     /** Whether this host is an NS whose CEM policy reaches agents: enabled, cloud allowed, targets set, a gateway Online. */
     static boolean deliversCem(WindowsState self, WindowsState ns) {
         JsonNode p = ns.published().path("ns").path("policies").path(DEFAULT_POLICY);
+        if (!ns.published().path("ns").path("statusReporting").asBoolean(true)) {
+            return false; // the NS does not take its gateways' status reports: none is Online
+        }
         if (!p.path("enabled").asBoolean() || !p.path("allowCloudCommunication").asBoolean() || p.path("targets").isEmpty()) {
             return false;
         }

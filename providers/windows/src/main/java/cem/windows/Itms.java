@@ -195,30 +195,6 @@ final class Itms {
         return true;
     }
 
-    static LiveResource target(ResourceInstance r, JsonNode targets) {
-        String name = targetName(r);
-        String guid = r.attributes().path("guid").asText("").replace("{", "").replace("}", "");
-        for (JsonNode t : targets) {
-            boolean match = guid.isEmpty() ? t.path("name").asText().equals(name) : t.path("guid").asText().equalsIgnoreCase(guid);
-            if (match) {
-                ObjectNode attrs = WindowsProvider.object();
-                if (r.attributes().has("targetName")) {
-                    attrs.put("targetName", guid.isEmpty() ? name : t.path("name").asText());
-                }
-                if (r.attributes().has("guid")) {
-                    attrs.set("guid", r.attributes().get("guid"));
-                }
-                attrs.put("mode", t.path("mode").asText(r.attributes().path("mode").asText()));
-                attrs.put("baseGroup", t.path("baseGroup").asText(r.attributes().path("baseGroup").asText()));
-                // [?] The ASDK cannot return a target's filters: where the host does not say, what cem set stands.
-                attrs.set("filters", t.has("filters") ? t.get("filters") : r.attributes().path("filters"));
-                attrs.put("memberCount", t.path("memberCount").asInt());
-                return new LiveResource(r.address(), true, t.path("guid").asText(), attrs);
-            }
-        }
-        return LiveResource.absent(r.address());
-    }
-
     static LiveResource policy(ResourceInstance r, JsonNode p) {
         if (!p.path("exists").asBoolean(false)) {
             return LiveResource.absent(r.address());
@@ -227,6 +203,9 @@ final class Itms {
         ObjectNode attrs = WindowsProvider.object();
         if (desired.has("policyName")) {
             attrs.put("policyName", policyName(r));
+        }
+        if (desired.has("asdkUrl")) {
+            attrs.set("asdkUrl", desired.get("asdkUrl"));
         }
         attrs.put("enabled", p.path("enabled").asBoolean());
         attrs.put("allowCloudCommunication", p.path("allowCloudCommunication").asBoolean());
@@ -250,7 +229,13 @@ final class Itms {
             if (resource != null) {
                 names.add(resource);
             } else {
-                guids.add(t.path("guid").asText());
+                String guid = t.path("guid").asText();
+                for (JsonNode g : desired.path("targetGuids")) {
+                    if (Asdk.normalGuid(g.asText()).equals(Asdk.normalGuid(guid))) {
+                        guid = g.asText(); // as the configuration spells it
+                    }
+                }
+                guids.add(guid);
             }
         }
         if (desired.has("targetGuids") || !guids.isEmpty()) {
@@ -356,38 +341,7 @@ final class Itms {
                 args.put("restartService", restartService);
                 return agent.add("internet_gateway.set", args);
             }
-            case "resource_target" -> {
-                args.put("name", targetName(r));
-                if (delete) {
-                    return r.attributes().hasNonNull("guid") ? null : agent.add("resource_target.remove", args);
-                }
-                args.put("guid", a.hasNonNull("guid") ? a.get("guid").asText() : null);
-                args.put("mode", a.path("mode").asText("computers")).put("baseGroup", a.path("baseGroup").asText("All Discovered Resources"));
-                args.set("filters", a.path("filters").isArray() ? a.get("filters") : WindowsProvider.array());
-                return agent.add("resource_target.set", args);
-            }
-            default -> {
-                args.put("policyName", policyName(r));
-                args.put("enabled", !delete && a.path("enabled").asBoolean(true));
-                args.put("allowCloudCommunication", !delete && a.path("allowCloudCommunication").asBoolean(true));
-                args.put("preferCem", a.path("preferCem").asBoolean(false)).put("preferCemOnVpn", a.path("preferCemOnVpn").asBoolean(false));
-                ArrayNode gateways = args.putArray("gateways");
-                ArrayNode names = args.putArray("targetNames");
-                ArrayNode guids = args.putArray("targetGuids");
-                if (!delete) {
-                    for (JsonNode g : a.path("gateways")) {
-                        JsonNode gw = r.related().get("internet_gateway." + g.path("gateway").asText());
-                        gateways.addObject().put("fqdn", gw == null ? g.path("gateway").asText() : gw.path("externalFqdn").asText())
-                                .put("port", g.path("port").asInt());
-                    }
-                    for (JsonNode t : a.path("targets")) {
-                        JsonNode target = r.related().get("resource_target." + t.asText());
-                        names.add(target == null ? t.asText() : target.path("targetName").asText(t.asText()));
-                    }
-                    a.path("targetGuids").forEach(g -> guids.add(g.asText()));
-                }
-                return agent.add("cem_policy.set", args);
-            }
+            default -> throw new IllegalArgumentException("not an agent-op ITMS type: " + r.type());
         }
     }
 }

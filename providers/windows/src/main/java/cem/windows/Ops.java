@@ -75,7 +75,10 @@ final class Ops {
                 args.put("state", a.hasNonNull("state") ? a.get("state").asText() : null);
                 return agent.add("windows_service.set", args);
             }
-            case "internet_gateway", "resource_target", "cem_policy", "cem_certificate", "site_server", "offline_package" -> {
+            case "resource_target", "cem_policy" -> {
+                return AsdkOps.add(agent, change, host, new AsdkReads(known.asdk()));
+            }
+            case "internet_gateway", "cem_certificate", "site_server", "offline_package" -> {
                 // A gateway cem creates is started; one that exists is restarted only when it runs (a stopped one stays stopped).
                 return Itms.op(agent, change, known.gatewayRunning() || change.operation() == ApplyRequest.Operation.CREATE);
             }

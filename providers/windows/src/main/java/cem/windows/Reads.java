@@ -22,33 +22,38 @@ final class Reads {
     private int firewall = -1;
     private int services = -1;
     private int gateway = -1;
-    private int targets = -1;
+    private int facts = -1;
     private int revocations = -1;
     private int siteServers = -1;
     private int agentInfo = -1;
-    private final java.util.Map<String, Integer> policies = new java.util.HashMap<>();
+    private final AsdkReads asdk = new AsdkReads(java.util.Map.of());
+    private final HostTarget host;
 
-    static Reads add(Agent agent, Collection<ResourceInstance> resources) {
-        Reads r = new Reads();
+    private Reads(HostTarget host) {
+        this.host = host;
+    }
+
+    /**
+     * [?] Where the NS records its version: assumed the Notification Server key's Version value
+     * (read by the agent's ns.facts op).
+     */
+    static final String NS_VERSION_KEY = "HKLM:\\SOFTWARE\\Altiris\\eXpress\\Notification Server";
+
+    static Reads add(Agent agent, Collection<ResourceInstance> resources, HostTarget host) {
+        Reads r = new Reads(host);
         ArrayNode serviceNames = WindowsProvider.array();
-        ArrayNode targetNames = WindowsProvider.array();
-        ArrayNode targetGuids = WindowsProvider.array();
         ArrayNode siteNames = WindowsProvider.array();
         for (ResourceInstance i : resources) {
             switch (i.type()) {
                 case "internet_gateway" -> r.gateway = r.gateway >= 0 ? r.gateway : agent.add("internet_gateway.read", Itms.readArgs(i));
-                case "resource_target" -> {
-                    if (i.attributes().hasNonNull("guid")) {
-                        targetGuids.add(i.attributes().get("guid").asText());
-                    } else {
-                        targetNames.add(Itms.targetName(i));
-                    }
-                }
+                case "resource_target" -> r.asdk.first(i, host);
                 case "site_server" -> siteNames.add(i.attributes().path("serverFqdn").asText());
                 case "cem_certificate" -> r.revocations = r.revocations >= 0 ? r.revocations
                         : agent.add("cem_certificate.read", WindowsProvider.object());
-                case "cem_policy" -> r.policies.computeIfAbsent(Itms.policyName(i),
-                        name -> agent.add("cem_policy.read", WindowsProvider.object().put("policyName", name)));
+                case "cem_policy" -> {
+                    r.asdk.first(i, host);
+                    r.facts = r.facts >= 0 ? r.facts : agent.add("ns.facts", WindowsProvider.object().put("versionKey", NS_VERSION_KEY));
+                }
                 case "certificate" -> {
                     r.certificates = r.certificates >= 0 ? r.certificates : agent.add("certificate.read", WindowsProvider.object());
                     // The host's encryption certificate, to seal a PFX to at apply time without another round trip.
@@ -67,18 +72,32 @@ final class Reads {
             args.set("names", siteNames);
             r.siteServers = agent.add("site_server.read", args);
         }
-        if (!targetNames.isEmpty() || !targetGuids.isEmpty()) {
-            ObjectNode args = WindowsProvider.object();
-            args.set("names", targetNames);
-            args.set("guids", targetGuids);
-            r.targets = agent.add("resource_target.read", args);
-        }
+        r.asdk.send(agent);
         if (!serviceNames.isEmpty()) {
             ObjectNode args = WindowsProvider.object();
             args.set("names", serviceNames);
             r.services = agent.add("windows_service.read", args);
         }
         return r;
+    }
+
+    /** Takes the ASDK answers of the batch the calls went in. */
+    void take(JsonNode results) {
+        asdk.take(results);
+    }
+
+    /** Adds to a new batch the ASDK calls only the answers made possible; false when there are none. */
+    boolean followUp(Collection<ResourceInstance> resources, Agent agent) {
+        if (!asdk.followUp(resources, host)) {
+            return false;
+        }
+        asdk.send(agent);
+        return true;
+    }
+
+    /** The ASDK answers of this read, by call. */
+    java.util.Map<String, JsonNode> asdkAnswers() {
+        return asdk.answers();
     }
 
     LiveResource live(ResourceInstance r, JsonNode results, HostTarget host) {
@@ -88,8 +107,8 @@ final class Reads {
             case "windows_firewall_rule" -> Firewall.live(r, data(results, firewall));
             case "windows_service" -> service(r, data(results, services));
             case "internet_gateway" -> Itms.gateway(r, data(results, gateway));
-            case "resource_target" -> Itms.target(r, data(results, targets));
-            case "cem_policy" -> Itms.policy(r, data(results, policies.get(Itms.policyName(r))));
+            case "resource_target" -> asdk.target(r, host);
+            case "cem_policy" -> asdk.policy(r, host, data(results, facts));
             case "cem_certificate" -> Itms.revocation(r, data(results, revocations));
             case "site_server" -> Itms.siteServer(r, data(results, siteServers));
             case "offline_package" -> OfflinePackage.live(r, host);

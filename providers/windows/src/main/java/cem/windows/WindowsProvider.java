@@ -48,13 +48,19 @@ public final class WindowsProvider implements Provider {
      * its secrets are sealed to, its raw IIS read (is an HTTP.SYS record shared?) and whether the
      * gateway's service runs (a running one is restarted for new settings, a stopped one left so).
      */
-    record Known(java.security.cert.X509Certificate recipient, JsonNode iis, JsonNode gateway) {
+    record Known(java.security.cert.X509Certificate recipient, JsonNode iis, JsonNode gateway, Map<String, JsonNode> asdk) {
 
-        static final Known NONE = new Known(null, null, null);
+        static final Known NONE = new Known(null, null, null, Map.of());
+
+        Known {
+            asdk = Map.copyOf(asdk);
+        }
 
         Known merge(Reads reads, JsonNode results) {
+            Map<String, JsonNode> answers = new HashMap<>(asdk);
+            answers.putAll(reads.asdkAnswers());
             return new Known(reads.agentInfo(results).flatMap(Agent::recipient).orElse(recipient), reads.iis(results).orElse(iis),
-                    reads.gateway(results).orElse(gateway));
+                    reads.gateway(results).orElse(gateway), answers);
         }
 
         boolean gatewayRunning() {
@@ -64,6 +70,28 @@ public final class WindowsProvider implements Provider {
 
     private Known known(HostTarget host) {
         return known.getOrDefault(host.name(), Known.NONE);
+    }
+
+    /**
+     * Runs a batch that holds reads, then — only when the ASDK answers call for it — one follow-up
+     * batch of the calls that needed them (see {@link AsdkReads}). The results are the first batch's.
+     */
+    private Batch runReading(HostTarget host, Agent agent, Reads reads, java.util.Collection<ResourceInstance> resources) {
+        Batch batch = run(host, agent);
+        if (batch.failure() != null) {
+            return batch;
+        }
+        reads.take(batch.results());
+        Agent more = new Agent();
+        if (!reads.followUp(resources, more)) {
+            return batch;
+        }
+        Batch second = run(host, more);
+        if (second.failure() != null) {
+            return new Batch(null, second.failure(), batch.trips() + second.trips());
+        }
+        reads.take(second.results());
+        return new Batch(batch.results(), null, batch.trips() + second.trips());
     }
 
     private void learn(HostTarget host, Reads reads, JsonNode results) {
@@ -82,8 +110,8 @@ public final class WindowsProvider implements Provider {
     @Override
     public ReadResponse read(ReadRequest request) {
         Agent agent = new Agent();
-        Reads reads = Reads.add(agent, request.resources());
-        Batch batch = run(request.host(), agent);
+        Reads reads = Reads.add(agent, request.resources(), request.host());
+        Batch batch = runReading(request.host(), agent, reads, request.resources());
         if (batch.failure() != null) {
             return new ReadResponse(Map.of(), Diagnostics.of(batch.failure()), batch.trips());
         }
@@ -116,13 +144,15 @@ public final class WindowsProvider implements Provider {
                 if (op != null) {
                     byOp.put(op, change);
                 }
-            } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
+            } catch (IOException | GeneralSecurityException | IllegalArgumentException | IllegalStateException e) {
+                boolean itms = r.type().equals("resource_target") || r.type().equals("cem_policy");
                 diags.add(new Diagnostic(Severity.ERROR, "PRV4004", "Cannot prepare " + r.address(), e.getMessage(),
-                        "Check the certificate file and its password.", null, r.address()));
+                        itms ? "Check the names the resource refers to on the NS, then run cem plan again."
+                                : "Check the certificate file and its password.", null, r.address()));
             }
         }
-        Reads reads = Reads.add(agent, touched);
-        Batch batch = run(request.host(), agent);
+        Reads reads = Reads.add(agent, touched, request.host());
+        Batch batch = runReading(request.host(), agent, reads, touched);
         if (batch.failure() != null) {
             return new ApplyResponse(Map.of(), Diagnostics.of(batch.failure()), batch.trips() + prepared);
         }
@@ -141,8 +171,10 @@ public final class WindowsProvider implements Provider {
             }
         }
         java.util.Set<String> failed = new java.util.HashSet<>();
+        java.util.TreeMap<Integer, ApplyRequest.Change> ordered = new java.util.TreeMap<>(byOp);
         byOp.forEach((index, change) -> {
-            JsonNode result = batch.results().path(index);
+            JsonNode result = asdkFailure(agent, batch.results(), ordered.lowerKey(index) == null ? 0 : ordered.lowerKey(index) + 1, index)
+                    .orElse(batch.results().path(index));
             if (result.path("ok").asBoolean(false) && change.resource().type().equals("offline_package")) {
                 try {
                     OfflinePackage.write(change.resource(), request.host(), result.path("data"));
@@ -207,6 +239,9 @@ public final class WindowsProvider implements Provider {
                 case "certificate" -> !delete && k.recipient() == null;
                 case "iis_binding" -> delete && k.iis() == null;
                 case "internet_gateway" -> !delete && k.gateway() == null;
+                // The GUIDs behind names and the policy's XML come from the NS's ASDK answers.
+                case "resource_target" -> !r.attributes().hasNonNull("guid") && !(delete && r.identity() != null) && k.asdk().isEmpty();
+                case "cem_policy" -> k.asdk().isEmpty();
                 default -> false;
             };
             if (missing) {
@@ -217,8 +252,8 @@ public final class WindowsProvider implements Provider {
             return 0;
         }
         Agent agent = new Agent();
-        Reads reads = Reads.add(agent, needed);
-        Batch batch = run(request.host(), agent);
+        Reads reads = Reads.add(agent, needed, request.host());
+        Batch batch = runReading(request.host(), agent, reads, needed);
         if (batch.failure() == null) {
             learn(request.host(), reads, batch.results());
         }
@@ -235,6 +270,24 @@ public final class WindowsProvider implements Provider {
             }
         }
         return r;
+    }
+
+    /**
+     * The first ASDK call of a change (ops from..to of the batch) that the service refused, as a
+     * failed result: an asdk.call the agent made is ok even when the answer is an HTTP error.
+     */
+    private static java.util.Optional<JsonNode> asdkFailure(Agent agent, JsonNode results, int from, int to) {
+        for (int i = from; i <= to; i++) {
+            JsonNode r = results.path(i);
+            if (agent.opName(i).equals("asdk.call") && r.path("ok").asBoolean(false) && r.path("data").path("status").asInt() != 200) {
+                String first = r.path("data").path("body").asText("").strip().lines().findFirst().orElse("(no message)");
+                ObjectNode failed = object().put("ok", false);
+                failed.putObject("error").put("message", agent.request().path("ops").path(i).path("args").path("method").asText()
+                        + " answered HTTP " + r.path("data").path("status").asInt() + ": " + first);
+                return java.util.Optional.of(failed);
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     private record Batch(JsonNode results, Diagnostic failure, int trips) {}

@@ -28,6 +28,7 @@ final class WindowsSchemas {
         all.put("resource_target", ResourceSchema.of("resource_target", false,
                 Map.of("mode", "computers", "baseGroup", "All Discovered Resources"), List.of(
                         AttributeSchema.of("targetName", Kind.STRING).forcingReplacement(),
+                        AttributeSchema.of("asdkUrl", Kind.STRING),
                         AttributeSchema.of("guid", Kind.CASE_INSENSITIVE).forcingReplacement(),
                         AttributeSchema.of("mode", Kind.CASE_INSENSITIVE).forcingReplacement(),
                         AttributeSchema.of("baseGroup", Kind.STRING).forcingReplacement(),
@@ -36,6 +37,7 @@ final class WindowsSchemas {
         all.put("cem_policy", ResourceSchema.of("cem_policy", false,
                 Map.of("enabled", true, "allowCloudCommunication", true, "policyName", DEFAULT_POLICY), List.of(
                         AttributeSchema.of("policyName", Kind.STRING).forcingReplacement(),
+                        AttributeSchema.of("asdkUrl", Kind.STRING),
                         AttributeSchema.of("enabled", Kind.BOOLEAN),
                         AttributeSchema.of("allowCloudCommunication", Kind.BOOLEAN),
                         AttributeSchema.of("gateways", Kind.OBJECT),

@@ -534,189 +534,45 @@ function Restore-CemGateway {
     return [ordered]@{ restored = $file.BaseName }
 }
 
-# --- ITMS items on the Notification Server, through the ASDK web services on the NS itself --------
-# (documented in the ASDK help; the ASDK moves to Java in the ITMS issue: these ops keep today's
-# behaviour with the strict-mode and XML-namespace defects fixed.)
-
-$script:Asdk = 'http://localhost/Altiris/ASDK.NS/'
-
-function Invoke-CemAsdk {
-    param([string]$Service, [string]$Method, [hashtable]$Body)
-    $uri = $script:Asdk + $Service + '.asmx/' + $Method
-    return Invoke-RestMethod -Method Post -Uri $uri -Body $Body -UseDefaultCredentials
-}
-
-# The text of every element of that local name in an ASDK answer (default namespace or not).
-function Get-CemXmlTexts {
-    param($Document, [string]$LocalName)
-    $texts = New-Object System.Collections.ArrayList
-    foreach ($node in $Document.SelectNodes('//*[local-name()=''' + $LocalName + ''']')) {
-        [void]$texts.Add([string]$node.InnerText)
-    }
-    return ,$texts.ToArray()
-}
-
-function Find-CemTargets {
-    param([string[]]$Names, [string[]]$Guids)
-    $list = New-Object System.Collections.ArrayList
-    foreach ($name in $Names) {
-        $found = Invoke-CemAsdk 'ItemManagementService' 'GetItemsByNameAndType' @{ name = [string]$name; type = 'ResourceTarget' }
-        foreach ($guid in (Get-CemXmlTexts $found 'guid')) {
-            $members = Invoke-CemAsdk 'ScopingManagementService' 'GetResourceTargetMembership' @{ resourceTargetGuid = [string]$guid }
-            [void]$list.Add([ordered]@{ name = [string]$name; guid = [string]$guid; memberCount = (Get-CemXmlTexts $members 'guid').Length })
-        }
-    }
-    foreach ($guid in $Guids) {
-        $item = Invoke-CemAsdk 'ItemManagementService' 'GetItemByGuid' @{ itemGuid = [string]$guid }
-        $names = Get-CemXmlTexts $item 'Name'
-        if ($names.Length -gt 0) {
-            $members = Invoke-CemAsdk 'ScopingManagementService' 'GetResourceTargetMembership' @{ resourceTargetGuid = [string]$guid }
-            [void]$list.Add([ordered]@{ name = $names[0]; guid = [string]$guid; memberCount = (Get-CemXmlTexts $members 'guid').Length })
-        }
-    }
-    return ,$list.ToArray()
-}
-
-function Get-CemTargets {
-    param($Arguments)
-    return ,(Find-CemTargets @($Arguments.names) @($Arguments.guids))
-}
-
-function Set-CemTarget {
+# --- ITMS items on the Notification Server: the ASDK web services, passed through ---------------
+# Java builds every ASDK request and reads every answer (cem.windows.Asdk); this op only makes the
+# call on the NS, as the NS's account, and hands back the HTTP status and the raw body. The call
+# style is PoshAltiris' (Invoke-RestMethod -Method Post -Uri https://<NS>/altiris/<svc>.asmx/<Method>
+# -Body @{...} -UseDefaultCredentials); Invoke-WebRequest keeps the body as text, and -UseBasicParsing
+# needs no Internet Explorer engine. An ASP.NET refusal (HTTP 500 and its text) is an answer too:
+# Windows PowerShell 5.1 throws a WebException whose Response still holds it.
+function Invoke-CemAsdkCall {
     param($Arguments)
     $a = $Arguments
-    if ($null -ne $a.guid) {
-        # An existing target named by its GUID: cem adopts it as it is.
-        $found = Find-CemTargets @() @([string]$a.guid)
-        if ($found.Length -eq 0) { throw ('No resource target has the GUID ' + [string]$a.guid + '.') }
-        return [ordered]@{ guid = [string]$a.guid }
+    $body = @{}
+    foreach ($f in $a.fields) {
+        $body[[string]$f.name] = [string]$f.value
     }
-    $existing = Find-CemTargets @([string]$a.name) @()
-    if ($existing.Length -gt 0) {
-        return [ordered]@{ guid = $existing[0].guid }
+    $uri = [string]$a.baseUrl + [string]$a.service + '.asmx/' + [string]$a.method
+    try {
+        $response = Invoke-WebRequest -Uri $uri -Method Post -Body $body -UseDefaultCredentials -UseBasicParsing
+        return [ordered]@{ status = [int]$response.StatusCode; body = [string]$response.Content }
+    } catch [System.Net.WebException] {
+        $failed = $_.Exception.Response
+        if ($null -eq $failed) { throw }
+        $stream = $failed.GetResponseStream()
+        $reader = New-Object -TypeName System.IO.StreamReader -ArgumentList $stream
+        $text = $reader.ReadToEnd()
+        $reader.Close()
+        return [ordered]@{ status = [int]$failed.StatusCode; body = [string]$text }
     }
-    $xml = New-Object System.Text.StringBuilder
-    [void]$xml.Append('<resourceTarget><name>').Append([Security.SecurityElement]::Escape([string]$a.name)).Append('</name>')
-    [void]$xml.Append('<mode>').Append([Security.SecurityElement]::Escape([string]$a.mode)).Append('</mode>')
-    [void]$xml.Append('<baseOrganizationalGroup>').Append([Security.SecurityElement]::Escape([string]$a.baseGroup))
-    [void]$xml.Append('</baseOrganizationalGroup><targetFilters>')
-    foreach ($f in $a.filters) {
-        [void]$xml.Append('<filter type="').Append([Security.SecurityElement]::Escape([string]$f.type)).Append('" operation="')
-        [void]$xml.Append([Security.SecurityElement]::Escape([string]$f.operation)).Append('">')
-        [void]$xml.Append([Security.SecurityElement]::Escape([string]$f.ref)).Append('</filter>')
-    }
-    [void]$xml.Append('</targetFilters></resourceTarget>')
-    $created = Invoke-CemAsdk 'ScopingManagementService' 'CreateResourceTarget' @{ configXml = $xml.ToString() }
-    # The answer is <guid xmlns="...">...</guid>: its text, never the element.
-    return [ordered]@{ guid = [string]$created.DocumentElement.InnerText }
 }
 
-function Remove-CemTarget {
+# The NS's version and the gateways it reports Online. [?] Where the NS records its version: assumed
+# the Notification Server key's Version value. [?] Where the NS keeps an IG's Online status is not
+# documented (domain reference, section 11): on a real NS no gateway is claimed Online.
+function Get-CemNsFacts {
     param($Arguments)
-    foreach ($t in (Find-CemTargets @([string]$Arguments.name) @())) {
-        Invoke-CemAsdk 'ItemManagementService' 'DeleteItem' @{ itemGuid = $t.guid } | Out-Null
+    $version = ''
+    if (Test-Path -LiteralPath $Arguments.versionKey) {
+        $version = [string](Get-Item -LiteralPath $Arguments.versionKey).GetValue('Version', '')
     }
-    return [ordered]@{ name = $Arguments.name }
-}
-
-# [?] The CEM settings policy's XML (gateway list, ports, prefer-CEM flags) is not documented;
-# Read-CemPolicy and Set-CemPolicy hold the assumed shape: a cloudEnabledManagementSettings element
-# with allowCloudCommunication, preferCem, preferCemOnVpn and gateways/gateway[@fqdn,@port].
-# [?] Where the NS records its version: assumed the Notification Server key's Version value.
-function Get-CemNsVersion {
-    $key = 'HKLM:\SOFTWARE\Altiris\eXpress\Notification Server'
-    if (-not (Test-Path -LiteralPath $key)) { return '' }
-    return [string](Get-Item -LiteralPath $key).GetValue('Version', '')
-}
-
-function Read-CemPolicy {
-    param([string]$PolicyName)
-    $found = Invoke-CemAsdk 'ItemManagementService' 'GetItemsByName' @{ itemName = $PolicyName }
-    $guids = Get-CemXmlTexts $found 'Guid'
-    if ($guids.Length -eq 0) {
-        return [ordered]@{ exists = $false }
-    }
-    $guid = $guids[0]
-    $details = Invoke-CemAsdk 'ItemManagementService' 'GetItemByGuid' @{ itemGuid = $guid }
-    $exported = Invoke-CemAsdk 'ItemManagementService' 'ExportItemXmlString' @{ itemGuid = $guid }
-    $item = New-Object System.Xml.XmlDocument
-    $item.PreserveWhitespace = $true
-    $item.LoadXml([string]$exported.DocumentElement.InnerText)
-    $settings = $item.SelectSingleNode('//cloudEnabledManagementSettings')
-    $gateways = New-Object System.Collections.ArrayList
-    foreach ($g in $settings.SelectNodes('gateways/gateway')) {
-        # [?] Where the NS keeps a gateway's Online status is not documented: cem does not claim it.
-        [void]$gateways.Add([ordered]@{ fqdn = [string]$g.GetAttribute('fqdn'); port = [int]$g.GetAttribute('port'); online = $false })
-    }
-    $targets = New-Object System.Collections.ArrayList
-    foreach ($t in (Get-CemXmlTexts $details 'AppliedToResourceTargets')) {
-        foreach ($targetGuid in ($t -split ',')) {
-            if ($targetGuid) {
-                $names = Get-CemXmlTexts (Invoke-CemAsdk 'ItemManagementService' 'GetItemByGuid' @{ itemGuid = $targetGuid }) 'Name'
-                $name = ''
-                if ($names.Length -gt 0) { $name = $names[0] }
-                [void]$targets.Add([ordered]@{ guid = $targetGuid; name = $name })
-            }
-        }
-    }
-    return [ordered]@{
-        exists = $true
-        guid = $guid
-        nsVersion = Get-CemNsVersion
-        enabled = ((Get-CemXmlTexts $details 'Enabled') -contains 'true')
-        allowCloudCommunication = ([string]$settings.SelectSingleNode('allowCloudCommunication').InnerText) -eq 'true'
-        preferCem = ([string]$settings.SelectSingleNode('preferCem').InnerText) -eq 'true'
-        preferCemOnVpn = ([string]$settings.SelectSingleNode('preferCemOnVpn').InnerText) -eq 'true'
-        gateways = $gateways.ToArray()
-        targets = $targets.ToArray()
-        xml = $item
-    }
-}
-
-function Get-CemPolicy {
-    param($Arguments)
-    $policy = Read-CemPolicy $Arguments.policyName
-    if ($policy.exists) { $policy.Remove('xml') }
-    return $policy
-}
-
-function Set-CemPolicy {
-    param($Arguments)
-    $a = $Arguments
-    $policy = Read-CemPolicy $a.policyName
-    if (-not $policy.exists) {
-        throw ('The policy "' + [string]$a.policyName + '" does not exist on this Notification Server.')
-    }
-    $item = $policy.xml
-    $settings = $item.SelectSingleNode('//cloudEnabledManagementSettings')
-    $settings.SelectSingleNode('allowCloudCommunication').InnerText = ([string][bool]$a.allowCloudCommunication).ToLowerInvariant()
-    $settings.SelectSingleNode('preferCem').InnerText = ([string][bool]$a.preferCem).ToLowerInvariant()
-    $settings.SelectSingleNode('preferCemOnVpn').InnerText = ([string][bool]$a.preferCemOnVpn).ToLowerInvariant()
-    $list = $settings.SelectSingleNode('gateways')
-    $list.RemoveAll()
-    foreach ($g in $a.gateways) {
-        $node = $item.CreateElement('gateway')
-        $node.SetAttribute('fqdn', [string]$g.fqdn)
-        $node.SetAttribute('port', [string]$g.port)
-        [void]$list.AppendChild($node)
-    }
-    Invoke-CemAsdk 'ItemManagementService' 'ImportItemXmlString' @{ xml = $item.OuterXml } | Out-Null
-    $guids = New-Object System.Collections.ArrayList
-    foreach ($g in $a.targetGuids) { [void]$guids.Add([string]$g) }
-    foreach ($name in $a.targetNames) {
-        $t = Find-CemTargets @([string]$name) @()
-        if ($t.Length -eq 0) {
-            throw ('Resource target "' + [string]$name + '" not found.')
-        }
-        [void]$guids.Add([string]$t[0].guid)
-    }
-    Invoke-CemAsdk 'ScopingManagementService' 'AssignResourceTargetsToPolicy' @{ policyItemGuid = $policy.guid; resourceTargetsGuids = ($guids.ToArray() -join ',') } | Out-Null
-    if ($a.enabled) {
-        Invoke-CemAsdk 'ItemManagementService' 'EnablePolicyItem' @{ policyItemGuid = $policy.guid } | Out-Null
-    } else {
-        Invoke-CemAsdk 'ItemManagementService' 'DisablePolicyItem' @{ policyItemGuid = $policy.guid } | Out-Null
-    }
-    return [ordered]@{ guid = $policy.guid }
+    return [ordered]@{ nsVersion = $version; onlineGateways = @() }
 }
 
 # [?] Revoking a CEM agent certificate, site servers' CEM role and published hosts, and the CEM
@@ -897,11 +753,8 @@ function Invoke-CemBatch {
                 'internet_gateway.set' { Set-CemGateway $op.args }
                 'internet_gateway.install' { Install-CemGateway $op.args }
                 'internet_gateway.restore' { Restore-CemGateway $op.args }
-                'resource_target.read' { Get-CemTargets $op.args }
-                'resource_target.set' { Set-CemTarget $op.args }
-                'resource_target.remove' { Remove-CemTarget $op.args }
-                'cem_policy.read' { Get-CemPolicy $op.args }
-                'cem_policy.set' { Set-CemPolicy $op.args }
+                'asdk.call' { Invoke-CemAsdkCall $op.args }
+                'ns.facts' { Get-CemNsFacts $op.args }
                 'cem_certificate.read' { Get-CemRevocations $op.args }
                 'cem_certificate.revoke' { Revoke-CemCertificate $op.args }
                 'site_server.read' { Get-CemSiteServers $op.args }

@@ -55,7 +55,7 @@ class AgentContractTest {
                         + "'installer':{'package':'C:\\\\Installers\\\\ig.msi','arguments':['/qn','INSTALLDIR=C:\\\\Program Files\\\\IG']}}", Map.of()),
                 r("internet_gateway", "noargs", "{'externalFqdn':'gw.example.com','listenerPort':443,'servers':[{'fqdn':'smp.example.net','port':4727}],"
                         + "'installer':{'package':'C:\\\\Installers\\\\setup.exe'},'settingsKey':'HKLM:\\\\SOFTWARE\\\\X'}", Map.of()),
-                r("resource_target", "laptops", "{'filters':[{'type':'organizationalGroup','operation':'include','ref':'x'}]}", Map.of()),
+                r("resource_target", "laptops", "{'filters':[{'type':'organizationalGroup','operation':'union','ref':'All Discovered Resources'}]}", Map.of()),
                 r("resource_target", "adopted", "{'guid':'{01234567-89ab-cdef-0123-456789abcdef}'}", Map.of()),
                 r("cem_policy", "default", "{'gateways':[{'gateway':'ig','port':443}],'targets':['laptops']}",
                         Map.of("internet_gateway.ig", json("{'externalFqdn':'gw.example.com'}"))),
@@ -70,9 +70,10 @@ class AgentContractTest {
         Certificates.Issued encryption = Certificates.selfSigned("CN=cem agent document encryption")
                 .eku(KeyPurposeId.getInstance(new org.bouncycastle.asn1.ASN1ObjectIdentifier("1.3.6.1.4.1.311.80.1"))).build();
         JsonNode sharedIis = json("{'sites':[],'sslBindings':[]}");
-        WindowsProvider.Known known = new WindowsProvider.Known(encryption.certificate(), sharedIis, json("{'service':{'state':'Running'}}"));
+        WindowsProvider.Known known = new WindowsProvider.Known(encryption.certificate(), sharedIis, json("{'service':{'state':'Running'}}"),
+                AsdkShapes.knownNs("https://ns1/Altiris/ASDK.NS/"));
         Agent agent = new Agent();
-        Reads.add(agent, resources());
+        Reads.add(agent, resources(), host);
         for (ApplyRequest.Operation operation : ApplyRequest.Operation.values()) {
             for (ResourceInstance r : resources()) {
                 Ops.add(agent, new ApplyRequest.Change(operation, r), host, known);

@@ -87,20 +87,11 @@ class TwinContractTest {
                 .put("registrationLine", "Internet Gateway successfully registered with Notification Server"));
         r.put("internet_gateway.restore", o().put("settingsKey", KEY).put("serviceDisplayName", "Symantec Internet Gateway Service")
                 .put("backupDirectory", BACKUPS).putNull("backup"));
-        ObjectNode target = o().put("name", "cem laptops").putNull("guid").put("mode", "computers").put("baseGroup", "All Computers");
-        target.putArray("filters");
-        r.put("resource_target.set", target);
-        ObjectNode targets = o();
-        targets.putArray("names").add("cem laptops");
-        targets.putArray("guids");
-        r.put("resource_target.read", targets);
-        ObjectNode policy = o().put("policyName", "Cloud-enabled Management Settings").put("enabled", true).put("allowCloudCommunication", true)
-                .put("preferCem", false).put("preferCemOnVpn", false);
-        policy.putArray("gateways").addObject().put("fqdn", "gw.example.com").put("port", 443);
-        policy.putArray("targetNames").add("cem laptops");
-        policy.putArray("targetGuids");
-        r.put("cem_policy.set", policy);
-        r.put("cem_policy.read", o().put("policyName", "Cloud-enabled Management Settings"));
+        ObjectNode call = o().put("baseUrl", "https://smp.example.net/Altiris/ASDK.NS/").put("service", "ItemManagementService")
+                .put("method", "GetItemsByName");
+        call.putArray("fields").addObject().put("name", "itemName").put("value", "Cloud-enabled Management Settings");
+        r.put("asdk.call", call);
+        r.put("ns.facts", o().put("versionKey", "HKLM:\\SOFTWARE\\Altiris\\eXpress\\Notification Server"));
         ObjectNode server = o().put("serverFqdn", "site1.example.net").put("cemRole", true);
         server.putArray("communicationHosts").addObject().put("fqdn", "gw.example.com").put("port", 443);
         r.put("site_server.set", server);
@@ -128,7 +119,6 @@ class TwinContractTest {
         r.put("iis_binding.remove", o().put("site", "Default Web Site").put("protocol", "https").put("bindingInformation", "*:443:")
                 .put("sslEndpointParameter", "ipport").put("sslEndpoint", "0.0.0.0:443"));
         r.put("windows_firewall_rule.remove", o().put("name", "cem-agents-in").put("group", "cem"));
-        r.put("resource_target.remove", o().put("name", "cem laptops"));
         r.put("certificate.remove", o().put("thumbprint", tp));
         return r;
     }

@@ -143,7 +143,7 @@ class WindowsValuesTest {
         ResourceInstance r = new ResourceInstance("certificate.gw", "certificate", null, Agent.JSON.createObjectNode()
                 .put("pfx", "../certs/gateway.pfx").put("password", password), Map.of());
         cem.spi.HostTarget host = new cem.spi.HostTarget("ig1", Agent.JSON.createObjectNode(), Map.of(), certs.resolveSibling("quickstart"));
-        LiveResource live = new Reads().liveCertificate(r, store, host);
+        LiveResource live = Reads.add(new Agent(), java.util.List.of(), host).liveCertificate(r, store, host);
         assertTrue(live.exists());
         assertEquals(gateway.getNotAfter().toInstant().toString(), live.attributes().path("notAfter").asText());
     }
