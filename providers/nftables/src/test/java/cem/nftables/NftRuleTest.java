@@ -64,12 +64,15 @@ class NftRuleTest {
     @Test
     void noValueEverReachesTheCommandLine() {
         String evil = "x'; rm -rf / #$(reboot)`id`";
-        var read = NftCommands.read(false, List.of("inet " + evil));
-        var apply = NftCommands.apply(true, List.of("inet " + evil), "{\"nftables\":[]}", Map.of("nft_rule." + evil, "{}"));
+        var read = NftCommands.read(false, List.of("inet cem"));
+        var apply = NftCommands.apply(true, List.of("inet cem"), "{\"nftables\":[]}", Map.of("nft_rule." + evil, "{}"));
         assertEquals(NftCommands.commandLine(NftCommands.READ_SCRIPT, false), read.commandLine());
         assertEquals(NftCommands.commandLine(NftCommands.APPLY_SCRIPT, true), apply.commandLine());
-        assertFalse(read.commandLine().contains(evil));
-        assertTrue(new String(read.stdin(), StandardCharsets.UTF_8).contains(evil), "values travel in standard input");
+        assertFalse(apply.commandLine().contains(evil));
+        assertTrue(new String(apply.stdin(), StandardCharsets.UTF_8).contains(evil), "values travel in standard input");
+        // A table name is checked before anything is built (issue 24, item 1: nft parses ';' in its arguments).
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> NftCommands.read(false, List.of("inet " + evil)));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> NftCommands.read(false, List.of("inet cem; delete table inet filter")));
     }
 
     @Test
