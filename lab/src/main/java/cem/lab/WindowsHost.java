@@ -164,13 +164,13 @@ public class WindowsHost implements HostExecutor {
             }
             java.util.regex.Matcher m = INVOKE_LINE.matcher(script);
             if (m.find()) {
-                return Execution.ok(agent(new String(java.util.Base64.getDecoder().decode(m.group(1)), StandardCharsets.UTF_8)));
+                return Execution.ok(agent(request(m.group(1))));
             }
         }
         if (script.startsWith(AGENT)) {
             java.util.regex.Matcher m = INVOKE.matcher(script);
             if (m.find()) {
-                return Execution.ok(agent(new String(java.util.Base64.getDecoder().decode(m.group(1)), StandardCharsets.UTF_8)));
+                return Execution.ok(agent(request(m.group(1))));
             }
         }
         String first = script.strip().split("\\s+", 2)[0];
@@ -263,6 +263,19 @@ public class WindowsHost implements HostExecutor {
             return "{\"v\":1,\"error\":\"the request is not JSON\"}";
         }
         return out.toString();
+    }
+
+    /** A request as Invoke-CemBatch reads it: base64, of gzip (RFC 1952's magic bytes 1f 8b) or of plain UTF-8 JSON. */
+    public static String request(String base64) {
+        byte[] bytes = java.util.Base64.getDecoder().decode(base64);
+        if (bytes.length > 1 && (bytes[0] & 0xff) == 0x1f && (bytes[1] & 0xff) == 0x8b) {
+            try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(bytes))) {
+                bytes = in.readAllBytes();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return new String(bytes, StandardCharsets.UTF_8);
     }
 
     public static String sha256(byte[] bytes) {

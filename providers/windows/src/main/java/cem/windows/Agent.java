@@ -106,7 +106,15 @@ final class Agent {
         ObjectNode request = JSON.createObjectNode();
         request.put("v", 1);
         request.set("ops", ops);
-        return Base64.getEncoder().encodeToString(request.toString().getBytes(StandardCharsets.UTF_8));
+        // Gzip before base64: the request rides in the loader's command line (cmd.exe's 8,191 characters), and a
+        // longer one costs upload round trips; JSON of many similar ops shrinks several times.
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(out)) {
+            gz.write(request.toString().getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return Base64.getEncoder().encodeToString(out.toByteArray());
     }
 
     static String sha256(byte[] bytes) {

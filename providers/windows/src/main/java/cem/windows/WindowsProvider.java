@@ -240,8 +240,10 @@ public final class WindowsProvider implements Provider {
                 case "iis_binding" -> delete && k.iis() == null;
                 case "internet_gateway" -> !delete && k.gateway() == null;
                 // The GUIDs behind names and the policy's XML come from the NS's ASDK answers.
-                case "resource_target" -> !r.attributes().hasNonNull("guid") && !(delete && r.identity() != null) && k.asdk().isEmpty();
-                case "cem_policy" -> k.asdk().isEmpty();
+                // (answers of this very resource's lookups: another resource's answers, read at an earlier level, do not do)
+                case "resource_target" -> !r.attributes().hasNonNull("guid") && !(delete && r.identity() != null)
+                        && !k.asdk().containsKey(Asdk.getItemsByName(AsdkReads.baseUrl(r, request.host()), Itms.targetName(r)).key());
+                case "cem_policy" -> !k.asdk().containsKey(Asdk.getItemsByName(AsdkReads.baseUrl(r, request.host()), Itms.policyName(r)).key());
                 default -> false;
             };
             if (missing) {

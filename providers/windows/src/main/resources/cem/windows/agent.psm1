@@ -731,7 +731,16 @@ function Get-CemProbeSslCert {
 
 function Invoke-CemBatch {
     param([Parameter(Mandatory = $true)][string]$Request)
-    $text = [Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($Request))
+    $bytes = [Convert]::FromBase64String($Request)
+    if ($bytes.Length -gt 1 -and $bytes[0] -eq 0x1f -and $bytes[1] -eq 0x8b) {
+        # A gzip stream (RFC 1952's magic bytes): Java compresses requests (System.IO.Compression.GZipStream).
+        $zip = New-Object IO.Compression.GZipStream((New-Object IO.MemoryStream(, $bytes)), [IO.Compression.CompressionMode]::Decompress)
+        $buffer = New-Object IO.MemoryStream
+        $zip.CopyTo($buffer)
+        $zip.Dispose()
+        $bytes = $buffer.ToArray()
+    }
+    $text = [Text.Encoding]::UTF8.GetString($bytes)
     $batch = ConvertFrom-Json -InputObject $text
     $results = New-Object System.Collections.ArrayList
     foreach ($op in $batch.ops) {

@@ -155,7 +155,7 @@ class AgentSecurityTest {
         List<String> out = new java.util.ArrayList<>();
         Matcher m = Pattern.compile("-Request '([A-Za-z0-9+/=]+)'").matcher(script);
         while (m.find()) {
-            out.add(new String(java.util.Base64.getDecoder().decode(m.group(1)), StandardCharsets.UTF_8));
+            out.add(cem.lab.WindowsHost.request(m.group(1)));
         }
         return out;
     }

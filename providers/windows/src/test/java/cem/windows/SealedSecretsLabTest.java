@@ -129,7 +129,7 @@ class SealedSecretsLabTest {
         for (String script : scripts) {
             Matcher m = REQUEST.matcher(script);
             while (m.find()) {
-                texts.add(new String(Base64.getDecoder().decode(m.group(1)), StandardCharsets.UTF_8));
+                texts.add(cem.lab.WindowsHost.request(m.group(1)));
             }
         }
         assertFalse(uploads.isEmpty(), "the install and the import went through uploads: chunks were checked too");
