@@ -78,7 +78,7 @@ final class ProbeCommand implements Callable<Integer> {
                 try {
                     Map<Assumptions.Target, Future<List<Check>>> running = new LinkedHashMap<>();
                     for (Assumptions.Target t : targets) {
-                        running.put(t, pool.submit(() -> probe(resolver, sessions, t)));
+                        running.put(t, pool.submit(() -> probe(resolver, sessions, t, policyOf(ws, t.host()))));
                     }
                     for (Map.Entry<Assumptions.Target, Future<List<Check>>> e : running.entrySet()) {
                         try {
@@ -101,7 +101,12 @@ final class ProbeCommand implements Callable<Integer> {
         }
     }
 
-    private static List<Check> probe(Hosts resolver, Sessions sessions, Assumptions.Target t) throws Exception {
+    /** The cem_policy resource on this host, if the configuration has one: its ASDK URL and policy name. */
+    private static JsonNode policyOf(Workspace ws, String host) {
+        return ws.config.ofType("cem_policy").stream().filter(r -> host.equals(r.host())).findFirst().map(r -> r.body()).orElse(null);
+    }
+
+    private static List<Check> probe(Hosts resolver, Sessions sessions, Assumptions.Target t, JsonNode policy) throws Exception {
         Result<HostTarget> target = resolver.target(t.host());
         if (target.value() == null) {
             return List.of(new Check("host", t.host(), "the host answers the probe", Status.UNKNOWN, target.diagnostics().list().isEmpty()
@@ -119,7 +124,14 @@ final class ProbeCommand implements Callable<Integer> {
                 errors.put(ops.get(i).getKey(), r.path("error").path("message").asText("no answer"));
             }
         }
-        return Assumptions.judge(t, answers, errors);
+        List<Check> checks = new ArrayList<>(Assumptions.judge(t, answers, errors));
+        if (t.ns()) {
+            String name = policy == null ? cem.windows.PolicyProbe.defaultPolicy() : policy.path("policyName").asText(
+                    cem.windows.PolicyProbe.defaultPolicy());
+            checks.addAll(cem.windows.PolicyProbe.run(sessions.of(target.value()), t.host(), target.value().settings().path("address").asText(t.host()),
+                    policy == null ? null : policy.path("asdkUrl").asText(null), name));
+        }
+        return checks;
     }
 
     /** What to probe where: the named hosts, else every Windows host with a gateway, the policy or IIS bindings. */

@@ -153,12 +153,6 @@ public final class Assumptions {
     /** The checks no read-only probe of a host can settle today. */
     public static List<Check> unanswerable() {
         return List.of(
-                new Check("ns.policy.xml", "", "the CEM settings policy item is named \"Cloud-enabled Management Settings\", and its exported XML holds "
-                        + "cloudEnabledManagementSettings with allowCloudCommunication, preferCem, preferCemOnVpn and gateways/gateway[@fqdn,@port]",
-                        Status.UNKNOWN, "not read: the probe needs the ASDK pass-through (ItemManagementService GetItemsByName and "
-                                + "ExportItemXmlString, moving to Java), which this build does not have yet",
-                        "Export the policy read-only on the NS: GetItemsByName(\"Cloud-enabled Management Settings\"), pick the ItemDetails whose "
-                                + "TypeName is the policy's, then ExportItemXmlString(itemGuid); attach the XML (and TypeName) to the bug report."),
                 new Check("ns.policy.import", "", "ImportItemXmlString of an edited export updates the existing policy item in place "
                         + "(same GUID, targets kept)", Status.UNKNOWN, "cannot be checked read-only: only an import shows it",
                         "On a test NS (never production): export the policy, change one flag, ImportItemXmlString it, then GetItemsByName: one "
