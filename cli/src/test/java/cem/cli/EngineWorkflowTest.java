@@ -69,13 +69,13 @@ class EngineWorkflowTest {
     void updateInPlaceAndReplacement() {
         applied();
         estate.edit("localPorts: [4726]", "localPorts: [4726, 4727]");
-        estate.edit("port: 443\n    certificate: ns-cert", "port: 8443\n    certificate: ns-cert");
+        estate.edit("port: 443\n    certificate: ns-cert", "port: 4726\n    certificate: ns-cert");
         CliRun run = plan();
         assertEquals(2, run.exitCode(), run.err());
         assertTrue(has(run.out(), "# windows_firewall_rule.agents-in will be updated in-place"), run.out());
         assertTrue(has(run.out(), "~ localPorts      = [4726] -> [4726, 4727]"), run.out());
         assertTrue(has(run.out(), "# iis_binding.ns-https must be replaced"), run.out());
-        assertTrue(has(run.out(), "~ port        = 443 -> 8443 # forces replacement"), run.out());
+        assertTrue(has(run.out(), "~ port        = 443 -> 4726 # forces replacement"), run.out());
         assertTrue(has(run.out(), "Plan: 1 to add, 1 to change, 1 to destroy."), run.out());
         applied();
         assertEquals(0, plan().exitCode());

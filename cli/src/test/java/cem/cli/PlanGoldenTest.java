@@ -45,7 +45,7 @@ class PlanGoldenTest {
         estate.cem("apply", "--auto-approve", "site");
         estate.edit("localPorts: [4726]", "localPorts: [4726, 4727]");
         estate.edit("pfx: ../certs/ns.pfx", "pfx: ../certs/san.pfx");
-        estate.edit("port: 443\n    certificate: ns-cert", "port: 8443\n    certificate: ns-cert");
+        estate.edit("port: 443\n    certificate: ns-cert", "port: 4726\n    certificate: ns-cert");
         estate.changeOutOfBand("ig1", "internet_gateway.ig1", "statusReporting", false);
         Golden.assertMatches(stable(estate.cem("plan", "site").out()), GOLDEN.resolve("changes.txt"));
         Golden.assertMatches(stable(estate.cem("plan", "--json", "site").out()), GOLDEN.resolve("changes.json"));
