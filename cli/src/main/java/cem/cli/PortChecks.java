@@ -294,19 +294,8 @@ final class PortChecks {
         }
     }
 
-    /** The host whose fqdn, else whose address, is this name. */
+    /** The host whose fqdn, else whose address, is this name (the validate rule's lookup). */
     private HostConfig hostNamed(String name) {
-        String wanted = name.toLowerCase(Locale.ROOT);
-        for (HostConfig h : config.hosts().values()) {
-            if (h.body().hasNonNull("fqdn") && h.body().get("fqdn").asText().toLowerCase(Locale.ROOT).equals(wanted)) {
-                return h;
-            }
-        }
-        for (HostConfig h : config.hosts().values()) {
-            if (h.address().toLowerCase(Locale.ROOT).equals(wanted)) {
-                return h;
-            }
-        }
-        return null;
+        return cem.config.HostPortRule.hostNamed(config, name);
     }
 }

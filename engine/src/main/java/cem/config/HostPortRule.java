@@ -30,7 +30,7 @@ import java.util.Optional;
  * default port, so with several bindings any of them counts; a host whose CEM agent site is not
  * declared is not checked here ({@code cem doctor} checks the live bindings).
  */
-final class HostPortRule {
+public final class HostPortRule {
 
     /** The CEM agent site's default port (KB 440283; domain reference §2.2). */
     static final int CEM_AGENT_PORT = 4726;
@@ -164,7 +164,7 @@ final class HostPortRule {
     }
 
     /** The host whose fqdn, else whose address, is this name (DNS names compare case-insensitively). */
-    static HostConfig hostNamed(Configuration config, String name) {
+    public static HostConfig hostNamed(Configuration config, String name) {
         String wanted = name.toLowerCase(Locale.ROOT);
         for (HostConfig h : config.hosts().values()) {
             if (h.body().hasNonNull("fqdn") && h.body().get("fqdn").asText().toLowerCase(Locale.ROOT).equals(wanted)) {
