@@ -39,6 +39,10 @@ final class AsdkOps {
                     return null; // already gone
                 }
                 calls.add(Asdk.deleteItem(base, guid));
+            } else if (change.operation() == ApplyRequest.Operation.UPDATE && known.targetItem(r, host).isPresent()) {
+                // Every attribute of a target forces a replacement, so an update is an adoption: the target exists on the
+                // NS (one cem created but did not record before a failure, or one it adopts), and nothing is created.
+                return null;
             } else {
                 calls.add(Asdk.createResourceTarget(base, configXml(r, base, known)));
             }
