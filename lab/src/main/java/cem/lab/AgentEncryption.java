@@ -57,7 +57,9 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * LocalMachine\My: RSA 2048, self-signed, EKU Document Encryption (1.3.6.1.4.1.311.80.1), key usages
  * KeyEncipherment and DataEncipherment (as PowerShell DSC's "Securing the MOF File" requires of such a
  * certificate), a 16-byte random serial ({@code -SerialNumber}'s documented default) and NotBefore 10
- * minutes back ({@code -NotBefore}'s documented default). With its private key it opens what cem seals.
+ * minutes back ({@code -NotBefore}'s documented default). Sources: windows-powershell-docs
+ * docset/winserver2016-ps/pki/New-SelfSignedCertificate.md; PowerShell-Docs-DSC
+ * dsc-1.1/pull-server/secureMOF.md. With its private key it opens what cem seals.
  *
  * <p>The key and certificate are kept in one owner-only PEM file beside the host's state, made once
  * and reused by later runs: an RSA 2048 key takes roughly 50-200 ms to generate, every lab start would
@@ -215,7 +217,8 @@ final class AgentEncryption {
                 // Owner-only from its creation: the private key is never readable by others, not even briefly.
                 Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             } catch (UnsupportedOperationException e) {
-                Files.createFile(temp);
+                Files.createFile(temp); // no POSIX modes (NTFS): restricted before the first byte is written
+                cem.state.OwnerOnly.restrict(temp);
             } catch (FileAlreadyExistsException e) {
                 throw new IllegalStateException(e);
             }

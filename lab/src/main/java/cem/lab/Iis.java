@@ -175,7 +175,8 @@ final class Iis {
     private static ObjectNode site(ObjectNode s, String name) {
         JsonNode site = s.path("sites").get(name);
         if (site == null) {
-            // The IIS: drive's ItemNotFoundException, as Get-Item 'IIS:\Sites\X' gives it.
+            // The IIS: drive's ItemNotFoundException, as Get-Item 'IIS:\Sites\X' gives it: [?] wording from memory, no document
+            // (cem only relays it as "Windows said: ...", never decides on it).
             throw new IllegalStateException("Cannot find path 'IIS:\\Sites\\" + name + "' because it does not exist.");
         }
         return (ObjectNode) site;
@@ -237,6 +238,7 @@ final class Iis {
     /** The certificate checks the lab always made (HttpSetServiceConfiguration needs the certificate, its key and, for IIS, Server Authentication). */
     private static void checkCertificate(ObjectNode s, String thumbprint) {
         JsonNode cert = s.path("certificates").get(thumbprint);
+        // [?] These three texts were kept from the first lab; no document gives them (cem relays them, never parses them).
         if (cert == null) {
             throw new IllegalStateException("Cannot find the certificate with thumbprint " + thumbprint + " in store LocalMachine\\My.");
         }

@@ -65,7 +65,7 @@ final class InternetGateway {
             }
         }
         if (!pkg.endsWith(".msi") && !pkg.endsWith(".exe")) {
-            // Start-Process of a file that is not there.
+            // Start-Process of a file that is not there: [?] its wording from memory (Win32 error 2's text), no document.
             throw new IllegalStateException("This command cannot be run due to the error: The system cannot find the file specified.");
         }
         if (pkg.contains("fail")) {
@@ -202,7 +202,7 @@ final class InternetGateway {
         String path = a.path("settingsKey").asText();
         ObjectNode key = key(s, path);
         if (key == null) {
-            throw new IllegalStateException("Cannot find path '" + path + "' because it does not exist.");
+            throw new IllegalStateException("Cannot find path '" + path + "' because it does not exist."); // [?] ItemNotFoundException's wording
         }
         JsonNode saved = s.path("files").path(a.path("backupDirectory").asText()).path(name).path("values");
         for (String v : List.of("ListenerPort", "Servers", "AutoRefresh")) {
@@ -216,6 +216,7 @@ final class InternetGateway {
     private static void restart(ObjectNode s, String displayName) {
         ObjectNode svc = Services.find(s, displayName);
         if (svc == null) {
+            // [?] Restart-Service -DisplayName's wording for no such service, from memory (no document gives it).
             throw new IllegalStateException("Cannot find any service with display name '" + displayName + "'.");
         }
         if (svc.path("state").asText().equals("Running")) {

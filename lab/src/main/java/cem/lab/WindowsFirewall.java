@@ -115,6 +115,7 @@ final class WindowsFirewall {
                 if (given.matches("\\d{1,3}") && Integer.parseInt(given) <= 255) {
                     yield given;
                 }
+                // [?] the cmdlet's own text for a bad protocol is not documented; the accepted values are (New-NetFirewallRule -Protocol)
                 throw new IllegalStateException("The protocol '" + given + "' is not valid: use TCP, UDP, ICMPv4, ICMPv6, Any or 0-255.");
             }
         };
@@ -146,6 +147,7 @@ final class WindowsFirewall {
             } else if (v.matches("\\d{1,5}-\\d{1,5}") && Integer.parseInt(v.split("-")[1]) <= 65535) {
                 out.add(Integer.parseInt(v.split("-")[0]) + "-" + Integer.parseInt(v.split("-")[1]));
             } else {
+                // [?] the cmdlet's own text for a bad port is not documented; the accepted forms are (New-NetFirewallRule -LocalPort)
                 throw new IllegalStateException("The port '" + v + "' is not valid: use a port, a range such as 1000-2000, or a keyword.");
             }
         }
@@ -198,6 +200,7 @@ final class WindowsFirewall {
         if (v.matches("[0-9.]+(/[0-9.]+)?") || v.matches("[0-9.]+-[0-9.]+")) {
             return v;
         }
+        // [?] the cmdlet's own text for a bad address is not documented; the accepted forms are (New-NetFirewallRule -RemoteAddress)
         throw new IllegalStateException("The address '" + v + "' is not valid: use an address, a subnet, a range or a keyword.");
     }
 
