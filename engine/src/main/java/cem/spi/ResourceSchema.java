@@ -22,10 +22,23 @@ import java.util.Optional;
  *     group a resource's attributes (defaults filled in) put it in; resources of one group on one host are
  *     ordered as the configuration declares them, and each gets the attribute {@value #POSITION}. Null
  *     for an unordered type.
+ * @param identity how the provider finds a resource's object on its host (two resources with one identity
+ *     on one host manage the same object), or null where the type declares none
  */
 public record ResourceSchema(String type, Map<String, AttributeSchema> attributes, boolean createBeforeDestroy,
         Map<String, Object> defaults, boolean forgetOnDelete, String forgetWhenSet,
-        java.util.function.Function<JsonNode, String> orderGroup) {
+        java.util.function.Function<JsonNode, String> orderGroup, Identity identity) {
+
+    /**
+     * The key by which a provider finds a resource's object on its host.
+     *
+     * @param description the key's parts in words, for diagnostics and the resource reference
+     *     (e.g. "site + protocol + IP address + port + host header")
+     * @param key the key of a resource from its name and its attributes with the schema's defaults filled in;
+     *     equal keys (compared as returned: normalise case where the host ignores it) mean one object.
+     *     Returns null when the attributes do not determine the object (an unresolved reference).
+     */
+    public record Identity(String description, java.util.function.BiFunction<String, JsonNode, String> key) {}
 
     /** The attribute that holds an ordered resource's 0-based place in its group. */
     public static final String POSITION = "position";
@@ -39,22 +52,28 @@ public record ResourceSchema(String type, Map<String, AttributeSchema> attribute
             List<AttributeSchema> attributes) {
         Map<String, AttributeSchema> byName = new LinkedHashMap<>();
         attributes.forEach(a -> byName.put(a.name(), a));
-        return new ResourceSchema(type, byName, createBeforeDestroy, defaults, false, null, null);
+        return new ResourceSchema(type, byName, createBeforeDestroy, defaults, false, null, null, null);
     }
 
     /** This schema, for a type whose objects cem forgets instead of deleting. */
     public ResourceSchema forgettingOnDelete() {
-        return new ResourceSchema(type, attributes, createBeforeDestroy, defaults, true, null, orderGroup);
+        return new ResourceSchema(type, attributes, createBeforeDestroy, defaults, true, null, orderGroup, identity);
     }
 
     /** This schema, for a type whose objects cem forgets instead of deleting when {@code attribute} is set on them. */
     public ResourceSchema forgettingOnDeleteWhenSet(String attribute) {
-        return new ResourceSchema(type, attributes, createBeforeDestroy, defaults, forgetOnDelete, attribute, orderGroup);
+        return new ResourceSchema(type, attributes, createBeforeDestroy, defaults, forgetOnDelete, attribute, orderGroup, identity);
     }
 
     /** This schema, for a type whose objects are ordered within the group {@code group} gives their attributes. */
     public ResourceSchema orderedWithin(java.util.function.Function<JsonNode, String> group) {
-        return new ResourceSchema(type, attributes, createBeforeDestroy, defaults, forgetOnDelete, forgetWhenSet, group);
+        return new ResourceSchema(type, attributes, createBeforeDestroy, defaults, forgetOnDelete, forgetWhenSet, group, identity);
+    }
+
+    /** This schema, for a type whose objects are found on their host by {@code identity}. */
+    public ResourceSchema identifiedBy(String description, java.util.function.BiFunction<String, JsonNode, String> key) {
+        return new ResourceSchema(type, attributes, createBeforeDestroy, defaults, forgetOnDelete, forgetWhenSet, orderGroup,
+                new Identity(description, key));
     }
 
     /** Whether removing the resource with these (state) attributes from the configuration forgets it. */
