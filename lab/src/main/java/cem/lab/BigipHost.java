@@ -3,10 +3,7 @@ package cem.lab;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,12 +38,13 @@ public final class BigipHost implements HostExecutor {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String name;
-    private final Path file;
+    /** The file as every process running a lab on its directory shares it: read at every command, changed under its lock. */
+    private final SharedFile shared;
     private final List<String> received = new ArrayList<>();
 
     public BigipHost(String name, Path file) {
         this.name = name;
-        this.file = file;
+        this.shared = new SharedFile(file);
     }
 
     public String name() {
@@ -73,28 +71,34 @@ public final class BigipHost implements HostExecutor {
         if (!shell.equals("tmsh") && !shell.equals("bash")) {
             throw new IllegalArgumentException(shell);
         }
-        ObjectNode s = load();
-        s.with("shells").put(user, shell);
-        save(s);
+        change(s -> s.with("shells").put(user, shell));
     }
 
     /** A virtual server someone made by hand, outside cem's partition. */
     public synchronized void addForeignVirtual(String path, String destination) {
-        ObjectNode s = load();
-        s.with("virtuals").putObject(path).put("destination", destination).put("pool", "").putArray("profiles").add("/Common/tcp");
-        save(s);
+        change(s -> s.with("virtuals").putObject(path).put("destination", destination).put("pool", "").putArray("profiles").add("/Common/tcp"));
     }
 
     /** Someone adds a second member ({@code address:port}, its node in /Common) to a pool by hand. */
     public synchronized void addMember(String pool, String endpoint) {
-        ObjectNode s = load();
         // get, not with: Jackson reads a name starting with "/" given to with() as a JSON Pointer.
-        ((ObjectNode) s.with("pools").get(pool)).withArray("members").add("/Common/" + endpoint);
-        save(s);
+        change(s -> ((ObjectNode) s.with("pools").get(pool)).withArray("members").add("/Common/" + endpoint));
+    }
+
+    private void change(java.util.function.Consumer<ObjectNode> edit) {
+        shared.locked(() -> {
+            ObjectNode s = load();
+            edit.accept(s);
+            return shared.write(s);
+        });
     }
 
     @Override
     public synchronized Execution run(String user, String commandLine, byte[] stdin) {
+        return shared.locked(() -> runNow(user, commandLine, stdin));
+    }
+
+    private Execution runNow(String user, String commandLine, byte[] stdin) {
         ObjectNode state = load();
         BigipConfig session = new BigipConfig(state);
         StringBuilder out = new StringBuilder();
@@ -124,7 +128,7 @@ public final class BigipHost implements HostExecutor {
                 failed |= !line.isEmpty() && !command(session, line, out, err);
             }
         }
-        save(session.state());
+        shared.write(session.state());
         return new Execution(failed ? 1 : 0, out.toString(), err.toString());
     }
 
@@ -139,27 +143,14 @@ public final class BigipHost implements HostExecutor {
         return true;
     }
 
+    /** The device as it is now (another process may have changed it). */
     private ObjectNode load() {
-        try {
-            if (!Files.exists(file)) {
-                ObjectNode s = JSON.createObjectNode();
-                s.putArray("partitions").add("Common");
-                return s;
-            }
-            return (ObjectNode) JSON.readTree(file.toFile());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        String text = SharedFile.text(shared.file());
+        if (text == null) {
+            ObjectNode s = JSON.createObjectNode();
+            s.putArray("partitions").add("Common");
+            return s;
         }
-    }
-
-    private void save(ObjectNode s) {
-        try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.writeString(tmp, s.toPrettyString());
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return SharedFile.parse(text);
     }
 }

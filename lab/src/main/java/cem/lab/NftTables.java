@@ -5,11 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -30,16 +28,21 @@ public final class NftTables {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final Path file;
+    /** The file as every process running a lab on its directory shares it. */
+    private final SharedFile shared;
     private ObjectNode tables;
 
     public NftTables(Path file) {
-        this.file = file;
-        try {
-            tables = Files.exists(file) ? (ObjectNode) JSON.readTree(file.toFile()) : JSON.createObjectNode();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        this.shared = new SharedFile(file);
+        atomically(() -> null);
+    }
+
+    /** Runs {@code work} on the tables as they are now: under the file's lock, after reading what another process changed. */
+    private synchronized <T, E extends Exception> T atomically(SharedFile.Work<T, E> work) throws E {
+        return shared.locked(() -> {
+            shared.refresh(loaded -> tables = loaded != null ? loaded : JSON.createObjectNode());
+            return work.run();
+        });
     }
 
     /** An nft failure, worded as nft words it. */
@@ -52,7 +55,11 @@ public final class NftTables {
     }
 
     /** {@code nft -j list table FAMILY NAME}. */
-    public synchronized String list(String family, String name) throws NftError {
+    public String list(String family, String name) throws NftError {
+        return atomically(() -> listNow(family, name));
+    }
+
+    private String listNow(String family, String name) throws NftError {
         ObjectNode t = (ObjectNode) tables.get(family + " " + name);
         if (t == null) {
             throw new NftError("Error: No such file or directory\nlist table " + family + " " + name);
@@ -79,7 +86,14 @@ public final class NftTables {
     }
 
     /** {@code nft -j -f} ({@code check} true: {@code nft -c}): the whole document, or nothing. */
-    public synchronized void run(String document, boolean check) throws NftError {
+    public void run(String document, boolean check) throws NftError {
+        atomically(() -> {
+            runNow(document, check);
+            return null;
+        });
+    }
+
+    private void runNow(String document, boolean check) throws NftError {
         JsonNode doc;
         try {
             doc = JSON.readTree(document);
@@ -100,7 +114,11 @@ public final class NftTables {
     }
 
     /** Deletes the rule with this comment (an administrator's {@code nft delete rule … handle N}). */
-    public synchronized boolean deleteRule(String family, String table, String comment) {
+    public boolean deleteRule(String family, String table, String comment) {
+        return atomically(() -> deleteRuleNow(family, table, comment));
+    }
+
+    private boolean deleteRuleNow(String family, String table, String comment) {
         ObjectNode t = (ObjectNode) tables.get(family + " " + table);
         if (t == null) {
             return false;
@@ -119,7 +137,7 @@ public final class NftTables {
     }
 
     /** Adds a table with one base chain and one rule that cem knows nothing about (someone else's). */
-    public synchronized void addForeignTable(String family, String name) throws NftError {
+    public void addForeignTable(String family, String name) throws NftError {
         run(("{\"nftables\":[{\"add\":{\"table\":{\"family\":\"%1$s\",\"name\":\"%2$s\"}}},"
                 + "{\"add\":{\"chain\":{\"family\":\"%1$s\",\"table\":\"%2$s\",\"name\":\"c\",\"type\":\"filter\",\"hook\":\"input\",\"prio\":5,\"policy\":\"accept\"}}},"
                 + "{\"add\":{\"rule\":{\"family\":\"%1$s\",\"table\":\"%2$s\",\"chain\":\"c\",\"comment\":\"not cem's\",\"expr\":[{\"match\":{\"op\":\"==\","
@@ -347,20 +365,15 @@ public final class NftTables {
     }
 
     private void save() {
-        try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.writeString(tmp, tables.toPrettyString());
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        shared.write(tables);
     }
 
     /** The tables, by "family name" (for tests). */
-    public synchronized Map<String, JsonNode> snapshot() {
-        Map<String, JsonNode> out = new LinkedHashMap<>();
-        tables.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().deepCopy()));
-        return out;
+    public Map<String, JsonNode> snapshot() {
+        return atomically(() -> {
+            Map<String, JsonNode> out = new LinkedHashMap<>();
+            tables.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().deepCopy()));
+            return out;
+        });
     }
 }

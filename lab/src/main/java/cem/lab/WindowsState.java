@@ -4,11 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
@@ -43,15 +39,23 @@ public final class WindowsState {
     public static final String GATEWAY_OFFLINE = "gatewayOffline";
 
     private final Path file;
+    /** The file as every process running a lab on its directory shares it; null when the host is kept in memory. */
+    private final SharedFile shared;
+    private final List<String> sites;
+    private final Map<String, String> services;
     private ObjectNode state;
     /**
-     * What peers may see of this host without taking its lock: a copy made after every change.
-     * Hosts ask each other (an NS asks its gateways whether they report Online; an agent asks its
-     * NS); with locks on both sides, two NSs asking each other at once would deadlock.
+     * What peers may see of this host without taking its lock: a copy made after every change
+     * (and read again when another process changed the file). Hosts ask each other (an NS asks its
+     * gateways whether they report Online; an agent asks its NS); with locks on both sides, two NSs
+     * asking each other at once would deadlock.
      */
-    private volatile JsonNode published;
+    private volatile Published published;
     /** The other hosts of the lab, for what the NS sees of its gateways (their status reports). */
     private Supplier<Collection<WindowsState>> peers = List::of;
+
+    /** A published copy and the file text it was read from (null: made in this process). */
+    private record Published(JsonNode state, String text) {}
 
     /**
      * @param file where the host's state is kept, or null to keep it in memory
@@ -61,20 +65,32 @@ public final class WindowsState {
      */
     public WindowsState(Path file, List<String> sites, Map<String, String> services) {
         this.file = file;
-        ObjectNode loaded = null;
-        if (file != null && Files.exists(file)) {
-            try {
-                loaded = (ObjectNode) JSON.readTree(file.toFile());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            if (loaded.path("format").asInt() != FORMAT) {
-                System.err.println("cem lab: " + file + " holds an older lab host (no \"format\": " + FORMAT + "); starting it afresh");
-                loaded = null;
-            }
+        this.shared = file == null ? null : new SharedFile(file);
+        this.sites = List.copyOf(sites);
+        this.services = Map.copyOf(services);
+        this.state = fresh(sites, services);
+        this.published = new Published(state.deepCopy(), null);
+        atomically(() -> null); // reads the file, if there is one
+    }
+
+    /** Runs {@code work} on the host as it is now: under the file's lock, after reading what another process changed. */
+    private synchronized <T> T atomically(Supplier<T> work) {
+        if (shared == null) {
+            return work.get();
         }
-        this.state = loaded != null ? loaded : fresh(sites, services);
-        this.published = state.deepCopy();
+        return shared.locked(() -> {
+            shared.refresh(this::load);
+            return work.get();
+        });
+    }
+
+    private void load(ObjectNode loaded) {
+        if (loaded != null && loaded.path("format").asInt() != FORMAT) {
+            System.err.println("cem lab: " + file + " holds an older lab host (no \"format\": " + FORMAT + "); starting it afresh");
+            loaded = null;
+        }
+        state = loaded != null ? loaded : fresh(sites, services);
+        published = new Published(state.deepCopy(), null);
     }
 
     private static ObjectNode fresh(List<String> sites, Map<String, String> services) {
@@ -98,23 +114,23 @@ public final class WindowsState {
     }
 
     /** Whether %ProgramData%\\cem holds the agent module with this SHA-256. */
-    public synchronized boolean agentInstalled(String sha256) {
-        return state.path("programData").has("cem\\agent-" + sha256 + ".psm1");
+    public boolean agentInstalled(String sha256) {
+        return atomically(() -> state.path("programData").has("cem\\agent-" + sha256 + ".psm1"));
     }
 
     /** Installs the agent module (replacing any other version), as install.ps1 does. */
-    public synchronized void installAgent(String sha256) {
-        ObjectNode dir = state.putObject("programData");
-        dir.put("cem\\agent-" + sha256 + ".psm1", sha256);
-        save();
+    public void installAgent(String sha256) {
+        change(s -> s.putObject("programData").put("cem\\agent-" + sha256 + ".psm1", sha256));
     }
 
     /** Deletes %ProgramData%\\cem; true when it was there. */
-    public synchronized boolean removeAgent() {
-        boolean had = state.path("programData").size() > 0;
-        state.remove("programData");
-        save();
-        return had;
+    public boolean removeAgent() {
+        return atomically(() -> {
+            boolean had = state.path("programData").size() > 0;
+            state.remove("programData");
+            save();
+            return had;
+        });
     }
 
     /** Where this host's state is kept. */
@@ -148,12 +164,20 @@ public final class WindowsState {
 
     /** The last published copy of this host (read by peers without this host's lock). */
     JsonNode published() {
-        return published;
+        Published p = published;
+        if (file != null) {
+            String text = SharedFile.text(file);
+            if (text != null && !text.equals(p.text())) {
+                p = new Published(SharedFile.parse(text), text); // another process changed this host
+                published = p;
+            }
+        }
+        return p.state();
     }
 
     /** Whether this host is a gateway that reports to the NS as Online under this external name. */
     boolean reportsOnline(String externalFqdn) {
-        JsonNode s = published;
+        JsonNode s = published();
         if (s.path("faults").path(GATEWAY_OFFLINE).asBoolean()) {
             return false; // an injected fault: the gateway cannot reach its NS (a proxy or firewall between them)
         }
@@ -161,39 +185,45 @@ public final class WindowsState {
     }
 
     /** Whether this service (key name, or the IG's display name) is running. */
-    public synchronized boolean running(String service) {
-        return Services.running(state, service);
+    public boolean running(String service) {
+        return atomically(() -> Services.running(state, service));
     }
 
     /** The thumbprint of the HTTP.SYS record of this IP-based endpoint ({@code 0.0.0.0:443}), or empty. */
-    public synchronized String sslCertificate(String endpoint) {
-        return state.path("sslBindings").path(endpoint).path("thumbprint").asText("");
+    public String sslCertificate(String endpoint) {
+        return atomically(() -> state.path("sslBindings").path(endpoint).path("thumbprint").asText(""));
     }
 
     /** The certificate the installed and running gateway's listener presents (its thumbprint), or empty. */
-    public synchronized String gatewayCertificate() {
-        return InternetGateway.listening(state) ? CertificateStores.gatewayCertificate(state) : "";
+    public String gatewayCertificate() {
+        return atomically(() -> InternetGateway.listening(state) ? CertificateStores.gatewayCertificate(state) : "");
     }
 
     /** Trusts a root certificate (LocalMachine\\Root), as an enterprise's group policy distributes its root. */
-    public synchronized void trustRoot(java.security.cert.X509Certificate root) {
-        CertificateStores.trust(state, root);
-        save();
+    public void trustRoot(java.security.cert.X509Certificate root) {
+        change(s -> CertificateStores.trust(s, root));
     }
 
     /** A copy of the whole state (for tests and drift). */
-    public synchronized ObjectNode snapshot() {
-        return state.deepCopy();
+    public ObjectNode snapshot() {
+        return atomically(() -> state.deepCopy());
     }
 
     /** Changes the state out of band (drift), as an administrator at the console would. */
-    public synchronized void change(Consumer<ObjectNode> edit) {
-        edit.accept(state);
-        save();
+    public void change(Consumer<ObjectNode> edit) {
+        atomically(() -> {
+            edit.accept(state);
+            save();
+            return null;
+        });
     }
 
     /** Runs one op; returns its data, or throws with Windows' message. */
-    public synchronized JsonNode run(String op, JsonNode args) {
+    public JsonNode run(String op, JsonNode args) {
+        return atomically(() -> runNow(op, args));
+    }
+
+    private JsonNode runNow(String op, JsonNode args) {
         boolean writes = !op.endsWith(".read") && !op.equals("host.facts") && !op.equals("agent.status") && !op.startsWith("probe.");
         // A running gateway that has not registered yet keeps trying: whenever the host is looked at.
         boolean registering = InternetGateway.register(state, others());
@@ -247,17 +277,6 @@ public final class WindowsState {
     }
 
     private void save() {
-        published = state.deepCopy();
-        if (file == null) {
-            return;
-        }
-        try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            Path temp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.writeString(temp, state.toPrettyString());
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        published = new Published(state.deepCopy(), shared == null ? null : shared.write(state));
     }
 }
