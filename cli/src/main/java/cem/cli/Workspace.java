@@ -140,10 +140,44 @@ final class Workspace implements AutoCloseable {
 
     StateStore.Lock lock(String operation, Duration timeout) {
         try {
-            return HeldLocks.track(store.lock(operation, timeout));
+            return HeldLocks.track(take(operation, timeout));
         } catch (StateException e) {
             throw stateError(e);
         }
+    }
+
+    /**
+     * Takes the lock. When another cem holds it and there is time to wait, says who holds it and
+     * how long cem waits, rather than waiting silently; a holder whose process is gone is reported
+     * at once (waiting cannot help).
+     */
+    private StateStore.Lock take(String operation, Duration timeout) throws StateException {
+        if (timeout.isZero() || timeout.isNegative()) {
+            return store.lock(operation, timeout);
+        }
+        try {
+            return store.lock(operation, Duration.ZERO);
+        } catch (StateException busy) {
+            cem.state.LockInfo holder = store.currentLock().orElse(null);
+            if (holder != null && holder.deadHere()) {
+                throw busy;
+            }
+            if (holder != null) {
+                session.err().println("Waiting for the state lock: it is held by " + holder.describe() + ". cem waits up to "
+                        + shown(timeout) + " (--lock-timeout).");
+                session.err().flush();
+            }
+            return store.lock(operation, timeout);
+        }
+    }
+
+    /** A duration as --lock-timeout takes it: 500ms, 60s, 5m, 2h. */
+    static String shown(Duration d) {
+        long s = d.toSeconds();
+        if (s == 0 || d.toMillis() % 1000 != 0) {
+            return d.toMillis() + "ms";
+        }
+        return s >= 7200 && s % 3600 == 0 ? s / 3600 + "h" : s >= 120 && s % 60 == 0 ? s / 60 + "m" : s + "s";
     }
 
     static DiagnosticsException stateError(StateException e) {

@@ -1,6 +1,7 @@
 package cem.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cem.state.StateCodec;
@@ -10,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -129,7 +131,8 @@ class ProcessSafetyTest {
     @Timeout(120)
     void aSecondApplyWaitsForTheLockThenNamesTheHolder() throws Exception {
         Estate estate = bigEstate();
-        estate.world.setControl("{\"latencyMs\": 300}");
+        // The first apply holds the lock for seconds (refresh, then three levels), longer than the second one takes to start and wait 1s.
+        estate.world.setControl("{\"latencyMs\": 1000}");
         Process first = start(estate, "apply", "--auto-approve", "site");
         Path lock = estate.config.resolve(".cem/state.lock");
         for (int i = 0; i < 100 && !Files.exists(lock); i++) {
@@ -185,5 +188,66 @@ class ProcessSafetyTest {
             assertTrue(Files.readString(log).contains("the state lock was released"), Files.readString(log));
             script.getOutputStream().close();
         }
+    }
+
+    /** {@code cem ARGS} in a real process on a pseudo-terminal (script(1)), so that cem asks; its standard input stays open. */
+    private static Process onTerminal(Path dir, Map<String, String> env, Path log, String... args) throws IOException {
+        List<String> java = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), "cem.cli.Main"));
+        java.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder("script", "-qfec", String.join(" ", java), "/dev/null").directory(dir.toFile());
+        pb.environment().putAll(env);
+        pb.redirectErrorStream(true);
+        pb.redirectOutput(log.toFile());
+        return pb.start();
+    }
+
+    private static boolean await(Path log, String text, int seconds) throws Exception {
+        for (int i = 0; i < seconds * 10; i++) {
+            if (Files.exists(log) && Files.readString(log).contains(text)) {
+                return true;
+            }
+            Thread.sleep(100);
+        }
+        return false;
+    }
+
+    /**
+     * Issue 20, item 3: a second {@code cem apply --auto-approve --lock-timeout 60s} on the lab
+     * quickstart, started while the first waited at its prompt, waited silently, then reported the
+     * first apply's own changes as drift made outside cem and applied them again: its lab answered
+     * from the copy of the lab hosts it read at start-up. Now it says who holds the lock and how
+     * long it waits, and finds nothing to do.
+     */
+    @Test
+    @Timeout(300)
+    void aSecondApplyStartedWhileTheFirstWaitsAtItsPromptFindsTheFirstOnesChangesDone() throws Exception {
+        CliRun.copyExample(tmp, "quickstart");
+        Path firstLog = tmp.resolve("first.log");
+        Process first = onTerminal(tmp, Map.of(), firstLog, "apply", "--no-color", "quickstart");
+        assertTrue(await(firstLog, "Enter a value:", 120), Files.readString(firstLog));
+        ProcessHandle firstCem = first.descendants().filter(h -> h.info().command().orElse("").endsWith("java")).findFirst().orElseThrow();
+
+        Path secondLog = tmp.resolve("second.log");
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), "cem.cli.Main", "apply", "--auto-approve", "--no-color", "--lock-timeout", "60s", "quickstart"));
+        Process second = new ProcessBuilder(command).directory(tmp.toFile()).redirectErrorStream(true).redirectOutput(secondLog.toFile()).start();
+        // It says so once it waits (before the fix it said nothing: then give it the time to start its lab).
+        boolean said = await(secondLog, "Waiting for the state lock", 30);
+
+        first.getOutputStream().write("yes\n".getBytes(StandardCharsets.UTF_8));
+        first.getOutputStream().flush();
+        assertTrue(firstCem.onExit().get(120, TimeUnit.SECONDS) != null);
+        assertTrue(await(firstLog, "Apply complete!", 10), Files.readString(firstLog));
+        assertTrue(second.waitFor(120, TimeUnit.SECONDS));
+        String out = Files.readString(secondLog);
+        assertEquals(0, second.exitValue(), out);
+        assertFalse(out.contains("outside cem"), "the first apply's changes are not drift:\n" + out);
+        assertTrue(out.contains("No changes."), out);
+        assertTrue(said, "the second apply says that it waits:\n" + out);
+        assertTrue(out.contains("Waiting for the state lock: it is held by ID "), out);
+        assertTrue(out.contains("apply by ") && out.contains("(pid " + firstCem.pid() + ")"), out);
+        assertTrue(out.contains("cem waits up to 60s (--lock-timeout)."), out);
+        first.getOutputStream().close();
     }
 }
