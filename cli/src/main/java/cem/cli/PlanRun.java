@@ -15,8 +15,23 @@ final class PlanRun {
 
     private PlanRun() {}
 
+    /** Plans; Ctrl-C or SIGTERM meanwhile abandons the host reads and ends the command with {@link Interruption#interrupted}. */
     static Planner.Planned plan(Workspace ws, State state, PlanOptions options) {
-        return new Planner(ws.config, ws.registry, ws.secrets, ws.digest).plan(state, options);
+        try (Interruption interruption = Interruption.watch(ws.session, "the refresh")) {
+            try {
+                if (!interruption.received()) {
+                    Planner.Planned planned = new Planner(ws.config, ws.registry, ws.secrets, ws.digest).plan(state, options);
+                    if (!interruption.received()) {
+                        return planned;
+                    }
+                }
+            } catch (RuntimeException e) {
+                if (!interruption.received()) {
+                    throw e; // an abandoned read fails as it can: after a signal, that is no error of its own
+                }
+            }
+            throw Interruption.interrupted("Interrupted: the plan was not completed");
+        }
     }
 
     /**

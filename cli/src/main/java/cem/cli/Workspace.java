@@ -167,7 +167,16 @@ final class Workspace implements AutoCloseable {
                         + shown(timeout) + " (--lock-timeout).");
                 session.err().flush();
             }
-            return store.lock(operation, timeout);
+            try (Interruption interruption = Interruption.watch(session, "waiting for the state lock")) {
+                try {
+                    return store.lock(operation, timeout);
+                } catch (StateException e) {
+                    if (interruption.received()) {
+                        throw Interruption.interrupted("Interrupted while waiting for the state lock");
+                    }
+                    throw e;
+                }
+            }
         }
     }
 

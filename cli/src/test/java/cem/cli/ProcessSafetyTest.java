@@ -150,6 +150,35 @@ class ProcessSafetyTest {
     }
 
     /**
+     * Issue 20, item 3: Ctrl-C during `cem plan` let the refresh run to its end and printed the
+     * whole plan before exiting 130. Now the reads still outstanding are abandoned and the plan
+     * says it was not completed; the lock is released. Every host's read takes 20s here.
+     */
+    @Test
+    @Timeout(120)
+    void aSignalDuringPlanStopsTheRefreshAndSaysSo() throws Exception {
+        Estate estate = bigEstate();
+        estate.world.setControl("{\"latencyMs\": 20000}");
+        Path lock = estate.config.resolve(".cem/state.lock");
+        for (String signal : new String[] {"INT", "TERM"}) {
+            Process p = start(estate, "plan", "--no-color", "site");
+            for (int i = 0; i < 100 && !Files.exists(lock); i++) {
+                Thread.sleep(100);
+            }
+            assertTrue(Files.exists(lock), "the plan took the lock");
+            Thread.sleep(1000); // the refresh is under way
+            new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).start().waitFor();
+            assertTrue(p.waitFor(10, TimeUnit.SECONDS), "SIG" + signal + " ends the plan at once, not after the refresh");
+            String out = output(p, tmp);
+            assertEquals(signal.equals("INT") ? 130 : 143, p.exitValue(), out);
+            assertTrue(out.contains("Interrupt received: stopping the refresh; nothing is changed."), out);
+            assertTrue(out.contains("Interrupted: the plan was not completed [ENV9007]"), out);
+            assertFalse(out.contains("Plan:") || out.contains("will be created"), "no plan is printed:\n" + out);
+            assertTrue(Files.notExists(lock), "the lock is released:\n" + out);
+        }
+    }
+
+    /**
      * Issue 20, item 3: Ctrl-C (or SIGTERM) at apply's "Enter a value:" prompt left .cem/state.lock
      * behind. A real process on a pseudo-terminal (script(1), so that cem asks), a signal at the
      * prompt: the process ends, and the lock is gone.
