@@ -134,6 +134,7 @@ final class ApplyCommand implements Callable<Integer> {
         try (Fleet fleet = Fleet.open(session, root.get("fleet").asText(), names, common.debug, planOptions.acceptNewHostKeys)) {
             java.util.Map<String, JsonNode> plans = new java.util.HashMap<>();
             root.get("sites").forEach(n -> plans.put(n.path("site").asText(), n.get("plan")));
+            fleet.writeRendered(); // as `cem render` would (a stale plan is refused below all the same)
             java.util.List<SitesRun.Site> runs = fleet.members.stream().map(SitesRun.Site::new).toList();
             SitesRun.each(fleet, runs, planOptions.parallelism, site -> {
                 if (!site.member.ok()) {
@@ -180,6 +181,7 @@ final class ApplyCommand implements Callable<Integer> {
                     return ExitCodes.ERROR;
                 }
                 runs.forEach(r -> r.printed = r.diagnostics.list().size()); // said above; only what the apply adds is said again
+                fleet.writeRendered();
                 SitesRun.apply(fleet, runs, planOptions.parallelism);
             } finally {
                 runs.forEach(SitesRun.Site::close);

@@ -138,6 +138,28 @@ final class Fleet implements AutoCloseable {
         return fleet;
     }
 
+    /**
+     * Writes the rendered files of the workable sites as `cem render` does, so that what a fleet
+     * apply or a rollout applies lies beside its state ({@code sites/NAME/*.yaml} next to
+     * {@code sites/NAME/.cem/}), and `cem render --check` agrees afterwards (issue 20, item 5). Files
+     * that cannot be written are a warning: the sites are applied all the same.
+     */
+    void writeRendered() {
+        for (Member m : members) {
+            if (!m.ok() || m.rendered == null) {
+                continue;
+            }
+            try {
+                RenderCommand.write(session, inventory.directory(), m.rendered, false);
+            } catch (java.io.IOException e) {
+                new DiagnosticPrinter(session, false, null).print(Diagnostics.of(new Diagnostic(Severity.WARNING, "ENV9008",
+                        "Cannot write the rendered files of site " + m.name() + " into " + session.shown(m.rendered.directory()), e.toString(),
+                        "Make the directory writable, then run `cem render`: until then `cem render --check` reports the site's files.",
+                        null, null)));
+            }
+        }
+    }
+
     /** The diagnostics of these sites, each said once (a template's own mistake is the same for every site). */
     static Diagnostics combined(List<Member> members) {
         java.util.Set<Diagnostic> seen = new java.util.LinkedHashSet<>();

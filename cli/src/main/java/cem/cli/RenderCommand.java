@@ -68,28 +68,9 @@ final class RenderCommand implements Callable<Integer> {
                 failed++;
                 continue;
             }
-            Map<Path, String> wanted = files(inventory.directory(), m.rendered);
-            for (Map.Entry<Path, String> e : wanted.entrySet()) {
-                Path file = e.getKey();
-                String now = Files.isRegularFile(file) ? Files.readString(file, StandardCharsets.UTF_8) : null;
-                if (e.getValue().equals(now)) {
-                    unchanged++;
-                    continue;
-                }
-                changed.add((now == null ? "created  " : "updated  ") + session.shown(file));
-                if (!check) {
-                    Files.createDirectories(file.getParent());
-                    Files.writeString(file, e.getValue(), StandardCharsets.UTF_8);
-                }
-            }
-            for (Path stale : ownFiles(m.rendered.directory())) {
-                if (!wanted.containsKey(stale)) {
-                    changed.add("removed  " + session.shown(stale));
-                    if (!check) {
-                        Files.delete(stale);
-                    }
-                }
-            }
+            Written w = write(session, inventory.directory(), m.rendered, check);
+            changed.addAll(w.changed());
+            unchanged += w.unchanged();
         }
         changed.forEach(c -> session.out().println((check ? "out of date: " : "") + c));
         orphans(inventory);
@@ -132,6 +113,41 @@ final class RenderCommand implements Callable<Integer> {
                                 + "`), then delete the directory." : "; delete the directory if it is not needed."));
             }
         }
+    }
+
+    /** What writing a site's files changed ("created  sites/ams/site.yaml", …), and how many files were already as rendered. */
+    record Written(List<String> changed, int unchanged) {}
+
+    /**
+     * Writes a site's rendered files into its directory (with {@code check}, writes nothing), and
+     * removes those cem rendered that no template makes now.
+     */
+    static Written write(Session session, Path fleet, RenderedSite site, boolean check) throws IOException {
+        List<String> changed = new ArrayList<>();
+        int unchanged = 0;
+        Map<Path, String> wanted = files(fleet, site);
+        for (Map.Entry<Path, String> e : wanted.entrySet()) {
+            Path file = e.getKey();
+            String now = Files.isRegularFile(file) ? Files.readString(file, StandardCharsets.UTF_8) : null;
+            if (e.getValue().equals(now)) {
+                unchanged++;
+                continue;
+            }
+            changed.add((now == null ? "created  " : "updated  ") + session.shown(file));
+            if (!check) {
+                Files.createDirectories(file.getParent());
+                Files.writeString(file, e.getValue(), StandardCharsets.UTF_8);
+            }
+        }
+        for (Path stale : ownFiles(site.directory())) {
+            if (!wanted.containsKey(stale)) {
+                changed.add("removed  " + session.shown(stale));
+                if (!check) {
+                    Files.delete(stale);
+                }
+            }
+        }
+        return new Written(changed, unchanged);
     }
 
     /** What a site's directory should hold: the rendered files, and the overrides copied with a note of where they come from. */

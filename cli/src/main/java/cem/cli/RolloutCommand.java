@@ -40,7 +40,10 @@ import picocli.CommandLine.Parameters;
     "certificate presented, the CEM policy enabled with targets. A site fails",
     "when its apply or its gate fails; when failures exceed the budget",
     "(rollout.maxFailures or maxFailurePercent), the rollout stops and no later",
-    "wave starts. --resume continues at that wave. The report is kept in",
+    "wave starts. --resume continues at that wave. Before the first wave every site",
+    "is rendered and validated: a site with errors stops the rollout before any",
+    "host is changed, unless --skip-invalid-sites. Each site's rendered files are",
+    "written to sites/NAME/ as `cem render` writes them. The report is kept in",
     ".cem/rollout.json. Exit 0 complete, 1 stopped or error."})
 final class RolloutCommand implements Callable<Integer> {
 
@@ -60,6 +63,11 @@ final class RolloutCommand implements Callable<Integer> {
 
     @Option(names = "--auto-approve", description = "Do not ask for confirmation.")
     boolean autoApprove;
+
+    @Option(names = "--skip-invalid-sites",
+            description = "Roll out the other sites when some have errors found without contacting a host (templates, validation); "
+                    + "by default such a site stops the rollout before its first wave.")
+    boolean skipInvalidSites;
 
     @Option(names = "--json", description = "Print the final report as JSON.")
     boolean json;
@@ -122,7 +130,11 @@ final class RolloutCommand implements Callable<Integer> {
             }
             run = newRecord(inventory, waves, budget, gate);
         }
+        Set<String> invalid = preflight(inventory, waves.subList(start, waves.size()));
         log.println(describe(waves, budget, gate));
+        if (!invalid.isEmpty()) {
+            log.println("Skipping " + invalid.size() + " site(s) with errors (--skip-invalid-sites): " + String.join(", ", invalid) + ".");
+        }
         log.flush();
         if (!confirmed()) {
             session.err().println("Rollout cancelled.");
@@ -133,7 +145,7 @@ final class RolloutCommand implements Callable<Integer> {
         int attempted = 0;
         for (int k = 0; k < start; k++) {
             for (JsonNode s : run.path("waves").path(k).path("sites")) {
-                attempted++;
+                attempted += s.path("result").asText().equals("skipped") ? 0 : 1;
                 failed += isFailure(s.path("result").asText()) ? 1 : 0;
             }
         }
@@ -148,8 +160,8 @@ final class RolloutCommand implements Callable<Integer> {
             ObjectNode waveRecord = (ObjectNode) run.path("waves").get(k);
             ArrayNode results = waveRecord.putArray("sites");
             waveRecord.put("started", Instant.now().toString());
-            for (Result r : runWave(wave, gate)) {
-                attempted++;
+            for (Result r : runWave(wave, gate, invalid)) {
+                attempted += r.result.equals("skipped") ? 0 : 1; // a skipped site counts against no budget: it was left out on purpose
                 failed += isFailure(r.result) ? 1 : 0;
                 ObjectNode o = results.addObject().put("site", r.site).put("result", r.result).put("detail", r.detail);
                 o.putObject("changes").put("add", r.add).put("change", r.change).put("destroy", r.destroy);
@@ -203,15 +215,62 @@ final class RolloutCommand implements Callable<Integer> {
         }
     }
 
-    /** Results: applied, unchanged, failed (plan or apply), unhealthy (the gate). */
+    /**
+     * Renders and validates every site of these waves, contacting no host. A site with errors
+     * stops the rollout here, before its first wave, naming it (issue 20, item 5: the canary and
+     * the next wave used to be applied first); with --skip-invalid-sites those sites are left out
+     * and returned.
+     */
+    private Set<String> preflight(Inventory inventory, List<Waves.Wave> waves) {
+        List<Fleet.Member> members = Fleet.render(session, inventory, waves.stream().flatMap(w -> w.sites().stream()).toList());
+        List<Fleet.Member> bad = members.stream().filter(m -> m.config == null || m.diagnostics.hasErrors()).toList();
+        if (bad.isEmpty()) {
+            return Set.of();
+        }
+        new DiagnosticPrinter(session, common.color(session), Fleet.lines(bad)).print(Fleet.combined(bad));
+        Map<String, String> waveOf = Fleet.waves(inventory);
+        List<String> named = bad.stream().map(m -> m.name() + " (wave " + waveOf.get(m.name()) + ")").toList();
+        if (!skipInvalidSites) {
+            throw new DiagnosticsException(new Diagnostic(Severity.ERROR, "ENV9073",
+                    "The rollout did not start: " + bad.size() + " site(s) have errors: " + String.join(", ", named),
+                    "Their templates or configuration have errors (above), found without contacting any host. A rollout that cannot "
+                            + "finish does not start: no site was changed.",
+                    "Fix them, or pass --skip-invalid-sites to roll out the other sites.", null, null));
+        }
+        Set<String> skipped = new java.util.LinkedHashSet<>();
+        bad.forEach(m -> skipped.add(m.name()));
+        return skipped;
+    }
+
+    /** Results: applied, unchanged, skipped (invalid, --skip-invalid-sites), failed (plan or apply), unhealthy (the gate). */
     private static boolean isFailure(String result) {
         return result.equals("failed") || result.equals("unhealthy");
     }
 
-    /** Plans and applies a wave's sites (several at once, each locked), then checks every site that did not fail. */
-    private List<Result> runWave(Waves.Wave wave, List<String> gate) {
-        List<String> names = wave.sites().stream().map(Inventory.Site::name).toList();
+    /**
+     * Plans and applies a wave's sites (several at once, each locked), then checks every site that
+     * did not fail; those in {@code skipped} are reported as skipped.
+     */
+    private List<Result> runWave(Waves.Wave wave, List<String> gate, Set<String> skipped) {
+        List<String> names = wave.sites().stream().map(Inventory.Site::name).filter(n -> !skipped.contains(n)).toList();
+        Map<String, Result> ordered = new LinkedHashMap<>();
+        for (Inventory.Site s : wave.sites()) {
+            Result r = new Result(s.name());
+            if (skipped.contains(s.name())) {
+                r.result = "skipped";
+                r.detail = "not applied: it has errors (--skip-invalid-sites)";
+            }
+            ordered.put(s.name(), r);
+        }
+        if (!names.isEmpty()) {
+            runWave(names, gate).forEach(r -> ordered.put(r.site, r));
+        }
+        return new ArrayList<>(ordered.values());
+    }
+
+    private List<Result> runWave(List<String> names, List<String> gate) {
         try (Fleet fleet = Fleet.open(session, directory, names, common.debug, planOptions.acceptNewHostKeys)) {
+            fleet.writeRendered();
             PlanOptions options = planOptions.options(PlanMode.NORMAL);
             List<SitesRun.Site> runs = SitesRun.plan(fleet, options, "rollout", planOptions.lockTimeout(session), true);
             try {
@@ -367,6 +426,7 @@ final class RolloutCommand implements Callable<Integer> {
         int applied = 0;
         int failed = 0;
         int unchanged = 0;
+        int skipped = 0;
         int notStarted = 0;
         for (JsonNode w : run.path("waves")) {
             if (w.path("status").asText().equals("not started")) {
@@ -377,13 +437,15 @@ final class RolloutCommand implements Callable<Integer> {
                 switch (s.path("result").asText()) {
                     case "applied" -> applied++;
                     case "unchanged" -> unchanged++;
+                    case "skipped" -> skipped++;
                     default -> failed++;
                 }
             }
         }
         boolean stopped = run.path("status").asText().equals("stopped");
         out.append(stopped ? "Rollout stopped" : "Rollout complete").append("! Sites: ").append(applied).append(" applied, ").append(unchanged)
-                .append(" unchanged, ").append(failed).append(" failed").append(notStarted > 0 ? ", " + notStarted + " not started" : "").append(".\n");
+                .append(" unchanged, ").append(failed).append(" failed")
+                .append(skipped > 0 ? ", " + skipped + " skipped (errors)" : "").append(notStarted > 0 ? ", " + notStarted + " not started" : "").append(".\n");
         if (stopped) {
             int k = run.path("stoppedAtWave").asInt();
             out.append("Wave ").append(waves.get(k).name()).append(" exceeded the failure budget; no later wave was started.\n")

@@ -75,6 +75,65 @@ class RolloutTest {
         assertTrue(again.err().contains("No stopped rollout to resume"), again.err());
     }
 
+    /**
+     * Issue 20, item 5: a site whose configuration has an error found without touching a host
+     * stopped the rollout only in its own wave, after the canary and the next wave were applied.
+     * Now it stops the rollout before the first wave, naming the site; --skip-invalid-sites rolls
+     * out the others.
+     */
+    @Test
+    @Timeout(300)
+    void aSiteWithErrorsStopsTheRolloutBeforeItsFirstWaveUnlessSkipped() throws IOException {
+        Path fleet = fleet(tmp, 4); // canary s00, ten-percent s01, rest s02 s03
+        Files.createDirectories(fleet.resolve("overrides/s02"));
+        Files.writeString(fleet.resolve("overrides/s02/extra.yaml"), """
+                version: 1
+                resources:
+                  - type: windows_firewall_rule
+                    name: extra-in
+                    host: s02-ns
+                    direction: inbound
+                    action: allow
+                    localPorts: [70000]
+                """);
+        CliRun stopped = FleetTest.cem(fleet, "rollout", "--auto-approve");
+        assertEquals(1, stopped.exitCode(), stopped.out() + stopped.err());
+        assertTrue(stopped.err().contains("overrides/s02/extra.yaml:8:18"), "the error is shown where it is: " + stopped.err());
+        assertTrue(stopped.err().contains("The rollout did not start: 1 site(s) have errors: s02 (wave rest) [ENV9073]"), stopped.err());
+        assertTrue(stopped.err().contains("pass --skip-invalid-sites"), stopped.err());
+        assertFalse(stopped.out().contains("Wave 1"), stopped.out());
+        for (String site : List.of("s00", "s01", "s02", "s03")) {
+            assertFalse(Files.exists(fleet.resolve("sites").resolve(site).resolve(".cem/state.json")), site + " was not applied");
+            assertFalse(Files.exists(fleet.resolve(".cem/lab").resolve(site + "-ns.json")), site + "'s NS was never contacted");
+        }
+
+        CliRun skipping = FleetTest.cem(fleet, "rollout", "--auto-approve", "--skip-invalid-sites");
+        assertEquals(0, skipping.exitCode(), skipping.out() + skipping.err());
+        assertTrue(skipping.out().contains("Skipping 1 site(s) with errors (--skip-invalid-sites): s02."), skipping.out());
+        assertTrue(skipping.out().contains("s02              skipped   not applied: it has errors (--skip-invalid-sites)"), skipping.out());
+        assertTrue(skipping.out().contains("Rollout complete! Sites: 3 applied, 0 unchanged, 0 failed, 1 skipped (errors)."), skipping.out());
+        assertFalse(Files.exists(fleet.resolve("sites/s02/.cem/state.json")), "s02 was not applied");
+        assertTrue(Files.exists(fleet.resolve("sites/s03/.cem/state.json")), "the others were");
+    }
+
+    /**
+     * Issue 20, item 5: a rollout rendered in memory and left sites/NAME/.cem/ without
+     * sites/NAME/*.yaml, so `cem render --check` failed afterwards. It writes what it applies.
+     */
+    @Test
+    @Timeout(300)
+    void aRolloutWritesWhatItAppliesSoThatRenderCheckAgrees() throws IOException {
+        Path fleet = fleet(tmp, 2);
+        CliRun rollout = FleetTest.cem(fleet, "rollout", "--auto-approve");
+        assertEquals(0, rollout.exitCode(), rollout.out() + rollout.err());
+        assertTrue(Files.isRegularFile(fleet.resolve("sites/s00/site.yaml")), "the applied configuration lies beside its state");
+        CliRun check = FleetTest.cem(fleet, "render", "--check");
+        assertEquals(0, check.exitCode(), check.out() + check.err());
+        assertTrue(check.out().contains("The rendered files of 2 site(s) in sites are up to date."), check.out());
+        CliRun plan = FleetTest.cem(fleet.resolve("sites/s01"), "plan", "--detailed-exitcode");
+        assertEquals(0, plan.exitCode(), "the rendered site plans as a configuration, with the state the rollout left: " + plan.out() + plan.err());
+    }
+
     @Test
     @Timeout(300)
     void sitesLockIndependentlyAcrossProcesses() throws Exception {
