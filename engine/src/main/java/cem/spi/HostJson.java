@@ -2,9 +2,7 @@ package cem.spi;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 
 /**
  * The one JSON reader for what hosts answer (the Windows agent's batches, nft's listings): nesting
@@ -27,27 +25,4 @@ public final class HostJson {
             .build());
 
     private HostJson() {}
-
-    /**
-     * Reads a host's JSON answer.
-     *
-     * @param what what the answer is, for the message ("the agent's answer", "nft's listing of table inet cem")
-     * @throws HostAnswerException when it is not JSON, or nested or sized beyond the caps
-     */
-    public static JsonNode read(String what, String text) {
-        try {
-            JsonNode node = MAPPER.readTree(text);
-            if (node == null || node.isMissingNode()) {
-                throw new HostAnswerException(what + " is empty");
-            }
-            return node;
-        } catch (IOException e) {
-            throw new HostAnswerException(what + " is not JSON cem can read: " + firstLine(e.getMessage()) + " (it begins: "
-                    + HostAnswerException.excerpt(text.strip()) + ")", e);
-        }
-    }
-
-    private static String firstLine(String message) {
-        return message == null ? "" : message.lines().findFirst().orElse("");
-    }
 }
