@@ -93,6 +93,19 @@ class HostileAnswersTest {
         }
     }
 
+    @Example
+    void anApplyWhoseListingHoldsAValueNoVipHasIsNotAppliedNotAnException() {
+        // found by this harness: Vip.of threw IllegalArgumentException on the address read back after the transaction
+        HostileTransportFactory.answerWith(c -> {
+            CommandResult r = lab(c);
+            return new CommandResult(r.exitCode(), r.stdout().replace("203.0.113.12", "no-address"), r.stderr(), r.duration());
+        });
+        try (BigipProvider provider = provider()) {
+            var applied = provider.apply(new ApplyRequest(HOST, List.of(new ApplyRequest.Change(ApplyRequest.Operation.UPDATE, VIPS.get(1)))));
+            assertEquals(List.of("PRV4203"), applied.diagnostics().list().stream().map(Diagnostic::code).toList());
+        }
+    }
+
     @Property
     void aHostileAnswerToAReadEndsInADiagnosticOfTheHost(@ForAll("mutations") List<Mutation> mutations) {
         HostileTransportFactory.answerWith(c -> HostileAnswers.mutate(lab(c), mutations));
