@@ -290,6 +290,19 @@ public final class SshTransport implements Transport {
         }
     }
 
+    /**
+     * A host key blob as the server sent it, its type guessed from its name inside. JSch's guess reads
+     * byte 8 unchecked: a blob shorter than that was an ArrayIndexOutOfBoundsException (found by the
+     * hostile-answer harness); any blob it cannot read is a JSchException.
+     */
+    static HostKey hostKey(String host, byte[] key) throws JSchException {
+        try {
+            return new HostKey(host, HostKey.GUESS, key);
+        } catch (RuntimeException e) {
+            throw new JSchException("unreadable host key (" + key.length + " bytes)", e);
+        }
+    }
+
     private static AcceptNew keysOf(JSch jsch) {
         return (AcceptNew) jsch.getHostKeyRepository();
     }
@@ -337,7 +350,7 @@ public final class SshTransport implements Transport {
                     return CHANGED;
                 }
                 try {
-                    known.add(new HostKey(host, HostKey.GUESS, key), null);
+                    known.add(hostKey(host, key), null);
                     return OK;
                 } catch (JSchException e) {
                     return NOT_INCLUDED;

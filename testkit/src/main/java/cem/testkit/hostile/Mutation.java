@@ -61,6 +61,7 @@ public record Mutation(Kind kind, int at, int pick, int fragment) {
                     + "<targetFilters><targetFilter><operation/></targetFilter></targetFilters></item>"),
             ("<string>" + "&lt;a&gt;".repeat(3_000) + "</string>"), ("<guid>not-a-guid</guid>"), ("<"),
             "{", "}", "\"", "\\", ":", ",", "ltm", "virtual", "/Common/x", "destination", "1.2.3.4:99999", "1.2.3.4:-1", "::::", "%",
+            "<S S=\"Error\">".repeat(40_000), "_x001B__x0000_".repeat(1_000),
             "pool", "members", "{ }", "}\n}\n}", "\n", "\r\n", "---", "# cem", "__CEM_", "exit");
 
     /** This mutation applied to a valid answer. */
