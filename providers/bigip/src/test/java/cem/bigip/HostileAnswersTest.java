@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import cem.diag.Diagnostic;
 import cem.lab.BigipHost;
-import cem.lab.Execution;
 import cem.spi.ApplyRequest;
 import cem.spi.CommandResult;
 import cem.spi.HostTarget;
@@ -21,7 +20,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import net.jqwik.api.Arbitrary;
@@ -41,6 +39,7 @@ class HostileAnswersTest {
 
     private static final Path DIR;
     private static final BigipHost DEVICE;
+    private static final java.util.function.Function<RemoteCommand, CommandResult> LAB;
     private static final HostTarget HOST = new HostTarget("f5", LabF5.JSON.createObjectNode().put("transport", "hostile")
             .put("address", "192.0.2.5").put("os", "bigip"), Map.of(), Path.of("."));
     private static final List<ResourceInstance> VIPS = List.of(LabF5.vip("ig1", "203.0.113.11", 443, "172.16.10.15"),
@@ -53,7 +52,8 @@ class HostileAnswersTest {
             throw new UncheckedIOException(e);
         }
         DEVICE = new BigipHost("f5", DIR.resolve("f5-bigip.json"));
-        HostileTransportFactory.answerWith(HostileAnswersTest::lab);
+        LAB = HostileAnswers.lab(DEVICE, "admin");
+        HostileTransportFactory.answerWith(LAB);
         try (BigipProvider provider = provider()) {
             var applied = provider.apply(new ApplyRequest(HOST, VIPS.stream().map(v -> new ApplyRequest.Change(ApplyRequest.Operation.CREATE, v))
                     .toList()));
@@ -68,10 +68,6 @@ class HostileAnswersTest {
         return new BigipProvider(new ProviderContext(Map.of(), DIR, false));
     }
 
-    private static CommandResult lab(RemoteCommand c) {
-        Execution e = DEVICE.run("admin", c.commandLine(), c.stdin());
-        return new CommandResult(e.exitCode(), e.stdout(), e.stderr(), Duration.ZERO);
-    }
 
     @AfterContainer
     static void report() {
@@ -85,7 +81,7 @@ class HostileAnswersTest {
 
     @Example
     void theLabsOwnAnswersAreReadWithoutAnError() {
-        HostileTransportFactory.answerWith(HostileAnswersTest::lab);
+        HostileTransportFactory.answerWith(LAB);
         try (BigipProvider provider = provider()) {
             ReadResponse r = provider.read(new ReadRequest(HOST, VIPS));
             assertEquals(List.of(), r.diagnostics().list().stream().filter(Diagnostic::isError).toList());
@@ -97,7 +93,7 @@ class HostileAnswersTest {
     void anApplyWhoseListingHoldsAValueNoVipHasIsNotAppliedNotAnException() {
         // found by this harness: Vip.of threw IllegalArgumentException on the address read back after the transaction
         HostileTransportFactory.answerWith(c -> {
-            CommandResult r = lab(c);
+            CommandResult r = LAB.apply(c);
             return new CommandResult(r.exitCode(), r.stdout().replace("203.0.113.12", "no-address"), r.stderr(), r.duration());
         });
         try (BigipProvider provider = provider()) {
@@ -108,8 +104,7 @@ class HostileAnswersTest {
 
     @Property
     void aHostileAnswerToAReadEndsInADiagnosticOfTheHost(@ForAll("mutations") List<Mutation> mutations) {
-        HostileTransportFactory.answerWith(c -> HostileAnswers.mutate(lab(c), mutations));
-        HostileAnswers.check(HOST.name(), () -> {
+        HostileAnswers.tryWith(LAB, mutations, HOST.name(), () -> {
             try (BigipProvider provider = provider()) {
                 return provider.read(new ReadRequest(HOST, VIPS)).diagnostics();
             }
@@ -118,8 +113,7 @@ class HostileAnswersTest {
 
     @Property
     void aHostileAnswerToAnApplyEndsInADiagnosticOfTheHost(@ForAll("mutations") List<Mutation> mutations) {
-        HostileTransportFactory.answerWith(c -> HostileAnswers.mutate(lab(c), mutations));
-        HostileAnswers.check(HOST.name(), () -> {
+        HostileAnswers.tryWith(LAB, mutations, HOST.name(), () -> {
             try (BigipProvider provider = provider()) {
                 return provider.apply(new ApplyRequest(HOST, List.of(new ApplyRequest.Change(ApplyRequest.Operation.UPDATE, VIPS.get(1)))))
                         .diagnostics();

@@ -3,7 +3,6 @@ package cem.nftables;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import cem.diag.Diagnostic;
-import cem.lab.Execution;
 import cem.lab.LinuxHost;
 import cem.spi.ApplyRequest;
 import cem.spi.CommandResult;
@@ -18,12 +17,10 @@ import cem.testkit.hostile.HostileAnswers;
 import cem.testkit.hostile.HostileTransportFactory;
 import cem.testkit.hostile.Mutation;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -45,21 +42,23 @@ class HostileAnswersTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Path DIR;
     private static final LinuxHost FIREWALL;
+    private static final java.util.function.Function<RemoteCommand, CommandResult> LAB;
     private static final HostTarget HOST = new HostTarget("fw1", JSON.createObjectNode().put("transport", "hostile").put("address", "192.0.2.1"),
             Map.of(), Path.of("."));
     private static final List<ResourceInstance> RULES = List.of(
-            rule("web", 0, "{\"hook\":\"input\",\"dport\":[8443,443],\"action\":\"reject\",\"counter\":true}"),
-            rule("lan", 1, "{\"hook\":\"input\",\"saddr\":[\"10.1.2.3/8\",\"192.0.2.7/32\"],\"log\":true,\"protocol\":\"udp\"}"),
-            rule("fwd", 0, "{\"hook\":\"forward\",\"priority\":-10,\"daddr\":[\"192.0.2.9\"],\"dport\":[4726],\"action\":\"drop\"}"));
+            NftContractTest.rule("web", 0, "{\"hook\":\"input\",\"dport\":[8443,443],\"action\":\"reject\",\"counter\":true}"),
+            NftContractTest.rule("lan", 1, "{\"hook\":\"input\",\"saddr\":[\"10.1.2.3/8\",\"192.0.2.7/32\"],\"log\":true,\"protocol\":\"udp\"}"),
+            NftContractTest.rule("fwd", 0, "{\"hook\":\"forward\",\"priority\":-10,\"daddr\":[\"192.0.2.9\"],\"dport\":[4726],\"action\":\"drop\"}"));
 
     static {
         try {
             DIR = Files.createTempDirectory("cem-hostile-nft");
             FIREWALL = new LinuxHost("fw1", DIR.resolve("fw1-nftables.json"));
+            LAB = HostileAnswers.lab(FIREWALL, "root");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        HostileTransportFactory.answerWith(HostileAnswersTest::lab);
+        HostileTransportFactory.answerWith(LAB);
         List<ApplyRequest.Change> create = new ArrayList<>();
         RULES.forEach(r -> create.add(new ApplyRequest.Change(ApplyRequest.Operation.CREATE, r)));
         try (NftProvider provider = provider()) {
@@ -70,29 +69,11 @@ class HostileAnswersTest {
         }
     }
 
-    private static ResourceInstance rule(String name, int position, String json) {
-        try {
-            ObjectNode a = (ObjectNode) JSON.readTree(json);
-            NftProvider.SCHEMA.defaults().forEach((k, v) -> {
-                if (!a.has(k)) {
-                    a.set(k, JSON.valueToTree(v));
-                }
-            });
-            a.put("position", position);
-            return new ResourceInstance("nft_rule." + name, "nft_rule", null, a);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     private static NftProvider provider() {
         return new NftProvider(new ProviderContext(Map.of(), DIR, false));
     }
 
-    private static CommandResult lab(RemoteCommand c) {
-        Execution e = FIREWALL.run("root", c.commandLine(), c.stdin());
-        return new CommandResult(e.exitCode(), e.stdout(), e.stderr(), Duration.ZERO);
-    }
 
     @AfterContainer
     static void report() {
@@ -106,7 +87,7 @@ class HostileAnswersTest {
 
     @Example
     void theLabsOwnAnswersAreReadWithoutAnError() {
-        HostileTransportFactory.answerWith(HostileAnswersTest::lab);
+        HostileTransportFactory.answerWith(LAB);
         try (NftProvider provider = provider()) {
             ReadResponse r = provider.read(new ReadRequest(HOST, RULES));
             assertEquals(List.of(), r.diagnostics().list().stream().filter(Diagnostic::isError).toList());
@@ -124,8 +105,7 @@ class HostileAnswersTest {
 
     @Property
     void aHostileAnswerToAReadEndsInADiagnosticOfTheHost(@ForAll("mutations") List<Mutation> mutations) {
-        HostileTransportFactory.answerWith(c -> HostileAnswers.mutate(lab(c), mutations));
-        HostileAnswers.check(HOST.name(), () -> {
+        HostileAnswers.tryWith(LAB, mutations, HOST.name(), () -> {
             try (NftProvider provider = provider()) {
                 return provider.read(new ReadRequest(HOST, RULES)).diagnostics();
             }
@@ -134,9 +114,8 @@ class HostileAnswersTest {
 
     @Property
     void aHostileAnswerToAnApplyEndsInADiagnosticOfTheHost(@ForAll("mutations") List<Mutation> mutations) {
-        HostileTransportFactory.answerWith(c -> HostileAnswers.mutate(lab(c), mutations));
         List<ApplyRequest.Change> update = List.of(new ApplyRequest.Change(ApplyRequest.Operation.UPDATE, RULES.get(0)));
-        HostileAnswers.check(HOST.name(), () -> {
+        HostileAnswers.tryWith(LAB, mutations, HOST.name(), () -> {
             try (NftProvider provider = provider()) {
                 return provider.apply(new ApplyRequest(HOST, update, RULES.subList(1, RULES.size()))).diagnostics();
             }

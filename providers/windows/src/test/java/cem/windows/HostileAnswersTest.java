@@ -2,7 +2,6 @@ package cem.windows;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import cem.lab.Execution;
 import cem.lab.WindowsHost;
 import cem.lab.WindowsState;
 import cem.spi.CommandResult;
@@ -16,7 +15,6 @@ import cem.testkit.hostile.HostileAnswers;
 import cem.testkit.hostile.HostileTransportFactory;
 import cem.testkit.hostile.Mutation;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import net.jqwik.api.Arbitrary;
@@ -37,6 +35,7 @@ class HostileAnswersTest {
     private static final Path CONFIG = Path.of("../../examples/quickstart").toAbsolutePath().normalize();
     private static final WindowsHost NS = new WindowsHost("ns1", new WindowsState(null, List.of("Default Web Site", "CEM Agent"),
             Map.of("W3SVC", "running")));
+    private static final java.util.function.Function<RemoteCommand, CommandResult> LAB = HostileAnswers.lab(NS, "cem");
     private static final HostTarget HOST = new HostTarget("ns1", Agent.JSON.createObjectNode().put("transport", "hostile")
             .put("address", "smp.example.net").put("fqdn", "smp.example.net"), Map.of(), CONFIG);
     private static final List<ResourceInstance> RESOURCES;
@@ -49,10 +48,6 @@ class HostileAnswersTest {
         }
     }
 
-    private static CommandResult lab(RemoteCommand c) {
-        Execution e = NS.run("cem", c.commandLine(), c.stdin());
-        return new CommandResult(e.exitCode(), e.stdout(), e.stderr(), Duration.ZERO);
-    }
 
     private static ReadResponse read() {
         try (WindowsProvider provider = new WindowsProvider(new ProviderContext(Map.of(), CONFIG, false))) {
@@ -72,7 +67,7 @@ class HostileAnswersTest {
 
     @Example
     void theLabsOwnAnswersAreReadWithoutAnError() {
-        HostileTransportFactory.answerWith(HostileAnswersTest::lab);
+        HostileTransportFactory.answerWith(LAB);
         ReadResponse r = read();
         assertEquals(List.of(), r.diagnostics().list().stream().filter(cem.diag.Diagnostic::isError).toList());
         assertEquals(RESOURCES.size(), r.resources().size());
@@ -80,7 +75,6 @@ class HostileAnswersTest {
 
     @Property
     void aHostileAnswerEndsInADiagnosticOfTheHost(@ForAll("mutations") List<Mutation> mutations) {
-        HostileTransportFactory.answerWith(c -> HostileAnswers.mutate(lab(c), mutations));
-        HostileAnswers.check(HOST.name(), () -> read().diagnostics());
+        HostileAnswers.tryWith(LAB, mutations, HOST.name(), () -> read().diagnostics());
     }
 }

@@ -87,6 +87,21 @@ public final class HostileAnswers {
                 .distinct().toList().toString();
     }
 
+    /** A lab host answering as the transport would hand its answers on (as {@code user}). */
+    public static java.util.function.Function<cem.spi.RemoteCommand, CommandResult> lab(cem.lab.HostExecutor host, String user) {
+        return c -> {
+            cem.lab.Execution e = host.run(user, c.commandLine(), c.stdin());
+            return new CommandResult(e.exitCode(), e.stdout(), e.stderr(), Duration.ZERO);
+        };
+    }
+
+    /** One try: the lab's answers through {@code mutations} for every command, then {@link #check}. */
+    public static void tryWith(java.util.function.Function<cem.spi.RemoteCommand, CommandResult> lab, List<Mutation> mutations, String host,
+            Supplier<Diagnostics> call) {
+        HostileTransportFactory.answerWith(c -> mutate(lab.apply(c), mutations));
+        check(host, call);
+    }
+
     /** The line a property class prints after its tries. */
     public static String report(String what) {
         return "hostile answers (" + what + "): " + TRIES.get() + " tries, " + REFUSED.get()
