@@ -63,7 +63,7 @@ final class ApplyProgress implements ApplyHook, AutoCloseable {
         String took = String.format("%.1fs", elapsed.toMillis() / 1000.0);
         clearStatus();
         err.println(error == null ? address + ": " + verb + " complete after " + took
-                : address + ": " + verb + " FAILED after " + took + ": " + error);
+                : address + ": " + verb + " FAILED after " + took + ": " + cem.diag.TerminalText.safe(error)); // the host's words
         paintStatus();
         err.flush();
     }

@@ -57,7 +57,7 @@ final class ItmsPlanNotes {
     static void append(Plan plan, StringBuilder out) {
         List<String> notes = notes(plan);
         for (String n : notes) {
-            out.append("  Note: ").append(n).append('\n');
+            out.append("  Note: ").append(cem.diag.TerminalText.safe(n)).append('\n');
         }
         if (!notes.isEmpty()) {
             out.append('\n');

@@ -1,5 +1,6 @@
 package cem.cli;
 
+import cem.diag.TerminalText;
 import cem.plan.Action;
 import cem.plan.Plan;
 import cem.plan.PlanMode;
@@ -136,7 +137,7 @@ final class PlanText {
     }
 
     private String attribute(ResourceChange c, String name, int width) {
-        String key = name + " ".repeat(width - name.length());
+        String key = TerminalText.safe(name) + " ".repeat(width - name.length());
         boolean sensitive = c.sensitive().contains(name);
         JsonNode before = c.before() == null ? null : c.before().get(name);
         JsonNode after = c.after() == null ? null : c.after().get(name);
@@ -184,14 +185,15 @@ final class PlanText {
                 JsonNode item = it.next();
                 b.append(first ? "" : ", ");
                 if (v.isObject()) {
-                    b.append(names.next()).append(" = ");
+                    b.append(TerminalText.safe(names.next())).append(" = ");
                 }
                 b.append(value(item, false));
                 first = false;
             }
             return b.append(v.isArray() ? "]" : "}").toString();
         }
-        return v.isTextual() ? "\"" + v.asText().replace("\\", "\\\\").replace("\"", "\\\"") + "\"" : v.toString();
+        // a value may come from the host (drift, a read): its control characters are shown, never sent to the terminal
+        return v.isTextual() ? "\"" + TerminalText.safe(v.asText().replace("\\", "\\\\").replace("\"", "\\\"")) + "\"" : v.toString();
     }
 
     private static String headline(ResourceChange c, boolean drift) {

@@ -42,30 +42,31 @@ public final class DiagnosticText {
         return out.toString();
     }
 
+    /** Every text of a diagnostic may carry a host's words: each goes through {@link TerminalText#safe} before cem's own colours are added. */
     private void render(Diagnostic d, StringBuilder out) {
         String severityColor = d.isError() ? RED : YELLOW;
         out.append(paint(severityColor + BOLD, d.severity().label() + ":"))
                 .append(' ')
-                .append(paint(BOLD, d.summary()))
+                .append(paint(BOLD, TerminalText.safe(d.summary())))
                 .append(" [")
                 .append(d.code())
                 .append("]\n");
         if (d.subject() != null) {
             out.append("  at ").append(d.subject().label());
             if (d.address() != null) {
-                out.append(" (").append(d.address()).append(')');
+                out.append(" (").append(TerminalText.safe(d.address())).append(')');
             }
             out.append('\n');
             snippet(d, d.subject(), out);
         } else if (d.address() != null) {
-            out.append("  on ").append(d.address()).append('\n');
+            out.append("  on ").append(TerminalText.safe(d.address())).append('\n');
         }
         if (!d.detail().isBlank()) {
-            for (String line : d.detail().split("\n", -1)) {
+            for (String line : TerminalText.safe(d.detail()).split("\n", -1)) {
                 out.append("  ").append(line).append('\n');
             }
         }
-        out.append("  ").append(paint(BOLD, "Hint:")).append(' ').append(d.hint()).append('\n');
+        out.append("  ").append(paint(BOLD, "Hint:")).append(' ').append(TerminalText.safe(d.hint())).append('\n');
     }
 
     private void snippet(Diagnostic d, SourceRange range, StringBuilder out) {

@@ -260,6 +260,11 @@ public final class Applier {
             ApplyResponse response;
             try {
                 response = e.getKey().apply(new ApplyRequest(target.value(), changes, unchanged(host, e.getKey(), sendable)));
+            } catch (cem.spi.HostAnswerException ex) {
+                Diagnostic answer = EngineCodes.unreadableAnswer(host, ex);
+                diags.add(answer);
+                sendable.forEach(s -> fail(s, answer.summary(), failed, null, start));
+                continue;
             } catch (RuntimeException ex) {
                 sendable.forEach(s -> fail(s, "provider failed: " + ex, failed, diags, start));
                 continue;

@@ -10,6 +10,7 @@ public final class EngineCodes {
     public static final String READ_FAILED = "PRV4003";
     public static final String APPLY_FAILED = "PRV4004";
     public static final String PROVIDER_BUG = "PRV4005";
+    public static final String UNREADABLE_ANSWER = "PRV4006";
 
     public static final String PREVENT_DESTROY = "APL5001";
     public static final String MOVE_CONFLICT = "APL5002";
@@ -18,4 +19,11 @@ public final class EngineCodes {
     public static final String SKIPPED = "APL5005";
     public static final String HOST_NOT_CONFIGURED = "APL5006";
     public static final String SECRET_UNAVAILABLE = "APL5007";
+
+    /** A host answered something its provider cannot read ({@link cem.spi.HostAnswerException}): said of the host, never as a provider bug. */
+    public static cem.diag.Diagnostic unreadableAnswer(String host, cem.spi.HostAnswerException e) {
+        return new cem.diag.Diagnostic(cem.diag.Severity.ERROR, UNREADABLE_ANSWER, "Host \"" + host + "\" answered something cem cannot read",
+                e.getMessage(), "cem changed nothing on the strength of this answer. Check what runs on host " + host
+                        + " (its tools, a profile script that prints, who else can answer at its address), then run again.", null, null);
+    }
 }

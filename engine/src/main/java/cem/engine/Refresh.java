@@ -102,6 +102,10 @@ public final class Refresh {
             ReadResponse response;
             try {
                 response = e.getKey().read(new ReadRequest(target.value(), e.getValue()));
+            } catch (cem.spi.HostAnswerException ex) {
+                unknown.add(host);
+                diags.add(EngineCodes.unreadableAnswer(host, ex));
+                continue;
             } catch (RuntimeException ex) {
                 unknown.add(host);
                 diags.add(new Diagnostic(cem.diag.Severity.ERROR, EngineCodes.HOST_UNREADABLE,

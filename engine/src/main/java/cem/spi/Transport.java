@@ -10,6 +10,14 @@ import java.time.Duration;
  */
 public interface Transport extends AutoCloseable {
 
+    /**
+     * The most a command may answer, standard output and error together (bytes over SSH, characters
+     * over WinRM): cem's largest answers (an agent batch with the NS's policy XML) are well under a
+     * megabyte, and a host that sends more is cut off with {@link TransportException#outputTooLarge}
+     * rather than buffered until the heap is gone.
+     */
+    long MAX_OUTPUT_BYTES = 16L * 1024 * 1024;
+
     /** Runs a command line with optional standard input. */
     CommandResult exec(RemoteCommand command) throws TransportException;
 

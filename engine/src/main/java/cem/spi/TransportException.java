@@ -19,6 +19,14 @@ public final class TransportException extends Exception {
         this.hint = hint;
     }
 
+    /** A command answered more than {@link Transport#MAX_OUTPUT_BYTES}: the transport stopped reading and ended the command. */
+    public static TransportException outputTooLarge(String host) {
+        return new TransportException(FailureKind.REMOTE_ERROR, host, "Host " + host + " answered more than "
+                + (Transport.MAX_OUTPUT_BYTES >> 20) + " MiB to one command, cem's cap on a command's output: cem stopped reading and ended the command.",
+                "cem's commands answer far less. Check what runs on host " + host + " (a replaced nft, tmsh or PowerShell, or a profile script "
+                        + "that prints), then run again.", null);
+    }
+
     public FailureKind kind() {
         return kind;
     }

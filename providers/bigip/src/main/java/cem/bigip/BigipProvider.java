@@ -201,7 +201,7 @@ public final class BigipProvider implements Provider {
             Vip vip = vipOf.get(e.getKey());
             LiveResource now = LiveVip.of(r, vip, after, new ArrayList<>());
             boolean deleted = e.getValue().operation() == ApplyRequest.Operation.DELETE;
-            boolean done = deleted ? !now.exists() : now.exists() && LiveVip.complete(now) && Vip.of(r.name(), now.attributes()).equals(vip);
+            boolean done = deleted ? !now.exists() : now.exists() && LiveVip.complete(now) && holds(r, now, vip);
             if (done) {
                 results.put(r.address(), deleted ? LiveResource.absent(r.address()) : now);
             } else {
@@ -228,6 +228,15 @@ public final class BigipProvider implements Provider {
                     e.getKey()));
         }
         return Map.of(); // one transaction: what seems done was there before
+    }
+
+    /** Whether the device holds the VIP as planned; a value no VIP of cem's has (an address that is none, port 0) means it does not. */
+    private static boolean holds(ResourceInstance r, LiveResource now, Vip planned) {
+        try {
+            return Vip.of(r.name(), now.attributes()).equals(planned);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private static Map<ResourceInstance, Vip> vips(List<ResourceInstance> resources, Diagnostics.Builder diags) {

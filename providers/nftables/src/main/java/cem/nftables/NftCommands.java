@@ -116,7 +116,16 @@ final class NftCommands {
     /** One section of the output. */
     record Section(String kind, String subject, int exitCode, String body) {}
 
-    private static final Pattern HEADER = Pattern.compile("^### (table|check|apply|rule) (.+) (-?\\d+)$");
+    private static final Pattern HEADER = Pattern.compile("^### (table|check|apply|rule) (.+) (\\d+)$");
+
+    /** A section's exit status as sh prints {@code $?}: 0 to 255; anything else is not an answer of cem's program. */
+    private static int exitStatus(String text, String line) {
+        if (text.length() > 3 || Integer.parseInt(text) > 255) {
+            throw new cem.spi.HostAnswerException("the nftables program's answer has a section header with exit status " + text
+                    + ", which sh never prints: " + cem.spi.HostAnswerException.excerpt(line));
+        }
+        return Integer.parseInt(text);
+    }
 
     static List<Section> sections(String stdout) {
         List<Section> out = new ArrayList<>();
@@ -132,7 +141,7 @@ final class NftCommands {
                 }
                 kind = m.group(1);
                 subject = m.group(2);
-                code = Integer.parseInt(m.group(3));
+                code = exitStatus(m.group(3), line);
                 body.setLength(0);
             } else if (kind != null) {
                 body.append(line).append('\n');

@@ -43,7 +43,8 @@ public final class NftProvider implements Provider {
     static final String TYPE = "nft_rule";
     static final String OWNED_TABLES_NOTE = "cem changes only its own nftables tables; no other table is read or touched";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** nft's listings are read with the caps of every host answer (depth, sizes: {@link cem.spi.HostJson}). */
+    private static final ObjectMapper JSON = cem.spi.HostJson.MAPPER;
 
     static final ResourceSchema SCHEMA = ResourceSchema.of(TYPE, false,
             Map.of("table", NftRule.DEFAULT_TABLE, "hook", NftRule.DEFAULT_HOOK, "priority", 0, "counter", false, "log", false,

@@ -116,7 +116,7 @@ class NftContractTest {
         }
     }
 
-    private static ResourceInstance rule(String name, int position, String yamlLikeJson) {
+    static ResourceInstance rule(String name, int position, String yamlLikeJson) {
         try {
             ObjectNode a = (ObjectNode) JSON.readTree(yamlLikeJson);
             NftProvider.SCHEMA.defaults().forEach((k, v) -> {

@@ -65,7 +65,7 @@ public final class HostIdentity {
             }
         }
         try {
-            HostKey hk = new HostKey(seen[0], HostKey.GUESS, key[0]);
+            HostKey hk = SshTransport.hostKey(seen[0], key[0]);
             String fingerprint = "SHA256:" + Base64.getEncoder().withoutPadding()
                     .encodeToString(MessageDigest.getInstance("SHA-256").digest(key[0]));
             return new SshKey(port == 22 ? spec.address() : "[" + spec.address() + "]:" + port, hk.getType(),

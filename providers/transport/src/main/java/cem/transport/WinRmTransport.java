@@ -12,7 +12,6 @@ import io.cloudsoft.winrm4j.client.WinRmClientBuilder;
 import io.cloudsoft.winrm4j.client.WinRmClientContext;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -218,20 +217,71 @@ public final class WinRmTransport implements Transport {
 
     private CommandResult run(String commandLine) throws TransportException {
         Instant start = Instant.now();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
+        CappedOutput output = new CappedOutput();
+        StringBuilder out = new StringBuilder();
+        StringBuilder err = new StringBuilder();
         try {
-            int code = shell.execute(commandLine, out, err);
+            int code = shell.execute(commandLine, output.into(out), output.into(err));
             commands++;
             Duration took = Duration.between(start, Instant.now());
             spec.log("winrm", commandLine.startsWith(">>%TEMP%") ? "upload chunk" : "command", took, commandLine.length(),
-                    out.getBuffer().length() + err.getBuffer().length(), code);
+                    out.length() + err.length(), code);
             return new CommandResult(code, out.toString(), Clixml.clean(err.toString()), took);
         } catch (RuntimeException e) {
+            if (CappedOutput.exceeded(e)) {
+                // winrm4j has signalled the command to terminate on its way out (ShellCommand.execute's finally)
+                throw TransportException.outputTooLarge(spec.host());
+            }
             TransportException t = classify(spec, "WinRM", e);
             throw new TransportException(t.kind() == FailureKind.UNREACHABLE ? FailureKind.CONNECTION_LOST : t.kind(), spec.host(),
                     "A WinRM command on " + spec.host() + " failed: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
                             + rootCause(e), t.hint(), e);
+        }
+    }
+
+    /**
+     * Standard output and error as winrm4j decodes them, {@link Transport#MAX_OUTPUT_BYTES} characters
+     * at most together: past that a write fails, winrm4j gives up the command, and {@link #run} says so.
+     * (Each Receive is one envelope of at most 150 KB, so nothing larger is ever held before this count.)
+     */
+    private static final class CappedOutput {
+        private long written;
+
+        /** Thrown by a write past the cap; winrm4j wraps it in an IllegalStateException. */
+        private static final class Exceeded extends java.io.IOException {
+            private static final long serialVersionUID = 1L;
+
+            Exceeded() {
+                super("output cap reached", null);
+            }
+        }
+
+        java.io.Writer into(StringBuilder to) {
+            return new java.io.Writer() {
+                @Override
+                public void write(char[] chars, int off, int len) throws java.io.IOException {
+                    written += len;
+                    if (written > MAX_OUTPUT_BYTES) {
+                        throw new Exceeded();
+                    }
+                    to.append(chars, off, len);
+                }
+
+                @Override
+                public void flush() {}
+
+                @Override
+                public void close() {} // winrm4j closes both writers after every Receive
+            };
+        }
+
+        static boolean exceeded(Throwable e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof Exceeded) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 

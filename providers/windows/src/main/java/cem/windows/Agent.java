@@ -16,7 +16,8 @@ import java.util.Base64;
  */
 final class Agent {
 
-    static final ObjectMapper JSON = new ObjectMapper();
+    /** Reads the agent's answers with the caps of every host answer (depth, sizes: {@link cem.spi.HostJson}). */
+    static final ObjectMapper JSON = cem.spi.HostJson.MAPPER;
     static final String MODULE = load("agent.psm1");
     static final String MODULE_SHA256 = sha256(MODULE.getBytes(StandardCharsets.UTF_8));
     private static final String LOADER = load("loader.ps1");

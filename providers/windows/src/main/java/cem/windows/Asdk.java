@@ -230,13 +230,20 @@ final class Asdk {
         return normalGuid(text).matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     }
 
-    /** Parses XML with no DTDs and no external entities. */
+    /**
+     * Elements nested deeper than this end the parse: the ASDK's answers and item XML go a dozen deep,
+     * and DOM's getTextContent recurses once per level (20,000 levels overflowed the stack).
+     */
+    static final int MAX_DEPTH = 100;
+
+    /** Parses XML with no DTDs (so no entities to expand, no external ones to fetch) and no deeper than {@link #MAX_DEPTH}. */
     static Document parse(String xml) {
         try {
             DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
             f.setNamespaceAware(true);
             f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
             f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+            f.setAttribute("http://www.oracle.com/xml/jaxp/properties/maxElementDepth", MAX_DEPTH); // the JDK's jdk.xml.maxElementDepth
             f.setExpandEntityReferences(false);
             return f.newDocumentBuilder().parse(new InputSource(new StringReader(xml)));
         } catch (ParserConfigurationException | SAXException | java.io.IOException e) {

@@ -110,17 +110,25 @@ final class AsdkReads {
         }
     }
 
-    /** The calls only answers make possible (a GUID cem had not recorded); true when there are any. */
+    /**
+     * The calls only answers make possible (a GUID cem had not recorded); true when there are any. A
+     * call that failed, or an answer that cannot be read, leads to no follow-up: reading the resource
+     * then says what went wrong.
+     */
     boolean followUp(Collection<ResourceInstance> resources, HostTarget host) {
         for (ResourceInstance r : resources) {
             String base = baseUrl(r, host);
-            if (r.type().equals("resource_target") && !r.attributes().hasNonNull("guid")) {
-                targetItem(r, host).ifPresent(t -> {
-                    need(Asdk.exportItemXmlString(base, t.guid()));
-                    need(Asdk.getResourceTargetMembership(base, t.guid()));
-                });
-            } else if (r.type().equals("cem_policy")) {
-                policyItem(r, host).ifPresent(p -> need(Asdk.exportItemXmlString(base, p.guid())));
+            try {
+                if (r.type().equals("resource_target") && !r.attributes().hasNonNull("guid")) {
+                    targetItem(r, host).ifPresent(t -> {
+                        need(Asdk.exportItemXmlString(base, t.guid()));
+                        need(Asdk.getResourceTargetMembership(base, t.guid()));
+                    });
+                } else if (r.type().equals("cem_policy")) {
+                    policyItem(r, host).ifPresent(p -> need(Asdk.exportItemXmlString(base, p.guid())));
+                }
+            } catch (IllegalStateException e) {
+                // said by live() for this resource
             }
         }
         return hasPending();

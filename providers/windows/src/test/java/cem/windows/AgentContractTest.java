@@ -36,7 +36,7 @@ class AgentContractTest {
         return new ResourceInstance(type + "." + name, type, identity, json(attributes), related);
     }
 
-    private static List<ResourceInstance> resources() throws Exception {
+    static List<ResourceInstance> resources() throws Exception {
         JsonNode cert = json("{'pfx':'../certs/gateway.pfx','password':'${file:../certs/example.pass}'}");
         ((com.fasterxml.jackson.databind.node.ObjectNode) cert).put("password", java.nio.file.Files.readString(
                 CONFIG.resolve("../certs/example.pass")).trim());

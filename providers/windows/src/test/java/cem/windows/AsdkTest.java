@@ -111,4 +111,17 @@ class AsdkTest {
         assertEquals("{\"allowCloudCommunication\":true,\"preferCem\":true,\"preferCemOnVpn\":false,\"gateways\":[{\"fqdn\":\"gw2.example.com\",\"port\":8443}]}",
                 ItemXml.settings(changed).toString());
     }
+
+    @Test
+    void hostileXmlIsAFailureNeverAStackOverflowAnEntityOrAFile() {
+        // 20,000 levels overflowed DOM's recursive getTextContent; the parse now stops at Asdk.MAX_DEPTH
+        String deep = "<string>" + "<a>".repeat(20_000) + "x" + "</a>".repeat(20_000) + "</string>";
+        assertTrue(assertThrows(Asdk.Failure.class, () -> Asdk.value(deep)).getMessage().contains("not XML"));
+        assertEquals("x", Asdk.value("<string>" + "<a>".repeat(90) + "x" + "</a>".repeat(90) + "</string>"));
+        String laughs = "<?xml version=\"1.0\"?><!DOCTYPE l [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">]>"
+                + "<string>&b;&b;&b;</string>";
+        assertThrows(Asdk.Failure.class, () -> Asdk.value(laughs));
+        String external = "<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><string>&e;</string>";
+        assertThrows(Asdk.Failure.class, () -> Asdk.value(external));
+    }
 }

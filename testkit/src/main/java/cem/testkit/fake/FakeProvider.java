@@ -42,6 +42,7 @@ public final class FakeProvider implements Provider {
         String host = request.host().name();
         world.logCall("read", host, request.resources().size());
         pause();
+        garbled(host);
         if (world.unreachable().contains(host)) {
             return new ReadResponse(Map.of(), Diagnostics.of(unreachable(host)), 1);
         }
@@ -60,6 +61,7 @@ public final class FakeProvider implements Provider {
         String host = request.host().name();
         world.logCall("apply", host, request.changes().size());
         pause();
+        garbled(host);
         if (world.unreachable().contains(host)) {
             return new ApplyResponse(Map.of(), Diagnostics.of(unreachable(host)), 1);
         }
@@ -115,6 +117,14 @@ public final class FakeProvider implements Provider {
     private static Diagnostic unreachable(String host) {
         return cem.spi.Sessions.hostProblem("Cannot reach host \"" + host + "\"",
                 "The fake host is marked unreachable (control.json \"unreachable\").", "Check the network path to the host.");
+    }
+
+    /** A host whose answer a real provider could not parse: the exception its parser throws. */
+    private void garbled(String host) {
+        String answer = world.garbled(host);
+        if (answer != null) {
+            throw new cem.spi.HostAnswerException("the answer is not a batch: " + cem.spi.HostAnswerException.excerpt(answer));
+        }
     }
 
     private void pause() {

@@ -17,7 +17,8 @@ import java.util.Set;
 /**
  * The fake provider's "hosts": one JSON file per host in a directory, so that separate cem
  * processes (and tests that kill them) see one durable world. {@code control.json} in the same
- * directory injects latency, failing resources and unreachable hosts; {@code calls.log} counts
+ * directory injects latency, failing resources, unreachable hosts and hosts whose answers cannot be
+ * read ({@code "garbled": {host: what it answered}}); {@code calls.log} counts
  * round trips.
  */
 public final class FakeWorld {
@@ -82,6 +83,12 @@ public final class FakeWorld {
         Set<String> out = new HashSet<>();
         control().path("unreachable").forEach(n -> out.add(n.asText()));
         return out;
+    }
+
+    /** What a garbled host answered (control.json {@code "garbled"}), or null when its answers are fine. */
+    public String garbled(String host) {
+        JsonNode text = control().path("garbled").get(host);
+        return text == null ? null : text.asText();
     }
 
     public synchronized void logCall(String kind, String host, int resources) {

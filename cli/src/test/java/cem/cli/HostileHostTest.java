@@ -1,0 +1,57 @@
+package cem.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A host whose answer cannot be read (issue 24, items 11 and 13): the engine says so of the host
+ * (PRV4006), never as a provider bug, and the host's words reach the terminal with their control
+ * characters escaped, in diagnostics, in the apply's progress and in the plan.
+ */
+class HostileHostTest {
+
+    /** Clear screen and retitle the window, as a hostile host would answer. */
+    private static final String ESCAPES = "\u001b[2J\u001b]0;pwned\u0007";
+
+    @TempDir
+    Path tmp;
+
+    Estate estate;
+
+    @BeforeEach
+    void setUp() {
+        estate = new Estate(tmp);
+    }
+
+    private static void assertNoControlCharacters(String text) {
+        assertFalse(text.chars().anyMatch(c -> c < 0x20 && c != '\n' && c != '\t' && c != '\r' || c >= 0x7f && c <= 0x9f), text);
+    }
+
+    @Test
+    void anUnreadableAnswerIsADiagnosticOfTheHostWithItsEscapesShown() {
+        assertEquals(0, estate.cem("apply", "--auto-approve", "site").exitCode());
+        estate.world.setControl("{\"garbled\": {\"ig1\": \"" + ESCAPES.replace("\u001b", "\\u001b").replace("\u0007", "\\u0007") + "\"}}");
+        CliRun plan = estate.cem("plan", "--no-color", "site");
+        assertEquals(1, plan.exitCode());
+        assertTrue(plan.err().contains("Host \"ig1\" answered something cem cannot read [PRV4006]"), plan.err());
+        assertTrue(plan.err().contains("\\x1b[2J\\x1b]0;pwned\\x07"), plan.err());
+        assertFalse(plan.err().contains("provider bug"), plan.err());
+        assertNoControlCharacters(plan.err());
+        assertNoControlCharacters(plan.out());
+    }
+
+    @Test
+    void aHostValueInThePlanIsShownNotObeyed() {
+        assertEquals(0, estate.cem("apply", "--auto-approve", "site").exitCode());
+        estate.changeOutOfBand("ns1", "windows_firewall_rule.agents-in", "direction", "inbound" + ESCAPES);
+        CliRun plan = estate.cem("plan", "--no-color", "site");
+        assertTrue(plan.out().contains("\\x1b[2J\\x1b]0;pwned\\x07"), plan.out() + plan.err());
+        assertNoControlCharacters(plan.out());
+    }
+}

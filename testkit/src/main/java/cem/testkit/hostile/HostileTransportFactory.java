@@ -1,0 +1,44 @@
+package cem.testkit.hostile;
+
+import cem.spi.CommandResult;
+import cem.spi.ConnectionSpec;
+import cem.spi.RemoteCommand;
+import cem.spi.Transport;
+import cem.spi.TransportFactory;
+import java.util.function.Function;
+
+/**
+ * Transport {@code hostile}: every command of every session goes to the function the current try
+ * set with {@link #answerWith} (a lab host's answer through the try's mutations). Tries run one at
+ * a time, so one function serves them all (it is read by the try's own thread: a timed try runs
+ * on another).
+ */
+public final class HostileTransportFactory implements TransportFactory {
+
+    private static volatile Function<RemoteCommand, CommandResult> answers = c -> {
+        throw new IllegalStateException("no answers set: call HostileTransportFactory.answerWith first");
+    };
+
+    /** How commands are answered from now on. */
+    public static void answerWith(Function<RemoteCommand, CommandResult> how) {
+        answers = how;
+    }
+
+    @Override
+    public String scheme() {
+        return "hostile";
+    }
+
+    @Override
+    public Transport open(ConnectionSpec spec) {
+        return new Transport() {
+            @Override
+            public CommandResult exec(RemoteCommand command) {
+                return answers.apply(command);
+            }
+
+            @Override
+            public void close() {}
+        };
+    }
+}
