@@ -18,4 +18,6 @@ public final class EngineCodes {
     public static final String SKIPPED = "APL5005";
     public static final String HOST_NOT_CONFIGURED = "APL5006";
     public static final String SECRET_UNAVAILABLE = "APL5007";
+    /** A warning on every plan made with {@code --no-credentials}: the state stood for what is live. */
+    public static final String PLANNED_WITHOUT_CREDENTIALS = "APL5010";
 }

@@ -1,0 +1,56 @@
+package cem.config;
+
+import cem.diag.Diagnostics;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Every file a configuration names and every secret reference it makes stays within what the
+ * user allows ({@link ReadScope}): paths below the configuration's root or an allowed directory,
+ * links resolved, regular files only; environment variables the user allows. Checked on every
+ * file of the configuration, whichever rule reads the value later.
+ */
+final class ScopeRule {
+
+    /** Keys whose value is a file cem reads (schema {@code $defs/path}); an agent socket is not a file, a package output is written. */
+    static final Set<String> PATH_KEYS = Set.of("pfx", "pem", "trustedCaFile", "caFile", "keyFile", "knownHosts", "sslRootCert");
+
+    private final ReadScope scope;
+
+    ScopeRule(ReadScope scope) {
+        this.scope = scope;
+    }
+
+    Diagnostics check(Configuration config) {
+        Diagnostics.Builder out = Diagnostics.builder();
+        for (YamlDocument doc : config.documents()) {
+            if (doc.root() != null) {
+                walk(doc, doc.root(), "", null, out);
+            }
+        }
+        return out.build();
+    }
+
+    private void walk(YamlDocument doc, JsonNode node, String pointer, String key, Diagnostics.Builder out) {
+        if (node.isObject()) {
+            for (Map.Entry<String, JsonNode> e : node.properties()) {
+                walk(doc, e.getValue(), YamlDocument.pointer(pointer, e.getKey()), e.getKey(), out);
+            }
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                walk(doc, node.get(i), YamlDocument.pointer(pointer, i), key, out);
+            }
+        } else if (node.isTextual()) {
+            var at = doc.valueRange(pointer);
+            var ref = SecretRef.parse(node.asText());
+            if (ref.isPresent() && ref.get().kind() == SecretRef.Kind.ENV && !scope.envAllowed(ref.get().target())) {
+                out.add(ReadScope.envRefused(ref.get().target(), at));
+            } else if (ref.isPresent() && ref.get().kind() == SecretRef.Kind.FILE) {
+                out.addAll(scope.file(ref.get().target(), doc.directory(), at).diagnostics());
+            } else if (ref.isEmpty() && key != null && PATH_KEYS.contains(key)) {
+                out.addAll(scope.file(node.asText(), doc.directory(), at).diagnostics());
+            }
+        }
+    }
+}
