@@ -83,11 +83,11 @@ public record ReadScope(List<Path> allowedRoots, Set<String> allowedEnv) {
      * {@code base}'s configuration or an allowed directory and is a regular file (or does not
      * exist yet: the caller says that), else a diagnostic at {@code at}.
      *
-     * @param written the path as written (relative to {@code base}; {@code ~/} is the user's home)
+     * @param written the path as written (relative to {@code base})
      * @param base the directory of the file that names it
      */
     public Result<Path> file(String written, Path base, SourceRange at) {
-        Path file = base.resolve(expandHome(written)).toAbsolutePath().normalize();
+        Path file = base.resolve(written).toAbsolutePath().normalize();
         Path real;
         try {
             real = realPath(file);

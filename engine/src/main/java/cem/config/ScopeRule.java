@@ -15,6 +15,10 @@ final class ScopeRule {
 
     /** Keys whose value is a file cem reads (schema {@code $defs/path}); an agent socket is not a file, a package output is written. */
     static final Set<String> PATH_KEYS = Set.of("pfx", "pem", "trustedCaFile", "caFile", "keyFile", "knownHosts", "sslRootCert");
+    /** Of those, the SSH files, where {@code ~/} is the user's home (as the SSH transport reads them). */
+    static final Set<String> HOME_KEYS = Set.of("keyFile", "knownHosts");
+    /** Keys whose value is a secret reference cem resolves (schema {@code $defs/secretRef}); elsewhere "${env:X}" is plain text. */
+    static final Set<String> SECRET_KEYS = Set.of("password", "passphrase", "key", "fallbackKeys");
 
     private final ReadScope scope;
 
@@ -41,15 +45,16 @@ final class ScopeRule {
             for (int i = 0; i < node.size(); i++) {
                 walk(doc, node.get(i), YamlDocument.pointer(pointer, i), key, out);
             }
-        } else if (node.isTextual()) {
+        } else if (node.isTextual() && key != null) {
             var at = doc.valueRange(pointer);
-            var ref = SecretRef.parse(node.asText());
+            var ref = SecretRef.parse(node.asText()).filter(r -> SECRET_KEYS.contains(key));
             if (ref.isPresent() && ref.get().kind() == SecretRef.Kind.ENV && !scope.envAllowed(ref.get().target())) {
                 out.add(ReadScope.envRefused(ref.get().target(), at));
             } else if (ref.isPresent() && ref.get().kind() == SecretRef.Kind.FILE) {
                 out.addAll(scope.file(ref.get().target(), doc.directory(), at).diagnostics());
-            } else if (ref.isEmpty() && key != null && PATH_KEYS.contains(key)) {
-                out.addAll(scope.file(node.asText(), doc.directory(), at).diagnostics());
+            } else if (PATH_KEYS.contains(key)) {
+                String path = HOME_KEYS.contains(key) ? ReadScope.expandHome(node.asText()) : node.asText();
+                out.addAll(scope.file(path, doc.directory(), at).diagnostics());
             }
         }
     }
