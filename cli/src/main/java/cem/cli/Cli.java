@@ -16,7 +16,7 @@ final class Cli {
     }
 
     int execute(String... args) {
-        CommandLine cl = new CommandLine(new CemCommand(), new CommandFactory(session));
+        CommandLine cl = new CommandLine(new CemCommand(), new CommandFactory(withAllowances(session, args)));
         wholeSentences(cl);
         cl.setOut(session.out());
         cl.setErr(session.err());
@@ -24,6 +24,33 @@ final class Cli {
         cl.setParameterExceptionHandler(this::badUsage);
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> failure(e, commandLine));
         return cl.execute(args);
+    }
+
+    /**
+     * The session with what {@code --allow-path} and {@code --allow-env} allow added to
+     * {@value cem.config.ReadScope#PATHS_VARIABLE} and {@value cem.config.ReadScope#ENV_VARIABLE}, through which every
+     * secret resolver of the run reads them (commands hold the session from the start, so the options are read first).
+     */
+    static Session withAllowances(Session session, String... args) {
+        if (java.util.Arrays.stream(args).noneMatch(a -> a.startsWith("--allow-"))) {
+            return session;
+        }
+        CommandLine.ParseResult parsed;
+        try {
+            parsed = new CommandLine(new CemCommand(), new CommandFactory(session)).parseArgs(args);
+        } catch (ParameterException e) {
+            return session; // the real parse reports it
+        }
+        java.util.Map<String, String> env = new java.util.HashMap<>(session.env());
+        for (CommandLine.ParseResult r = parsed; r != null; r = r.subcommand()) {
+            for (String dir : r.matchedOptionValue("--allow-path", java.util.List.<String>of())) {
+                env.merge(cem.config.ReadScope.PATHS_VARIABLE, session.resolve(dir).toString(), (a, b) -> a + java.io.File.pathSeparator + b);
+            }
+            for (String name : r.matchedOptionValue("--allow-env", java.util.List.<String>of())) {
+                env.merge(cem.config.ReadScope.ENV_VARIABLE, name, (a, b) -> a + "," + b);
+            }
+        }
+        return new Session(session.out(), session.err(), env, session.cwd(), session.terminal(), session.in(), session.withoutCredentials());
     }
 
     /**

@@ -14,6 +14,14 @@ final class CommonOptions {
     @Option(names = "--debug", description = "Show stack traces of internal errors.")
     boolean debug;
 
+    @Option(names = "--allow-path", paramLabel = "DIR", description = {"Let the configuration read files in DIR besides its own repository",
+        "(repeatable; also " + cem.config.ReadScope.PATHS_VARIABLE + ")."})
+    java.util.List<String> allowPaths = new java.util.ArrayList<>();
+
+    @Option(names = "--allow-env", paramLabel = "NAME", description = {"Let the configuration read the environment variable NAME (NAME* for a",
+        "prefix) besides CEM_* (repeatable; also " + cem.config.ReadScope.ENV_VARIABLE + ")."})
+    java.util.List<String> allowEnv = new java.util.ArrayList<>();
+
     boolean color(Session session) {
         return session.terminal() && !noColor && !session.env().containsKey("NO_COLOR")
                 && showsAnsi(System.getProperty("os.name", ""), session.env());

@@ -99,7 +99,7 @@ final class Fleet implements AutoCloseable {
     /** @param missingCredential how bad a host credential is that cannot be read (a warning where no host is contacted) */
     static List<Member> render(Session session, Inventory inventory, List<Site> sites, Severity missingCredential) {
         SiteRenderer renderer = new SiteRenderer(inventory, session.cwd());
-        SecretResolver secrets = new SecretResolver(session.env());
+        SecretResolver secrets = session.secrets();
         List<Member> members = sites.parallelStream().map(site -> {
             Result<RenderedSite> r = renderer.render(site);
             if (r.value() == null) {
@@ -127,8 +127,7 @@ final class Fleet implements AutoCloseable {
             if (m.config == null || m.diagnostics.hasErrors()) {
                 continue; // a site with errors keeps its diagnostics and gets no workspace
             }
-            Session own = new Session(prefixed(session.out(), m.name()), prefixed(session.err(), m.name()), session.env(), session.cwd(), false,
-                    session.in());
+            Session own = session.withStreams(prefixed(session.out(), m.name()), prefixed(session.err(), m.name()), false);
             try {
                 m.ws = Workspace.open(own, m.config, m.diagnostics, lab, false, debug, acceptNewHostKeys, m::remap);
             } catch (DiagnosticsException e) {

@@ -45,6 +45,11 @@ final class PlanCommand implements Callable<Integer> {
             description = "In a fleet (a directory with sites.yaml): plan these sites: all, names, globs (eu-*), tag:NAME, wave:NAME (default: all).")
     java.util.List<String> sites = new java.util.ArrayList<>();
 
+    @Option(names = "--no-credentials", description = {"Plan without any credential: resolve no secret reference, contact no host, and",
+        "compare the configuration with the state only (labelled so in the plan). For pull-request jobs, whose",
+        "configuration a pull request can point at hosts of its choosing. Not with -out or --refresh-only."})
+    boolean noCredentials;
+
     @Mixin
     PlanOptionsMixin planOptions;
 
@@ -57,8 +62,15 @@ final class PlanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (noCredentials && (out != null || planOptions.refreshOnly)) {
+            throw new cem.diag.DiagnosticsException(new cem.diag.Diagnostic(cem.diag.Severity.ERROR, "ENV9080",
+                    "--no-credentials does not go with " + (out != null ? "-out" : "--refresh-only"),
+                    "A plan made without credentials reads no host: it is for review, not to be applied or to refresh the state.",
+                    "Drop " + (out != null ? "-out" : "--refresh-only") + "; the apply job plans again with its credentials.", null, null));
+        }
+        Session session = this.session.withoutCredentials(noCredentials);
         if (!sites.isEmpty() || cem.sites.Inventory.isFleet(session.resolve(directory))) {
-            return planSites();
+            return planSites(session);
         }
         try (Workspace ws = Workspace.open(session, directory, common.debug, planOptions.acceptNewHostKeys)) {
             Planner.Planned planned;
@@ -95,7 +107,7 @@ final class PlanCommand implements Callable<Integer> {
     }
 
     /** The sites of a fleet, planned at once: a table, then each site's plan. */
-    private int planSites() {
+    private int planSites(Session session) {
         try (Fleet fleet = Fleet.open(session, directory, sites, common.debug, planOptions.acceptNewHostKeys)) {
             java.util.List<SitesRun.Site> runs = SitesRun.plan(fleet, planOptions.options(destroy ? PlanMode.DESTROY : PlanMode.NORMAL), "plan",
                     planOptions.lockTimeout(session), false);

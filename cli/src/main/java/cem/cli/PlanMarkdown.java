@@ -21,6 +21,9 @@ final class PlanMarkdown {
 
     String render(Plan plan) {
         StringBuilder head = new StringBuilder("### cem plan\n\n");
+        if (PlanRun.withoutCredentials(plan)) {
+            head.append(":information_source: **").append(PlanRun.WITHOUT_CREDENTIALS).append("**\n\n");
+        }
         if (!plan.hasChanges()) {
             head.append("**No changes.** The infrastructure matches the configuration.\n");
         } else {

@@ -56,6 +56,14 @@ final class PlanRun {
         return array;
     }
 
+    /** Whether the plan was made without credentials (from the state, no host read): every view says so first. */
+    static boolean withoutCredentials(Plan plan) {
+        return plan.diagnostics().list().stream().anyMatch(d -> d.code().equals(cem.engine.EngineCodes.PLANNED_WITHOUT_CREDENTIALS));
+    }
+
+    static final String WITHOUT_CREDENTIALS = "Planned without credentials (--no-credentials): no host was read; the configuration is "
+            + "compared with the state, so changes made on hosts and changed secrets do not show.";
+
     /** Prints warnings of validation and the plan's diagnostics on stderr. */
     static void diagnostics(Workspace ws, Diagnostics diagnostics, boolean color) {
         Diagnostics all = ws.shown(ws.warnings.plus(diagnostics)).sorted();

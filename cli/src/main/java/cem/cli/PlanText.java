@@ -38,6 +38,9 @@ final class PlanText {
                 out.append("Unless you have made equivalent changes to your configuration, the actions below undo them.\n\n");
             }
         }
+        if (PlanRun.withoutCredentials(plan)) {
+            out.append(paint(BOLD + YELLOW, PlanRun.WITHOUT_CREDENTIALS)).append("\n\n");
+        }
         if (!plan.unknownHosts().isEmpty()) {
             out.append(paint(BOLD + YELLOW, "Warning: the plan is incomplete")).append("\n\n");
             out.append("cem could not read host(s) ").append(String.join(", ", plan.unknownHosts()))

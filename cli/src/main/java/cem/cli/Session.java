@@ -1,5 +1,6 @@
 package cem.cli;
 
+import cem.config.SecretResolver;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -14,11 +15,33 @@ import java.util.Map;
  * @param cwd the working directory; relative paths start here
  * @param terminal whether a person is at a terminal (colour, prompts)
  * @param in standard input, for confirmations
+ * @param withoutCredentials whether this run resolves no secret ({@code cem plan --no-credentials})
  */
-public record Session(PrintWriter out, PrintWriter err, Map<String, String> env, Path cwd, boolean terminal, InputStream in) {
+public record Session(PrintWriter out, PrintWriter err, Map<String, String> env, Path cwd, boolean terminal, InputStream in,
+        boolean withoutCredentials) {
 
     public Session {
         env = Map.copyOf(env);
+    }
+
+    public Session(PrintWriter out, PrintWriter err, Map<String, String> env, Path cwd, boolean terminal, InputStream in) {
+        this(out, err, env, cwd, terminal, in, false);
+    }
+
+    /** This session, resolving no secret. */
+    Session withoutCredentials(boolean without) {
+        return new Session(out, err, env, cwd, terminal, in, without);
+    }
+
+    /** This session with other streams (a site's lines prefixed with its name). */
+    Session withStreams(PrintWriter out, PrintWriter err, boolean terminal) {
+        return new Session(out, err, env, cwd, terminal, in, withoutCredentials);
+    }
+
+    /** Reads the configuration's secret references, within what the user allows; none at all without credentials. */
+    SecretResolver secrets() {
+        SecretResolver secrets = new SecretResolver(env);
+        return withoutCredentials ? secrets.withheld() : secrets;
     }
 
     public Path resolve(String path) {

@@ -255,6 +255,9 @@ final class SitesRun {
     /** The Markdown form for a pull request: the table, then a collapsed section per site with changes, within {@code maxChars}. */
     static String markdown(List<Site> sites, int maxChars) {
         StringBuilder head = new StringBuilder("### cem plan: ").append(sites.size()).append(" site").append(sites.size() == 1 ? "" : "s").append("\n\n");
+        if (sites.stream().anyMatch(s -> s.plan() != null && PlanRun.withoutCredentials(s.plan()))) {
+            head.append(":information_source: **").append(PlanRun.WITHOUT_CREDENTIALS).append("**\n\n");
+        }
         head.append("| site | wave | add | change | destroy | drift | status |\n|---|---|---:|---:|---:|---:|---|\n");
         for (String line : table(sites).split("\n")) {
             if (line.isBlank() || line.trim().startsWith("SITE")) {

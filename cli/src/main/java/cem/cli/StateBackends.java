@@ -77,7 +77,7 @@ final class StateBackends {
             }
             throw new DiagnosticsException(loaded.diagnostics());
         }
-        return open(session, loaded.value(), new SecretResolver(session.env()), null);
+        return open(session, loaded.value(), session.secrets(), null);
     }
 
     /** The configured encryption at rest (backend.encryption), its keys read through their secret references; null when none. */

@@ -53,7 +53,7 @@ final class TrustCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        var result = new Validator(session.cwd(), new SecretResolver(session.env()), Clock.systemUTC(), Severity.WARNING)
+        var result = new Validator(session.cwd(), session.secrets(), Clock.systemUTC(), Severity.WARNING)
                 .validate(session.resolve(dir));
         Configuration config = result.value();
         if (config == null || result.hasErrors()) {

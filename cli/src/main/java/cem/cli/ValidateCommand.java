@@ -57,7 +57,7 @@ final class ValidateCommand implements Callable<Integer> {
             printer = new DiagnosticPrinter(session, common.color(session), Fleet.lines(members));
             what = members.size() == 1 ? "The site is" : "The " + members.size() + " sites are";
         } else {
-            Validator validator = new Validator(session.cwd(), new SecretResolver(session.env()), Clock.systemUTC(), Severity.WARNING);
+            Validator validator = new Validator(session.cwd(), session.secrets(), Clock.systemUTC(), Severity.WARNING);
             Result<Configuration> result = validator.validate(session.resolve(directory));
             diagnostics = result.diagnostics().sorted();
             Configuration config = result.value();

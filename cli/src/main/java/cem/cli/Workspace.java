@@ -66,7 +66,7 @@ final class Workspace implements AutoCloseable {
     }
 
     static Workspace open(Session session, String directory, boolean debug, boolean acceptNewHostKeys) {
-        SecretResolver secrets = new SecretResolver(session.env());
+        SecretResolver secrets = session.secrets();
         Validator validator = new Validator(session.cwd(), secrets, Clock.systemUTC(), Severity.ERROR);
         Result<Configuration> result = validator.validate(session.resolve(directory));
         if (result.value() == null || result.hasErrors()) {
@@ -86,15 +86,17 @@ final class Workspace implements AutoCloseable {
      */
     static Workspace open(Session session, Configuration validated, Diagnostics warnings, cem.lab.Lab lab, boolean ownsLab, boolean debug,
             boolean acceptNewHostKeys, java.util.function.UnaryOperator<Diagnostics> remap) {
-        SecretResolver secrets = new SecretResolver(session.env());
+        SecretResolver all = new SecretResolver(session.env());
         Configuration config = validated;
         String digest = digest(config);
         if (lab != null) {
             config = LabRouting.route(config, lab);
             java.util.Map<String, String> env = new java.util.HashMap<>(session.env());
             env.put(LabRouting.PASSWORD_VARIABLE, lab.password());
-            secrets = new SecretResolver(env);
+            all = new SecretResolver(env);
         }
+        // The state's key only opens the state on this machine; without credentials every other secret is withheld.
+        SecretResolver secrets = session.withoutCredentials() ? all.withheld() : all;
         ProviderRegistry registry;
         try {
             registry = ProviderRegistry.load(new ProviderContext(session.env(), config.directory(), debug, acceptNewHostKeys));
@@ -106,7 +108,7 @@ final class Workspace implements AutoCloseable {
                     "Install only one provider module for each resource type.", null, null));
         }
         try {
-            cem.state.StateEncryption encryption = StateBackends.encryption(config, secrets); // its keys are read once
+            cem.state.StateEncryption encryption = StateBackends.encryption(config, all); // its keys are read once
             StateStore store = StateBackends.open(session, config, secrets, digest, encryption);
             Workspace ws = new Workspace(session, config, warnings, store, registry, secrets, digest, ownsLab ? lab : null, encryption, remap);
             ws.labInUse = lab;

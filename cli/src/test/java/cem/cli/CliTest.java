@@ -102,13 +102,13 @@ class CliTest {
         java.nio.file.Files.writeString(dir.resolve("estate.yaml"), """
                 version: 1
                 hosts:
-                  ns1: {address: 127.0.0.1, port: 1, os: windows, insecureHttp: true, auth: {scheme: basic, username: u, password: "${env:P}"}}
+                  ns1: {address: 127.0.0.1, port: 1, os: windows, insecureHttp: true, auth: {scheme: basic, username: u, password: "${env:CEM_P}"}}
                 resources:
                   - {type: windows_service, name: a, host: ns1, service: W3SVC, state: running}
                   - {type: windows_service, name: b, host: ns1, service: WinRM, state: running}
                   - {type: windows_firewall_rule, name: c, host: ns1, direction: inbound, action: allow}
                 """);
-        CliRun plan = CliRun.run(java.util.Map.of("P", "x"), dir, "plan", ".");
+        CliRun plan = CliRun.run(java.util.Map.of("CEM_P", "x"), dir, "plan", ".");
         assertEquals(1, plan.exitCode(), plan.out() + plan.err());
         assertEquals(1, plan.err().split("\\[PRV4003\\]", -1).length - 1, plan.err());
         assertTrue(plan.err().contains("Cannot read the 3 resource(s) of host \"ns1\""), plan.err());

@@ -33,7 +33,8 @@ class InvalidExamplesTest {
     static final Set<String> TESTED_ELSEWHERE = Set.of(
             ConfigCodes.FILE_TOO_LARGE, // BadInputTest: a 50 MB file
             ConfigCodes.UNREADABLE_FILE, // BadInputTest: a file without read permission
-            ConfigCodes.NO_DIRECTORY); // BadInputTest: a directory that does not exist
+            ConfigCodes.NO_DIRECTORY, // BadInputTest: a directory that does not exist
+            ConfigCodes.SECRET_WITHHELD); // ReadScopeCliTest: only `cem plan --no-credentials` withholds secrets
 
     static Stream<String> folders() throws IOException {
         try (Stream<Path> list = Files.list(INVALID)) {

@@ -122,11 +122,11 @@ class KerberosWorkstationTest {
         Files.writeString(other.resolve("estate.yaml"), """
                 version: 1
                 hosts:
-                  ns1: {address: ns1.example.net, os: windows, insecureHttp: true, auth: {scheme: kerberos, username: svc@EXAMPLE.NET, password: "${env:P}"}}
+                  ns1: {address: ns1.example.net, os: windows, insecureHttp: true, auth: {scheme: kerberos, username: svc@EXAMPLE.NET, password: "${env:CEM_P}"}}
                 resources:
                   - {type: windows_service, name: w3svc, host: ns1, service: W3SVC, state: running}
                 """);
-        CliRun withPassword = CliRun.run(Map.of("P", "x"), tmp, "validate", "http-site");
+        CliRun withPassword = CliRun.run(Map.of("CEM_P", "x"), tmp, "validate", "http-site");
         assertEquals(1, withPassword.exitCode(), withPassword.out() + withPassword.err());
         assertTrue((withPassword.out() + withPassword.err()).contains("Error: Kerberos over plain HTTP"), withPassword.out() + withPassword.err());
     }

@@ -84,8 +84,11 @@ final class CertificateRule {
         }
         Path base = baseDirectory(cert);
         String field = pfx.isPresent() ? "pfx" : "pem";
-        Path file = base.resolve(pfx.orElseGet(pem::get)).normalize();
         SourceRange at = cert.range(field);
+        Path file = secrets.scope().file(pfx.orElseGet(pem::get), base, at).value();
+        if (file == null) {
+            return Optional.empty(); // outside what the configuration may read: ScopeRule says so
+        }
         try {
             if (pem.isPresent()) {
                 return Optional.of(CertificateFile.readPem(file));
@@ -93,8 +96,8 @@ final class CertificateRule {
             char[] password = new char[0];
             Optional<String> ref = cert.string("password");
             if (ref.isPresent()) {
-                if (cem.config.SecretRef.parse(ref.get()).isEmpty()) {
-                    return Optional.empty(); // a literal: the schema check reported it
+                if (cem.config.SecretRef.parse(ref.get()).isEmpty() || secrets.withholds()) {
+                    return Optional.empty(); // a literal (the schema check reported it), or no secret is read (--no-credentials)
                 }
                 Result<String> value = secrets.resolve(ref.get(), base, cert.range("password"), Severity.ERROR);
                 if (value.value() == null) {
@@ -179,8 +182,12 @@ final class CertificateRule {
         List<X509Certificate> extra = new ArrayList<>();
         Optional<String> caFile = cert.string("trustedCaFile");
         if (caFile.isPresent()) {
+            Path file = secrets.scope().file(caFile.get(), baseDirectory(cert), cert.range("trustedCaFile")).value();
+            if (file == null) {
+                return Optional.empty(); // outside what the configuration may read: ScopeRule says so
+            }
             try {
-                extra.addAll(CertificateFile.readCertificates(baseDirectory(cert).resolve(caFile.get()).normalize()));
+                extra.addAll(CertificateFile.readCertificates(file));
             } catch (CertificateFile.ReadException e) {
                 return Optional.of("the trustedCaFile cannot be read (" + e.getMessage() + ")");
             }

@@ -31,6 +31,14 @@ public final class ConfigCodes {
     public static final String MISSING_ENV = "SEC2102";
     public static final String MISSING_SECRET_FILE = "SEC2103";
     public static final String PLAIN_HTTP = "SEC2104";
+    /** A file a configuration names lies outside its root and the directories the user allows ({@link ReadScope}). */
+    public static final String PATH_OUTSIDE_ROOT = "SEC2105";
+    /** A file a configuration names is a directory, device, pipe or kernel file. */
+    public static final String NOT_REGULAR_FILE = "SEC2106";
+    /** An environment variable the user has not allowed configurations to read ({@link ReadScope}). */
+    public static final String ENV_NOT_ALLOWED = "SEC2107";
+    /** A secret not read because the command runs without credentials ({@code cem plan --no-credentials}). */
+    public static final String SECRET_WITHHELD = "SEC2108";
 
     public static final String UNKNOWN_HOST = "GRF3001";
     public static final String DANGLING_REFERENCE = "GRF3002";

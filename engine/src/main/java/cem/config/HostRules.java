@@ -24,7 +24,7 @@ final class HostRules {
         for (HostConfig host : config.hosts().values()) {
             for (String field : new String[] {"password", "passphrase"}) {
                 var ref = host.body().path("auth").path(field);
-                if (ref.isTextual() && SecretRef.parse(ref.asText()).isPresent()) {
+                if (ref.isTextual() && SecretRef.parse(ref.asText()).isPresent() && !secrets.withholds()) {
                     secrets.resolve(ref.asText(), host.doc().directory(), host.range("auth/" + field), missingCredential)
                             .diagnostics()
                             .forEach(out::add);

@@ -5,24 +5,49 @@ import cem.diag.Result;
 import cem.diag.Severity;
 import cem.diag.SourceRange;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Reads the value behind a {@link SecretRef}. A missing variable or file is a diagnostic at the
- * place that names it; the value itself never enters a diagnostic.
+ * Reads the value behind a {@link SecretRef}, within what the user allows ({@link ReadScope}). A
+ * missing or refused variable or file is a diagnostic at the place that names it; the value itself
+ * never enters a diagnostic. A resolver that {@linkplain #withheld() withholds} reads no secret at all.
  */
 public final class SecretResolver {
 
-    private static final long MAX_SECRET_FILE = 64 * 1024;
+    private static final int MAX_SECRET_FILE = 64 * 1024;
 
     private final Map<String, String> environment;
+    private final ReadScope scope;
+    private final boolean withheld;
 
-    /** @param environment the process environment (tests pass their own) */
+    /** @param environment the process environment (tests pass their own); it also says the {@link ReadScope} */
     public SecretResolver(Map<String, String> environment) {
-        this.environment = Map.copyOf(environment);
+        this(Map.copyOf(environment), ReadScope.of(environment), false);
+    }
+
+    private SecretResolver(Map<String, String> environment, ReadScope scope, boolean withheld) {
+        this.environment = environment;
+        this.scope = scope;
+        this.withheld = withheld;
+    }
+
+    /** A resolver that reads no secret ({@code cem plan --no-credentials}): every reference is a diagnostic. */
+    public SecretResolver withheld() {
+        return new SecretResolver(environment, scope, true);
+    }
+
+    /** Whether this resolver reads no secret. */
+    public boolean withholds() {
+        return withheld;
+    }
+
+    /** What configurations may read where this resolver runs. */
+    public ReadScope scope() {
+        return scope;
     }
 
     private static String notNeededYet(Severity severity) {
@@ -44,7 +69,15 @@ public final class SecretResolver {
                     "This field is sensitive: its value must be a reference.",
                     "Write ${env:NAME} or ${file:path}.", at));
         }
+        if (withheld) {
+            return Result.failed(Diagnostic.error(ConfigCodes.SECRET_WITHHELD, "Secret " + parsed + " not read: running without credentials",
+                    "With --no-credentials cem resolves no secret reference, so a change to the configuration cannot send one anywhere.",
+                    "Run this in a job that holds the configuration's credentials, without --no-credentials.", at));
+        }
         if (parsed.kind() == SecretRef.Kind.ENV) {
+            if (!scope.envAllowed(parsed.target())) {
+                return Result.failed(ReadScope.envRefused(parsed.target(), at));
+            }
             String value = environment.get(parsed.target());
             if (value == null) {
                 return Result.failed(new Diagnostic(severity, ConfigCodes.MISSING_ENV,
@@ -55,22 +88,28 @@ public final class SecretResolver {
             }
             return Result.of(value);
         }
-        Path file = baseDirectory.resolve(parsed.target()).normalize();
-        try {
-            if (!Files.isRegularFile(file)) {
-                return Result.failed(new Diagnostic(severity, ConfigCodes.MISSING_SECRET_FILE,
-                        "Secret file " + parsed.target() + " does not exist",
-                        "The secret " + parsed + " is read from " + file + "." + notNeededYet(severity),
-                        "Create the file (readable only by you), or fix the path; it is relative to the YAML file.",
-                        at, null));
-            }
-            if (Files.size(file) > MAX_SECRET_FILE) {
+        Result<Path> confined = scope.file(parsed.target(), baseDirectory, at);
+        if (confined.value() == null) {
+            return new Result<>(null, confined.diagnostics());
+        }
+        Path file = confined.value();
+        if (!Files.isRegularFile(file)) {
+            return Result.failed(new Diagnostic(severity, ConfigCodes.MISSING_SECRET_FILE,
+                    "Secret file " + parsed.target() + " does not exist",
+                    "The secret " + parsed + " is read from " + file + "." + notNeededYet(severity),
+                    "Create the file (readable only by you), or fix the path; it is relative to the YAML file.",
+                    at, null));
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            // Read up to the limit whatever size the file reports (a kernel file reports 0).
+            byte[] bytes = in.readNBytes(MAX_SECRET_FILE + 1);
+            if (bytes.length > MAX_SECRET_FILE) {
                 return Result.failed(new Diagnostic(severity, ConfigCodes.MISSING_SECRET_FILE,
                         "Secret file " + parsed.target() + " is too large",
                         "A secret file holds one value; this one has more than " + MAX_SECRET_FILE / 1024 + " KiB.",
                         "Point the reference at a file that holds only the secret.", at, null));
             }
-            String value = Files.readString(file, StandardCharsets.UTF_8);
+            String value = new String(bytes, StandardCharsets.UTF_8);
             return Result.of(value.endsWith("\r\n") ? value.substring(0, value.length() - 2)
                     : value.endsWith("\n") ? value.substring(0, value.length() - 1) : value);
         } catch (IOException e) {

@@ -46,6 +46,7 @@ public final class Validator {
             return loaded;
         }
         Diagnostics all = loaded.diagnostics()
+                .plus(new ScopeRule(secrets.scope()).check(config))
                 .plus(new ReferenceCheck().check(config))
                 .plus(new HostRules(secrets, missingCredential).check(config))
                 .plus(new CertificateRule(secrets, clock).check(config))
@@ -53,6 +54,18 @@ public final class Validator {
                 .plus(new HostPortRule().check(config))
                 .plus(new ResourceRules().check(config))
                 .plus(new DeprecatedAttributes().check(config));
-        return new Result<>(config, all.sorted());
+        return new Result<>(config, distinct(all).sorted());
+    }
+
+    /** One diagnostic per problem: a secret outside the scope is found by the scope rule and again by the rule that reads it. */
+    private static Diagnostics distinct(Diagnostics all) {
+        java.util.Set<java.util.List<Object>> seen = new java.util.HashSet<>();
+        Diagnostics.Builder out = Diagnostics.builder();
+        for (cem.diag.Diagnostic d : all) {
+            if (seen.add(java.util.Arrays.asList(d.code(), d.subject(), d.summary()))) {
+                out.add(d);
+            }
+        }
+        return out.build();
     }
 }

@@ -26,4 +26,6 @@ public final class EngineCodes {
                 e.getMessage(), "cem changed nothing on the strength of this answer. Check what runs on host " + host
                         + " (its tools, a profile script that prints, who else can answer at its address), then run again.", null, null);
     }
+    /** A warning on every plan made with {@code --no-credentials}: the state stood for what is live. */
+    public static final String PLANNED_WITHOUT_CREDENTIALS = "APL5010";
 }

@@ -98,8 +98,9 @@ public final class Planner {
                 hostOf.put(s.address(), s.host());
             }
         }
-        Refresh.Outcome read = new Refresh(registry, new Hosts(config, secrets), options.parallelism(), options.onePerResource())
-                .read(Refresh.group(hostOf, toRead));
+        Refresh.Outcome read = secrets.withholds() ? fromState(toRead, state, diags)
+                : new Refresh(registry, new Hosts(config, secrets), options.parallelism(), options.onePerResource())
+                        .read(Refresh.group(hostOf, toRead));
         diags.addAll(read.diagnostics());
 
         List<ResourceChange> changes = new ArrayList<>();
@@ -131,6 +132,24 @@ public final class Planner {
         Plan plan = new Plan(options.mode(), changes, drift, prior.lineage(), prior.serial(), configDigest,
                 config.directory().toString(), new ArrayList<>(read.unknownHosts()), config.attach(diags.build()).sorted());
         return new Planned(plan, state, desired, read.roundTrips());
+    }
+
+    /**
+     * Without credentials no host is read: the state stands for what is live (as Terraform's
+     * {@code -refresh=false}), and the plan says so.
+     */
+    private static Refresh.Outcome fromState(Map<String, ResourceInstance> toRead, State state, Diagnostics.Builder diags) {
+        Map<String, LiveResource> live = new LinkedHashMap<>();
+        for (String address : toRead.keySet()) {
+            live.put(address, state.resource(address).map(s -> new LiveResource(address, true, s.identity(), s.attributes()))
+                    .orElse(LiveResource.absent(address)));
+        }
+        diags.add(Diagnostic.warning(EngineCodes.PLANNED_WITHOUT_CREDENTIALS, "Planned without credentials: no host was read",
+                "This plan compares the configuration with the state only: what changed on a host since the last apply, and changed "
+                        + "secrets, do not show. No secret reference was resolved.",
+                "Review it as a change to the configuration; the apply job, which holds the credentials, plans again before it applies.",
+                null));
+        return new Refresh.Outcome(live, Set.of(), Diagnostics.empty(), 0);
     }
 
     private State applyMoves(State prior, Diagnostics.Builder diags) {
@@ -255,6 +274,9 @@ public final class Planner {
         String ref = d.attributes().path(attr).asText();
         if (SecretRef.parse(ref).isEmpty()) {
             return false;
+        }
+        if (secrets.withholds()) {
+            return true; // not compared without credentials (the plan says so)
         }
         Result<String> value = secrets.resolve(ref, d.baseDirectory(), null, Severity.ERROR);
         if (value.value() == null) {

@@ -279,7 +279,7 @@ public final class SshTransport implements Transport {
     }
 
     private static String expandHome(String path) {
-        return path.startsWith("~/") ? System.getProperty("user.home") + path.substring(1) : path;
+        return cem.config.ReadScope.expandHome(path); // as validation read it when it checked the path
     }
 
     private static void sleep(Duration d) {

@@ -32,17 +32,10 @@ final class TlsTrust {
 
     private final SSLContext context;
     private final boolean pinned;
-    private final java.util.List<X509Certificate> anchors;
 
-    private TlsTrust(SSLContext context, boolean pinned, java.util.List<X509Certificate> anchors) {
+    private TlsTrust(SSLContext context, boolean pinned) {
         this.context = context;
         this.pinned = pinned;
-        this.anchors = anchors;
-    }
-
-    /** The certificates this host's trust rests on: its CA file's, or (pinned) the server's own once verified. */
-    java.util.List<X509Certificate> anchors() {
-        return anchors;
     }
 
     static TlsTrust of(ConnectionSpec spec) throws TransportException {
@@ -50,10 +43,9 @@ final class TlsTrust {
         try {
             TrustManager[] managers;
             boolean pinned = false;
-            java.util.List<X509Certificate> anchors = new java.util.concurrent.CopyOnWriteArrayList<>();
             if (tls.hasNonNull("pinnedSha256")) {
                 String expected = tls.get("pinnedSha256").asText().replace(":", "").toLowerCase(Locale.ROOT);
-                managers = new TrustManager[] {new Pinned(expected, anchors)};
+                managers = new TrustManager[] {new Pinned(expected)};
                 pinned = true;
             } else if (tls.hasNonNull("caFile")) {
                 Path file = spec.baseDirectory().resolve(tls.get("caFile").asText()).normalize();
@@ -63,20 +55,19 @@ final class TlsTrust {
                 for (Certificate c : CertificateFactory.getInstance("X.509")
                         .generateCertificates(new ByteArrayInputStream(Files.readAllBytes(file)))) {
                     store.setCertificateEntry("ca" + i++, c);
-                    anchors.add((X509Certificate) c);
                 }
                 TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
                 tmf.init(store);
                 managers = tmf.getTrustManagers();
             } else {
-                // The JVM's own trust store, never the one cem extends for winrm4j (another host's CA must not count here).
+                // The JVM's own trust store (cem never changes the JVM's default: no host's CA counts for another).
                 TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-                tmf.init(JvmTrustStore.original());
+                tmf.init((KeyStore) null);
                 managers = tmf.getTrustManagers();
             }
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(null, managers, null);
-            return new TlsTrust(context, pinned, anchors);
+            return new TlsTrust(context, pinned);
         } catch (IOException | GeneralSecurityException e) {
             throw new TransportException(FailureKind.TRUST, spec.host(), "Cannot load the TLS trust settings of host " + spec.host() + ": "
                     + e.getMessage(), "Check tls.caFile (a PEM file of CA certificates) or tls.pinnedSha256.", e);
@@ -87,14 +78,23 @@ final class TlsTrust {
         return context;
     }
 
+    /** This host's trust for the WinRM library's own connections, whatever the authentication scheme. */
+    org.apache.cxf.configuration.jsse.TLSClientParameters clientParameters() {
+        var parameters = new org.apache.cxf.configuration.jsse.TLSClientParameters();
+        parameters.setSslContext(context);
+        parameters.setHostnameVerifier(hostnameVerifier());
+        return parameters;
+    }
+
     /** Host names are checked unless the certificate itself is pinned. */
     HostnameVerifier hostnameVerifier() {
         return pinned ? (host, session) -> true : new org.apache.http.conn.ssl.DefaultHostnameVerifier(); // RFC 2818: DNS names and IP addresses
     }
 
     /**
-     * Connects with a TLS handshake under these rules, before any credential is sent: the check
-     * that trust is enforced whatever the WinRM library does on its Basic path.
+     * Connects with a TLS handshake under these rules, before any credential is sent, so that an
+     * untrusted host fails with a diagnostic of its own; the library's connections then hold the
+     * same rules ({@link #clientParameters}).
      */
     void verify(ConnectionSpec spec, String address, int port) throws TransportException {
         try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket()) {
@@ -128,7 +128,7 @@ final class TlsTrust {
     }
 
     /** Trusts exactly one certificate, by its SHA-256 fingerprint. */
-    private record Pinned(String sha256, java.util.List<X509Certificate> seen) implements X509TrustManager {
+    private record Pinned(String sha256) implements X509TrustManager {
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
             try {
@@ -137,9 +137,6 @@ final class TlsTrust {
                     throw new CertificateException("its SHA-256 fingerprint " + got + " is not the pinned " + sha256);
                 }
                 chain[0].checkValidity();
-                if (!seen.contains(chain[0])) {
-                    seen.add(chain[0]);
-                }
             } catch (GeneralSecurityException e) {
                 throw e instanceof CertificateException ce ? ce : new CertificateException(e);
             }

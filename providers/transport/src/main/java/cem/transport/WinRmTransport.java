@@ -24,6 +24,11 @@ import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.zip.GZIPOutputStream;
+import org.apache.cxf.Bus;
+import org.apache.cxf.BusFactory;
+import org.apache.cxf.transport.http.HTTPConduitConfigurer;
+import org.apache.cxf.transport.http.asyncclient.AsyncHTTPConduit;
+import org.apache.cxf.transport.http.asyncclient.AsyncHTTPConduitFactory;
 
 /**
  * Commands over WinRM (winrm4j): HTTPS with the server certificate verified by default, plain HTTP
@@ -44,7 +49,7 @@ public final class WinRmTransport implements Transport {
     static final int CHUNK = 6000;
 
     private final ConnectionSpec spec;
-    private WinRmClientContext context;
+    private Bus bus;
     private WinRmClient client;
     private ShellCommand shell;
     private int commands;
@@ -60,9 +65,9 @@ public final class WinRmTransport implements Transport {
         }
     }
 
-    private WinRmTransport(ConnectionSpec spec, WinRmClientContext context, WinRmClient client, ShellCommand shell) {
+    private WinRmTransport(ConnectionSpec spec, Bus bus, WinRmClient client, ShellCommand shell) {
         this.spec = spec;
-        this.context = context;
+        this.bus = bus;
         this.client = client;
         this.shell = shell;
     }
@@ -92,11 +97,10 @@ public final class WinRmTransport implements Transport {
             domain = user.substring(0, user.indexOf('\\'));
             user = user.substring(user.indexOf('\\') + 1);
         }
+        TlsTrust trust = null;
         if (!http) {
-            TlsTrust trust = TlsTrust.of(spec);
+            trust = TlsTrust.of(spec);
             trust.verify(spec, spec.address(), port); // before any credential leaves this machine
-            builder.sslContext(trust.context()).hostnameVerifier(trust.hostnameVerifier());
-            JvmTrustStore.add(trust.anchors()); // winrm4j's conduit ignores the two lines above
         }
         String password = spec.secrets().getOrDefault("auth/password", "");
         if (scheme.equals("kerberos") && password.isEmpty() && http) {
@@ -115,18 +119,35 @@ public final class WinRmTransport implements Transport {
         } else {
             builder = domain == null ? builder.credentials(user, password) : builder.credentials(domain, user, password);
         }
-        // A bus per session: winrm4j registers each client's own conduit factory on its bus and closes it with the
-        // client, so clients sharing a bus could lose their connections when another host's session closes.
-        WinRmClientContext context = WinRmClientContext.newInstance();
-        builder.context(context);
+        Bus bus = bus(trust);
+        builder.context(WinRmClientContext.newInstance(bus));
         try {
             WinRmClient client = builder.build();
             ShellCommand shell = client.createShell();
-            return new WinRmTransport(spec, context, client, shell);
+            return new WinRmTransport(spec, bus, client, shell);
         } catch (RuntimeException e) {
-            context.shutdown();
+            bus.shutdown(true);
             throw classify(spec, url, e);
         }
+    }
+
+    /**
+     * A CXF bus for one session, whose every HTTP conduit holds this host's TLS trust (null: plain HTTP).
+     * winrm4j hands its builder's TLS settings to the conduit only for NTLM and Kerberos; on its Basic path
+     * the conduit would use the JVM's default trust. A conduit configurer on the bus covers every scheme.
+     * A bus per session: winrm4j registers each client's own conduit factory on its bus and closes it with the
+     * client, so clients sharing a bus could lose their connections when another host's session closes.
+     */
+    private static Bus bus(TlsTrust trust) {
+        Bus bus = BusFactory.newInstance().createBus();
+        // What WinRmClientContext.newInstance() sets (winrm4j 0.12.3): its NTLM path needs the asynchronous conduit.
+        bus.setProperty(AsyncHTTPConduit.USE_ASYNC, Boolean.TRUE);
+        bus.setProperty(AsyncHTTPConduitFactory.USE_POLICY, AsyncHTTPConduitFactory.UseAsyncPolicy.ALWAYS);
+        if (trust != null) {
+            bus.setExtension((HTTPConduitConfigurer) (name, address, conduit) -> conduit.setTlsClientParameters(trust.clientParameters()),
+                    HTTPConduitConfigurer.class);
+        }
+        return bus;
     }
 
     /** Loopback traffic never leaves the machine (the lab): Basic over HTTP is harmless there. Decided on the resolved address. */
@@ -210,7 +231,7 @@ public final class WinRmTransport implements Transport {
     private void reopen() throws TransportException {
         close();
         WinRmTransport fresh = open(spec);
-        this.context = fresh.context;
+        this.bus = fresh.bus;
         this.client = fresh.client;
         this.shell = fresh.shell;
     }
@@ -372,7 +393,7 @@ public final class WinRmTransport implements Transport {
         } catch (RuntimeException e) {
             // nothing to do
         }
-        context.shutdown();
+        bus.shutdown(true);
     }
 
     private static byte[] gzip(byte[] bytes) {

@@ -214,9 +214,9 @@ class WinRmTransportLabTest {
     }
 
     /**
-     * Sessions to several HTTPS hosts opened at once, each with its own CA: the trust store cem
-     * hands winrm4j is rewritten as CAs arrive, and no connection may ever read half of it (seen
-     * as "TLS certificate not trusted" when `cem doctor` opened three hosts at once).
+     * Sessions to several HTTPS hosts opened at once, each with its own CA, each trusted through
+     * its own (a shared trust store rewritten as CAs arrived was once read half-written, seen as
+     * "TLS certificate not trusted" when `cem doctor` opened three hosts at once).
      */
     @Test
     @Timeout(120)
@@ -254,6 +254,36 @@ class WinRmTransportLabTest {
             } finally {
                 servers.forEach(LabWinRmServer::close);
             }
+        }
+    }
+
+    /**
+     * A man in the middle passes cem's own handshake with the host's real certificate, then presents, on the
+     * library's connection, one signed by another host's CA. On every scheme the host's own trust holds on that
+     * connection too: no pooled store of every host's anchors, so the password is never sent (winrm4j's Basic
+     * path used to take the JVM's default trust, which cem had filled with every host's CA).
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"basic", "ntlm"})
+    @Timeout(60)
+    void aHostNeverTrustsACertificateSignedByAnotherHostsAnchor(String scheme) throws Exception {
+        Certificates.Issued ownCa = Certificates.rootCa("CN=ig2's own CA");
+        Certificates.Issued honest = ownCa.issue("CN=127.0.0.1").ip("127.0.0.1").build();
+        Certificates.Issued forged = CA.issue("CN=127.0.0.1").ip("127.0.0.1").build(); // signed by ig1's anchor
+        try (LabWinRmServer ig1 = new LabWinRmServer(CommandShell.on(new WindowsHost("ig1")), new Faults(), "cem", PASSWORD,
+                SERVER.serverContext(), 30).start();
+                LabWinRmServer mitm = new LabWinRmServer(CommandShell.on(new WindowsHost("ig2")), new Faults(), "cem", PASSWORD,
+                        SwitchingKeys.context(honest, forged), 30).start()) {
+            try (WinRmTransport t = WinRmTransport.open(spec(ig1.port(), false, PASSWORD, caFile()))) {
+                assertEquals("IG1\r\n", t.exec(RemoteCommand.of("hostname", TIMEOUT)).stdout()); // ig1's CA is in use
+            }
+            Files.writeString(tmp.resolve("ig2-ca.pem"), ownCa.certificatePem());
+            ConnectionSpec ig2 = spec(mitm.port(), false, PASSWORD, new ObjectMapper().createObjectNode().put("caFile", "ig2-ca.pem"));
+            ((ObjectNode) ig2.settings().path("auth")).put("scheme", scheme);
+            TransportException e = assertThrows(TransportException.class, () -> WinRmTransport.open(ig2));
+            assertEquals(FailureKind.TRUST, e.kind(), e.getMessage());
+            assertTrue(e.getMessage().contains("not trusted"), e.getMessage());
+            assertEquals(0, mitm.requests(), "no request (and so no password) reached the man in the middle");
         }
     }
 }
