@@ -33,27 +33,27 @@ class StateEncryptionTest {
     @Test
     void sealedStateKeepsLineageAndSerialReadableAndNothingElse() throws Exception {
         StateEncryption e = new StateEncryption(key(), List.of(), true);
-        String sealed = e.seal(StateCodec.write(state()), "L1", 3);
+        String sealed = e.seal(StateCodec.write(state()), StateEncryption.Kind.STATE, "L1", 3);
         assertFalse(sealed.contains("confidential") || sealed.contains("secret-name"), sealed);
         var root = new ObjectMapper().readTree(sealed);
         assertEquals("L1", root.path("lineage").asText());
         assertEquals(3, root.path("serial").asLong());
-        assertEquals(StateCodec.write(state()), e.open(sealed, "s"));
+        assertEquals(StateCodec.write(state()), e.open(sealed, StateEncryption.Kind.STATE, "s"));
     }
 
     @Test
     void wrongKeysTamperingAndClearTextAreRefusedClearly() throws Exception {
         byte[] k = key();
-        String sealed = new StateEncryption(k, List.of(), true).seal(StateCodec.write(state()), "L1", 3);
-        StateException wrong = assertThrows(StateException.class, () -> new StateEncryption(key(), List.of(), true).open(sealed, "State file x"));
+        String sealed = new StateEncryption(k, List.of(), true).seal(StateCodec.write(state()), StateEncryption.Kind.STATE, "L1", 3);
+        StateException wrong = assertThrows(StateException.class, () -> new StateEncryption(key(), List.of(), true).open(sealed, StateEncryption.Kind.STATE, "State file x"));
         assertTrue(wrong.getMessage().contains("is encrypted with key " + StateEncryption.fingerprint(k)), wrong.getMessage());
         assertTrue(wrong.hint().contains("Nothing was written"), wrong.hint());
         String edited = sealed.replace("\"serial\" : 3", "\"serial\" : 4");
-        StateException tampered = assertThrows(StateException.class, () -> new StateEncryption(k, List.of(), true).open(edited, "State file x"));
+        StateException tampered = assertThrows(StateException.class, () -> new StateEncryption(k, List.of(), true).open(edited, StateEncryption.Kind.STATE, "State file x"));
         assertTrue(tampered.getMessage().contains("altered"), tampered.getMessage());
-        StateException clear = assertThrows(StateException.class, () -> new StateEncryption(k, List.of(), true).open(StateCodec.write(state()), "s"));
+        StateException clear = assertThrows(StateException.class, () -> new StateEncryption(k, List.of(), true).open(StateCodec.write(state()), StateEncryption.Kind.STATE, "s"));
         assertTrue(clear.getMessage().contains("not encrypted"), clear.getMessage());
-        assertEquals(StateCodec.write(state()), new StateEncryption(k, List.of(), false).open(StateCodec.write(state()), "s"),
+        assertEquals(StateCodec.write(state()), new StateEncryption(k, List.of(), false).open(StateCodec.write(state()), StateEncryption.Kind.STATE, "s"),
                 "clear text is read while encryption is not required (the first write seals it)");
         assertThrows(StateException.class, () -> StateEncryption.parseKey("dG9vIHNob3J0", "encryption.key"));
     }

@@ -53,7 +53,7 @@ class PostgresStateStoreTest {
         ObjectNode settings = new ObjectMapper().createObjectNode().put("type", "postgres").put("url", pg.url()).put("username", "postgres")
                 .put("sslmode", "disable").put("schema", schema).put("keepVersions", keep);
         PostgresStateStore s = new PostgresStateStore(new BackendSpec(settings, Map.of(), key, Path.of("."), "https://ci.example/job/7",
-                "sha256:abc", "0.1.0-test", encryption));
+                "sha256:abc", "0.1.0-test", encryption, cem.state.Integrity.CHECKSUM));
         s.init();
         return s;
     }
