@@ -71,7 +71,7 @@ public final class OwnerOnly {
         FileChannel ch;
         try {
             ch = FileChannel.open(file, all, attributes(file, false));
-        } catch (FileSystemException e) {
+        } catch (IOException e) {
             throw linkOr(file, e);
         }
         if (existed && (all.contains(StandardOpenOption.WRITE) || all.contains(StandardOpenOption.APPEND))) {
@@ -84,7 +84,7 @@ public final class OwnerOnly {
     public static String read(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (FileSystemException e) {
+        } catch (IOException e) {
             throw linkOr(file, e);
         }
     }
@@ -106,7 +106,7 @@ public final class OwnerOnly {
         }
     }
 
-    private static IOException linkOr(Path file, FileSystemException e) {
+    private static IOException linkOr(Path file, IOException e) {
         return Files.isSymbolicLink(file)
                 ? new FileSystemException(file.toString(), null, "is a symbolic link; cem does not follow links where it keeps its files")
                 : e;

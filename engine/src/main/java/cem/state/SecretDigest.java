@@ -14,7 +14,7 @@ import javax.crypto.spec.PBEKeySpec;
  * holding it. With encryption at rest, an HMAC-SHA256 keyed with a key derived from the state's
  * encryption key ({@link StateEncryption#secretDigest()}): the key is never in the state, so the
  * digest cannot be tested against guesses by whoever reads the state. Without it, PBKDF2-HMAC-SHA256
- * with a random salt and {@value #ITERATIONS} iterations: about ten times the work of OpenSSL's
+ * with a random salt and {@value #ITERATIONS} iterations: over ten times the work of OpenSSL's
  * default PKCS#12 key derivation (2048 iterations, {@code PKCS12_DEFAULT_ITER} in openssl's
  * {@code include/openssl/pkcs12.h}), so the state is no cheaper a way to guess the password than the
  * PFX it opens. Digests of older cem (one salted SHA-256) never match: the next apply imports the
@@ -22,7 +22,7 @@ import javax.crypto.spec.PBEKeySpec;
  */
 public final class SecretDigest {
 
-    static final int ITERATIONS = 20_000;
+    static final int ITERATIONS = 25_000;
     private static final String HMAC = "hmac-sha256:";
     private static final String PBKDF2 = "pbkdf2-sha256:";
     private static final SecureRandom RANDOM = new SecureRandom();

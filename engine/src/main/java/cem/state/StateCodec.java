@@ -107,14 +107,6 @@ public final class StateCodec {
             throw new CorruptStateException("not a JSON object");
         }
         ObjectNode root = (ObjectNode) parsed;
-        String problem = integrity.problem(root);
-        if (problem != null) {
-            boolean adoptable = problem.startsWith("has no ");
-            throw new CorruptStateException("it " + problem, adoptable ? "If you trust its content, `cem state sign -d CONFIG_DIR` writes it again with a checksum"
-                    + (integrity.keyed() ? " and a MAC" : "") + " (and says what it holds); otherwise restore an earlier version." : null);
-        }
-        root.remove(Checksum.FIELD);
-        root.remove(Integrity.FIELD);
         int version = root.path("version").asInt(-1);
         if (version < 1) {
             throw new CorruptStateException("no format version");
@@ -123,6 +115,14 @@ public final class StateCodec {
             throw new CorruptStateException("format version " + version + " is newer than this cem reads ("
                     + State.FORMAT_VERSION + "); upgrade cem");
         }
+        String problem = integrity.problem(root);
+        if (problem != null) {
+            boolean adoptable = problem.startsWith("has no ");
+            throw new CorruptStateException("it " + problem, adoptable ? "If you trust its content, `cem state sign -d CONFIG_DIR` writes it again with a checksum"
+                    + (integrity.keyed() ? " and a MAC" : "") + " (and says what it holds); otherwise restore an earlier version." : null);
+        }
+        root.remove(Checksum.FIELD);
+        root.remove(Integrity.FIELD);
         while (version < State.FORMAT_VERSION) {
             root = UPGRADERS.get(version).apply(root);
             version++;

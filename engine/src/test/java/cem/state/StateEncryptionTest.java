@@ -74,4 +74,35 @@ class StateEncryptionTest {
         StateException none = assertThrows(StateException.class, () -> new LocalStateStore(tmp, null).read());
         assertTrue(none.getMessage().contains("is encrypted, and no key is configured"), none.getMessage());
     }
+
+    /** Issue 24, item 10: the associated data bound lineage and serial only, not what the document is nor which key sealed it. */
+    @Test
+    void aSealedPlanNeverOpensAsAStateAndKindAndKeyAreBound() throws Exception {
+        byte[] k = key();
+        StateEncryption e = new StateEncryption(k, List.of(), true);
+        String plan = e.seal("{\"plan\": 1}", StateEncryption.Kind.PLAN, "L1", 3);
+        StateException asState = assertThrows(StateException.class, () -> e.open(plan, StateEncryption.Kind.STATE, "State file x"));
+        assertTrue(asState.getMessage().contains("is a sealed saved plan, not a state"), asState.getMessage());
+        StateException relabelled = assertThrows(StateException.class,
+                () -> e.open(plan.replace("\"kind\" : \"plan\"", "\"kind\" : \"state\""), StateEncryption.Kind.STATE, "State file x"));
+        assertTrue(relabelled.getMessage().contains("altered"), relabelled.getMessage());
+        StateException unlabelled = assertThrows(StateException.class,
+                () -> e.open(plan.replace("\"kind\" : \"plan\",", ""), StateEncryption.Kind.STATE, "State file x"));
+        assertTrue(unlabelled.getMessage().contains("altered"), "stripping the kind does not fall back to the old binding: " + unlabelled.getMessage());
+        assertEquals("{\"plan\": 1}", e.open(plan, StateEncryption.Kind.PLAN, "p"));
+    }
+
+    /** The envelope of the previous format (no kind; lineage and serial bound) is still read; the next write binds the kind. */
+    @Test
+    void anEnvelopeOfThePreviousFormatIsStillRead() throws Exception {
+        byte[] k = key();
+        byte[] iv = new byte[12];
+        javax.crypto.Cipher c = javax.crypto.Cipher.getInstance("AES/GCM/NoPadding");
+        c.init(javax.crypto.Cipher.ENCRYPT_MODE, new javax.crypto.spec.SecretKeySpec(k, "AES"), new javax.crypto.spec.GCMParameterSpec(128, iv));
+        c.updateAAD("cem-state|L1|3".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String data = java.util.Base64.getEncoder().encodeToString(c.doFinal("clear".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        String old = "{\"version\": 1, \"lineage\": \"L1\", \"serial\": 3, \"encrypted\": {\"alg\": \"AES-256-GCM\", \"key\": \""
+                + StateEncryption.fingerprint(k) + "\", \"iv\": \"" + java.util.Base64.getEncoder().encodeToString(iv) + "\", \"data\": \"" + data + "\"}}";
+        assertEquals("clear", new StateEncryption(k, List.of(), true).open(old, StateEncryption.Kind.STATE, "s"));
+    }
 }
