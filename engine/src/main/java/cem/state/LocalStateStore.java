@@ -232,12 +232,12 @@ public final class LocalStateStore implements StateStore {
     @Override
     public synchronized void write(State state) throws StateException {
         Path temp = dir.resolve("state.json.tmp-" + ProcessHandle.current().pid());
+        Path backupTemp = dir.resolve("state.json.backup.tmp-" + ProcessHandle.current().pid());
         try {
             ensureDirectory();
             String text = StateCodec.write(state, integrity);
             writeSynced(temp, encryption == null ? text : encryption.seal(text, StateEncryption.Kind.STATE, state.lineage(), state.serial()));
             if (Files.exists(stateFile, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                Path backupTemp = dir.resolve("state.json.backup.tmp-" + ProcessHandle.current().pid());
                 writeSynced(backupTemp, OwnerOnly.read(stateFile)); // created owner-only, like the state
                 Files.move(backupTemp, backupFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             }
@@ -249,6 +249,7 @@ public final class LocalStateStore implements StateStore {
         } catch (IOException e) {
             try {
                 Files.deleteIfExists(temp);
+                Files.deleteIfExists(backupTemp);
             } catch (IOException ignored) {
                 // the write already failed; the old state is untouched
             }

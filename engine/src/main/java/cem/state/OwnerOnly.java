@@ -89,11 +89,18 @@ public final class OwnerOnly {
         }
     }
 
-    /** Creates {@code dir} and missing parents owner-only; an existing {@code dir} is restricted, and refused when it is a link. */
+    /**
+     * Creates {@code dir} and missing parents owner-only; an existing {@code dir} is restricted where its owner may
+     * (a read-only mount is left as it is: the files in it are owner-only anyway), and refused when it is a link.
+     */
     public static void createDirectories(Path dir) throws IOException {
         refuseLink(dir);
         if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-            restrict(dir);
+            try {
+                restrict(dir);
+            } catch (IOException e) {
+                // not ours to change, or read-only: writing in it fails clearly if it must
+            }
             return;
         }
         Files.createDirectories(dir, attributes(dir, true));

@@ -17,8 +17,8 @@ import javax.crypto.spec.PBEKeySpec;
  * with a random salt and {@value #ITERATIONS} iterations: over ten times the work of OpenSSL's
  * default PKCS#12 key derivation (2048 iterations, {@code PKCS12_DEFAULT_ITER} in openssl's
  * {@code include/openssl/pkcs12.h}), so the state is no cheaper a way to guess the password than the
- * PFX it opens. Digests of older cem (one salted SHA-256) never match: the next apply imports the
- * certificate again and records the new form.
+ * PFX it opens. Digests of older cem (one salted SHA-256) never match: the next plan shows the
+ * password as changed, and applying it records the new form.
  */
 public final class SecretDigest {
 
