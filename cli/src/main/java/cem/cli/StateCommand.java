@@ -187,8 +187,8 @@ final class StateCommand implements Runnable {
     }
 
     @Command(name = "sign", description = {"Write the state again with its checksum, and its MAC when CEM_MAC_KEY is set.",
-        "For a state written by a development build of cem (no checksum) or before CEM_MAC_KEY was set (no MAC): cem refuses",
-        "those until they are signed. A checksum or MAC that is there must still match."})
+        "cem refuses a state without its checksum (a development build wrote it) or, where CEM_MAC_KEY is set, without its MAC.",
+        "Sign a state you trust once; a checksum or MAC it has must still match."})
     static final class SignCmd implements Callable<Integer> {
         private final Session session;
         @Mixin Dir dir;

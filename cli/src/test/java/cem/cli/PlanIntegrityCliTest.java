@@ -79,4 +79,20 @@ class PlanIntegrityCliTest {
         assertEquals(0, CliRun.run(keyed, tmp, "plan", "--detailed-exitcode", "quickstart").exitCode());
         assertFalse(Files.exists(site.resolve(".cem/state.journal")));
     }
+
+    /** Setting CEM_MAC_KEY on an existing state: refused until `cem state sign` adopts it. */
+    @Test
+    @Timeout(300)
+    void aStateWrittenBeforeTheKeyIsSignedOnce() {
+        CliRun.copyExample(tmp, "quickstart");
+        assertEquals(0, CliRun.run(Map.of(), tmp, "apply", "--auto-approve", "quickstart").exitCode());
+        Map<String, String> keyed = Map.of(cem.state.Integrity.KEY_VARIABLE, StateEncryptionCliTest.key());
+        CliRun refused = CliRun.run(keyed, tmp, "plan", "quickstart");
+        assertEquals(1, refused.exitCode());
+        assertTrue(refused.err().contains("has no MAC, and CEM_MAC_KEY is set") && refused.err().contains("cem state sign"), refused.err());
+        CliRun sign = CliRun.run(keyed, tmp, "state", "sign", "-d", "quickstart");
+        assertEquals(0, sign.exitCode(), sign.err());
+        assertTrue(sign.out().contains("resources") && sign.out().contains("and a MAC made with CEM_MAC_KEY"), sign.out());
+        assertEquals(0, CliRun.run(keyed, tmp, "plan", "--detailed-exitcode", "quickstart").exitCode());
+    }
 }
