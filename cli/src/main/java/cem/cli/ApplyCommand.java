@@ -142,7 +142,7 @@ final class ApplyCommand implements Callable<Integer> {
                 }
                 String label = target + " (site " + site.name() + ")";
                 try {
-                    site.saved = PlanJson.read(SitesPlanFile.open(plans.get(site.name()), site.member.ws.encryption, label));
+                    site.saved = PlanJson.read(SitesPlanFile.open(plans.get(site.name()), site.member.ws, label));
                     site.lock = site.member.ws.lock("apply", planOptions.lockTimeout(session));
                     site.outcome = applySaved(site.member.ws, site.saved, label, planOptions.parallelism);
                     if (!site.outcome.diagnostics().isEmpty()) {

@@ -93,7 +93,7 @@ final class PlanCommand implements Callable<Integer> {
                 session.out().print(PlanRun.trustHeader(ws) + new PlanText(color).render(plan));
             }
             if (out != null && plan.applyable()) {
-                PlanRun.writePlanFile(session, plan, out, ws.encryption);
+                PlanRun.writePlanFile(ws, plan, out);
                 if (!json && !markdown) {
                     session.out().println("\nSaved the plan to: " + out + "\nTo perform exactly these actions, run: cem apply " + out);
                 }

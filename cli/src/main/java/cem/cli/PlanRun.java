@@ -20,7 +20,7 @@ final class PlanRun {
         try (Interruption interruption = Interruption.watch(ws.session, "the refresh")) {
             try {
                 if (!interruption.received()) {
-                    Planner.Planned planned = new Planner(ws.config, ws.registry, ws.secrets, ws.digest).plan(state, options);
+                    Planner.Planned planned = new Planner(ws.config, ws.registry, ws.secrets, ws.digest, ws.secretDigest()).plan(state, options);
                     if (!interruption.received()) {
                         return planned;
                     }
@@ -72,22 +72,25 @@ final class PlanRun {
         }
     }
 
-    static void writePlanFile(Session session, Plan plan, String out, cem.state.StateEncryption encryption) {
+    static void writePlanFile(Workspace ws, Plan plan, String out) {
         try {
-            writeOwnerOnly(session, out, planFileText(plan, encryption));
+            writeOwnerOnly(ws.session, out, planFileText(plan, ws));
         } catch (IOException e) {
             throw new cem.diag.DiagnosticsException(new cem.diag.Diagnostic(cem.diag.Severity.ERROR, "ENV9004",
                     "Cannot write the plan file " + out, e.getMessage(), "Choose a writable path for -out.", null, null));
         }
     }
 
-    /** A saved plan as written: JSON, or sealed like the state when the configuration encrypts at rest. */
-    static String planFileText(Plan plan, cem.state.StateEncryption encryption) throws IOException {
-        String text = PlanJson.write(plan, VersionCommand.version(), true).toPrettyString() + "\n";
-        if (encryption != null) {
+    /**
+     * A saved plan as written: JSON with its checksum (and its MAC when CEM_MAC_KEY is set), sealed like the state
+     * when the configuration encrypts at rest.
+     */
+    static String planFileText(Plan plan, Workspace ws) throws IOException {
+        String text = ws.integrity.add(PlanJson.write(plan, VersionCommand.version(), true)).toPrettyString() + "\n";
+        if (ws.encryption != null) {
             // Sealed like the state; the configuration's directory stays readable so that apply finds the key.
             var sealed = (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper()
-                    .readTree(encryption.seal(text, plan.lineage(), plan.serial()));
+                    .readTree(ws.encryption.seal(text, cem.state.StateEncryption.Kind.PLAN, plan.lineage(), plan.serial()));
             sealed.put("config_directory", plan.configDirectory());
             text = sealed.toPrettyString() + "\n";
         }
@@ -102,18 +105,20 @@ final class PlanRun {
         cem.state.OwnerOnly.write(file, text);
     }
 
-    /** A saved plan's JSON after checking that it is one, and that nobody edited it since cem wrote it. */
-    static com.fasterxml.jackson.databind.JsonNode checked(com.fasterxml.jackson.databind.JsonNode json, String label) {
+    /** A saved plan's JSON after checking that it is one, and that nobody edited it since cem wrote it (nor made it without the MAC key). */
+    static com.fasterxml.jackson.databind.JsonNode checked(com.fasterxml.jackson.databind.JsonNode json, String label, cem.state.Integrity integrity) {
         if (json == null || !json.has("resource_changes") || !json.has("config_digest") || !json.has("lineage")) {
             throw new cem.diag.DiagnosticsException(new cem.diag.Diagnostic(cem.diag.Severity.ERROR, cem.engine.EngineCodes.STALE_PLAN,
                     "Not a cem plan file: " + label, "It lacks the fields a saved plan has.", "Make one with `cem plan -out FILE`.", null, null));
         }
-        if (!json.has(cem.state.Checksum.FIELD) || !cem.state.Checksum.matches(json)) {
+        String problem = integrity.problem(json);
+        if (problem != null) {
+            boolean mac = problem.contains("MAC");
             throw new cem.diag.DiagnosticsException(new cem.diag.Diagnostic(cem.diag.Severity.ERROR, cem.engine.EngineCodes.STALE_PLAN,
-                    "The saved plan " + label + " was changed after cem wrote it",
-                    json.has(cem.state.Checksum.FIELD) ? "Its checksum does not match its content: it was edited, or damaged."
-                            : "It has no checksum: cem writes one into every saved plan.",
-                    "Do not edit saved plans: make a new one with `cem plan -out FILE`, review it, and apply that file.", null, null));
+                    mac ? "The saved plan " + label + " was not made by a holder of the MAC key" : "The saved plan " + label + " was changed after cem wrote it",
+                    "It " + problem + ".", mac ? "Make the plan where " + cem.state.Integrity.KEY_VARIABLE + " is set (the job that applies, not a"
+                            + " pull request's job), review it, and apply that file."
+                            : "Do not edit saved plans: make a new one with `cem plan -out FILE`, review it, and apply that file.", null, null));
         }
         return json;
     }
@@ -128,21 +133,23 @@ final class PlanRun {
         try {
             String text = Files.readString(file, java.nio.charset.StandardCharsets.UTF_8);
             com.fasterxml.jackson.databind.JsonNode json = mapper.readTree(text);
-            if (json != null && json.has("encrypted") && json.hasNonNull("config_directory")) {
+            if (json != null && json.hasNonNull("config_directory")) {
+                // Its configuration says whether plans are sealed: a clear plan is refused when it requires encryption.
                 var loaded = new cem.config.ConfigLoader(new cem.config.SchemaCheck(), session.cwd())
                         .load(session.resolve(json.get("config_directory").asText()));
                 if (loaded.value() == null) {
                     throw new cem.diag.DiagnosticsException(loaded.diagnostics());
                 }
                 cem.state.StateEncryption encryption = StateBackends.encryption(loaded.value(), new cem.config.SecretResolver(session.env()));
-                if (encryption == null) {
+                if (encryption != null) {
+                    json = mapper.readTree(encryption.open(text, cem.state.StateEncryption.Kind.PLAN, "The saved plan " + label));
+                } else if (json.has("encrypted")) {
                     throw new cem.diag.DiagnosticsException(new cem.diag.Diagnostic(cem.diag.Severity.ERROR, cem.engine.EngineCodes.STALE_PLAN,
                             "The saved plan " + label + " is encrypted, and its configuration names no key", "", "Set backend.encryption.key.",
                             null, null));
                 }
-                json = mapper.readTree(encryption.open(text, "The saved plan " + label));
             }
-            return checked(json, label);
+            return checked(json, label, StateBackends.integrity(session));
         } catch (cem.state.StateException e) {
             throw Workspace.stateError(e);
         } catch (IOException e) {

@@ -34,7 +34,7 @@ final class SitesPlanFile {
             for (SitesRun.Site s : runs) {
                 ObjectNode o = sites.addObject();
                 o.put("site", s.name());
-                o.set("plan", JSON.readTree(PlanRun.planFileText(s.plan(), s.member.ws.encryption)));
+                o.set("plan", JSON.readTree(PlanRun.planFileText(s.plan(), s.member.ws)));
             }
             PlanRun.writeOwnerOnly(session, out, root.toPrettyString() + "\n");
         } catch (IOException e) {
@@ -56,15 +56,14 @@ final class SitesPlanFile {
         }
     }
 
-    /** One site's plan JSON, opened with its key when sealed. */
-    static JsonNode open(JsonNode plan, cem.state.StateEncryption encryption, String label) {
+    /** One site's plan JSON, opened with its site's key (which refuses a clear one when the site requires encryption). */
+    static JsonNode open(JsonNode plan, Workspace ws, String label) {
         try {
-            if (plan.has("encrypted")) {
-                if (encryption == null) {
-                    throw new DiagnosticsException(new Diagnostic(Severity.ERROR, EngineCodes.STALE_PLAN, "The saved plan of " + label
-                            + " is encrypted, and its configuration names no key", "", "Set backend.encryption.key.", null, null));
-                }
-                plan = JSON.readTree(encryption.open(plan.toPrettyString(), "The saved plan of " + label));
+            if (ws.encryption != null) {
+                plan = JSON.readTree(ws.encryption.open(plan.toPrettyString(), cem.state.StateEncryption.Kind.PLAN, "The saved plan of " + label));
+            } else if (plan.has("encrypted")) {
+                throw new DiagnosticsException(new Diagnostic(Severity.ERROR, EngineCodes.STALE_PLAN, "The saved plan of " + label
+                        + " is encrypted, and its configuration names no key", "", "Set backend.encryption.key.", null, null));
             }
         } catch (cem.state.StateException e) {
             throw Workspace.stateError(e);
@@ -72,6 +71,6 @@ final class SitesPlanFile {
             throw new DiagnosticsException(new Diagnostic(Severity.ERROR, EngineCodes.STALE_PLAN, "Cannot read the saved plan of " + label,
                     e.getMessage(), "Make a new one with `cem plan -out FILE`.", null, null));
         }
-        return PlanRun.checked(plan, label);
+        return PlanRun.checked(plan, label, ws.integrity);
     }
 }

@@ -7,6 +7,7 @@ import cem.diag.DiagnosticsException;
 import cem.diag.Result;
 import cem.diag.Severity;
 import cem.state.BackendSpec;
+import cem.state.Integrity;
 import cem.state.LocalStateStore;
 import cem.state.StateBackendFactory;
 import cem.state.StateEncryption;
@@ -27,15 +28,15 @@ final class StateBackends {
 
     private StateBackends() {}
 
-    static StateStore open(Session session, Configuration config, SecretResolver secrets, String digest) {
-        return open(session, config, secrets, digest, encryption(config, secrets));
-    }
-
-    /** @param encryption the configuration's encryption at rest, already read (or null) */
-    static StateStore open(Session session, Configuration config, SecretResolver secrets, String digest, StateEncryption encryption) {
+    /**
+     * @param encryption the configuration's encryption at rest, already read (or null)
+     * @param integrity what the state must carry to be read
+     */
+    static StateStore open(Session session, Configuration config, SecretResolver secrets, String digest, StateEncryption encryption,
+            Integrity integrity) {
         JsonNode backend = config.backend();
         if (backend == null || backend.path("type").asText("local").equals("local")) {
-            return new LocalStateStore(config.directory().resolve(".cem"), Workspace.jobUrl(session), encryption);
+            return new LocalStateStore(config.directory().resolve(".cem"), Workspace.jobUrl(session), encryption, integrity);
         }
         String type = backend.path("type").asText();
         Map<String, String> resolved = new HashMap<>();
@@ -48,7 +49,8 @@ final class StateBackends {
             resolved.put("password", password.value());
         }
         String key = backend.path("key").asText(config.directory().toAbsolutePath().normalize().getFileName().toString());
-        BackendSpec spec = new BackendSpec(backend, resolved, key, base, Workspace.jobUrl(session), digest, VersionCommand.version(), encryption);
+        BackendSpec spec = new BackendSpec(backend, resolved, key, base, Workspace.jobUrl(session), digest, VersionCommand.version(), encryption,
+                integrity);
         for (StateBackendFactory f : ServiceLoader.load(StateBackendFactory.class)) {
             if (f.type().equals(type)) {
                 try {
@@ -68,16 +70,30 @@ final class StateBackends {
      * credential that cannot be read does not stand between an administrator and the state.
      */
     static StateStore forDirectory(Session session, String directory) {
+        return forDirectory(session, directory, integrity(session));
+    }
+
+    /** @param integrity what the state must carry to be read ({@code cem state sign} adopts one without) */
+    static StateStore forDirectory(Session session, String directory, Integrity integrity) {
         Path dir = session.resolve(directory);
         Result<Configuration> loaded = new cem.config.ConfigLoader(new cem.config.SchemaCheck(), session.cwd()).load(dir);
         if (loaded.value() == null || loaded.hasErrors()) {
             boolean noConfig = loaded.diagnostics().list().stream().anyMatch(d -> d.code().equals("ENV9002"));
             if (noConfig && java.nio.file.Files.isDirectory(dir.resolve(".cem"))) {
-                return local(session, dir); // a state without its configuration: still readable
+                return new LocalStateStore(dir.resolve(".cem"), Workspace.jobUrl(session), null, integrity); // a state without its configuration
             }
             throw new DiagnosticsException(loaded.diagnostics());
         }
-        return open(session, loaded.value(), session.secrets(), null);
+        return open(session, loaded.value(), session.secrets(), null, encryption(loaded.value(), session.secrets()), integrity);
+    }
+
+    /** The MAC key the environment gives (CEM_MAC_KEY, CEM_MAC_KEY_FILE) as the checks states and saved plans must pass. */
+    static Integrity integrity(Session session) {
+        try {
+            return Integrity.of(session.env());
+        } catch (StateException e) {
+            throw Workspace.stateError(e);
+        }
     }
 
     /** The configured encryption at rest (backend.encryption), its keys read through their secret references; null when none. */
@@ -109,6 +125,6 @@ final class StateBackends {
     }
 
     static StateStore local(Session session, Path configDirectory) {
-        return new LocalStateStore(configDirectory.resolve(".cem"), Workspace.jobUrl(session));
+        return new LocalStateStore(configDirectory.resolve(".cem"), Workspace.jobUrl(session), null, integrity(session));
     }
 }

@@ -18,7 +18,7 @@ import picocli.CommandLine.Parameters;
 /** {@code cem state list|show|rm|mv}: read and edit what cem manages, without touching hosts. */
 @Command(name = "state", description = "Inspect and edit the state (what cem manages). Touches no host.",
         subcommands = {StateCommand.ListCmd.class, StateCommand.ShowCmd.class, StateCommand.RmCmd.class, StateCommand.MvCmd.class,
-            StateCommand.HistoryCmd.class, StateCommand.MigrateCmd.class})
+            StateCommand.HistoryCmd.class, StateCommand.MigrateCmd.class, StateCommand.SignCmd.class})
 final class StateCommand implements Runnable {
 
     @picocli.CommandLine.Spec
@@ -178,6 +178,35 @@ final class StateCommand implements Runnable {
                 }
                 session.out().println("Copied state serial " + state.serial() + " (" + state.all().size() + " resources) from " + from.describe()
                         + " to " + to.describe() + ". The source is left as it was.");
+            } catch (StateException e) {
+                throw Workspace.stateError(e);
+            }
+            session.out().flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "sign", description = {"Write the state again with its checksum, and its MAC when CEM_MAC_KEY is set.",
+        "cem refuses a state without its checksum (a development build wrote it) or, where CEM_MAC_KEY is set, without its MAC.",
+        "Sign a state you trust once; a checksum or MAC it has must still match."})
+    static final class SignCmd implements Callable<Integer> {
+        private final Session session;
+        @Mixin Dir dir;
+
+        SignCmd(Session session) {
+            this.session = session;
+        }
+
+        @Override
+        public Integer call() {
+            StateStore store = StateBackends.forDirectory(session, dir.dir, StateBackends.integrity(session).adopting());
+            try (StateStore.Lock lock = store.lock("state sign", PlanOptionsMixin.parseDuration(dir.lockTimeout))) {
+                State state = store.read().orElseThrow(() -> new DiagnosticsException(new Diagnostic(Severity.ERROR, "ENV9021",
+                        "No state in " + store.describe(), "", "Nothing to sign.", null, null)));
+                store.write(state.nextSerial(VersionCommand.version()));
+                session.out().println("Signed the state of " + store.describe() + ": serial " + (state.serial() + 1) + ", lineage " + state.lineage()
+                        + ", " + state.all().size() + " resources (`cem state list` names them). It now carries its checksum"
+                        + (StateBackends.integrity(session).keyed() ? " and a MAC made with " + cem.state.Integrity.KEY_VARIABLE : "") + ".");
             } catch (StateException e) {
                 throw Workspace.stateError(e);
             }

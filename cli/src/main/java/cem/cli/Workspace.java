@@ -40,14 +40,17 @@ final class Workspace implements AutoCloseable {
     final String digest;
     /** Seals saved plans (and state) at rest when the configuration asks for it; else null. */
     final cem.state.StateEncryption encryption;
+    /** What states and saved plans must carry: the checksum, and a MAC when CEM_MAC_KEY is set. */
+    final cem.state.Integrity integrity;
     private final cem.lab.Lab lab;
     private final java.util.function.UnaryOperator<Diagnostics> remap;
     /** The lab this workspace's lab hosts are routed to (its own or a fleet's), or null. */
     private cem.lab.Lab labInUse;
 
     private Workspace(Session session, Configuration config, Diagnostics warnings, StateStore store, ProviderRegistry registry,
-            SecretResolver secrets, String digest, cem.lab.Lab lab, cem.state.StateEncryption encryption,
+            SecretResolver secrets, String digest, cem.lab.Lab lab, cem.state.StateEncryption encryption, cem.state.Integrity integrity,
             java.util.function.UnaryOperator<Diagnostics> remap) {
+        this.integrity = integrity;
         this.lab = lab;
         this.remap = remap;
         this.session = session;
@@ -109,8 +112,10 @@ final class Workspace implements AutoCloseable {
         }
         try {
             cem.state.StateEncryption encryption = StateBackends.encryption(config, all); // its keys are read once
-            StateStore store = StateBackends.open(session, config, secrets, digest, encryption);
-            Workspace ws = new Workspace(session, config, warnings, store, registry, secrets, digest, ownsLab ? lab : null, encryption, remap);
+            cem.state.Integrity integrity = StateBackends.integrity(session);
+            StateStore store = StateBackends.open(session, config, secrets, digest, encryption, integrity);
+            Workspace ws = new Workspace(session, config, warnings, store, registry, secrets, digest, ownsLab ? lab : null, encryption,
+                    integrity, remap);
             ws.labInUse = lab;
             return ws;
         } catch (RuntimeException e) {
@@ -120,6 +125,11 @@ final class Workspace implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /** How the state keeps secrets' digests: keyed with the encryption key's derivative when the state is encrypted. */
+    cem.state.SecretDigest secretDigest() {
+        return encryption == null ? cem.state.SecretDigest.UNKEYED : encryption.secretDigest();
     }
 
     /** The running lab of the lab hosts, or null when no host is in the lab. */

@@ -260,7 +260,7 @@ class EngineWorkflowTest {
         CliRun edited = estate.cem("apply", "p.json");
         assertEquals(1, edited.exitCode());
         assertTrue(edited.err().contains("The saved plan p.json was changed after cem wrote it"), edited.err());
-        assertTrue(edited.err().contains("Its checksum does not match its content"), edited.err());
+        assertTrue(edited.err().contains("its checksum does not match its content"), edited.err());
         Files.writeString(file, saved.substring(0, saved.length() / 2));
         CliRun truncated = estate.cem("apply", "p.json");
         assertEquals(1, truncated.exitCode());

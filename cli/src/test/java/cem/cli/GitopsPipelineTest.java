@@ -44,6 +44,11 @@ class GitopsPipelineTest {
 
     /** Runs {@code cem ARGS [> FILE]} in the fleet's directory, as a runner would. */
     static CliRun run(Path fleet, String command) throws IOException {
+        return run(fleet, command, Map.of());
+    }
+
+    /** The same, with the variables the job's file gives it. */
+    static CliRun run(Path fleet, String command, Map<String, String> env) throws IOException {
         String redirect = null;
         String line = command;
         if (line.contains(" > ")) {
@@ -51,11 +56,19 @@ class GitopsPipelineTest {
             line = line.substring(0, line.indexOf(" > "));
         }
         String[] words = line.trim().split("\\s+");
-        CliRun r = CliRun.run(Map.of("CI", "true"), fleet, Arrays.copyOfRange(words, 1, words.length));
+        Map<String, String> all = new java.util.HashMap<>(env);
+        all.put("CI", "true");
+        CliRun r = CliRun.run(all, fleet, Arrays.copyOfRange(words, 1, words.length));
         if (redirect != null) {
             Files.writeString(fleet.resolve(redirect), r.out());
         }
         return r;
+    }
+
+    /** The MAC key, for the jobs whose file gives them CEM_MAC_KEY (from the CI's secrets); none for the others. */
+    static Map<String, String> macKey(JsonNode job, JsonNode pipelineVariables, String key) {
+        boolean holds = job.path("env").has(cem.state.Integrity.KEY_VARIABLE) || pipelineVariables.has(cem.state.Integrity.KEY_VARIABLE);
+        return holds ? Map.of(cem.state.Integrity.KEY_VARIABLE, key) : Map.of();
     }
 
     private static JsonNode yaml(Path file) throws IOException {
@@ -64,24 +77,38 @@ class GitopsPipelineTest {
 
     @Test
     @Timeout(300)
-    void theGithubWorkflowPlansOnAPullRequestAppliesThatPlanOnMergeAndFailsOnDrift() throws IOException {
+    void theGithubWorkflowPlansOnAPullRequestAppliesTheMergedPlanWithItsMacAndFailsOnDrift() throws IOException {
         Path fleet = FleetTest.copyGitops(tmp);
-        JsonNode jobs = yaml(fleet.resolve(".github/workflows/cem.yml")).path("jobs");
+        JsonNode workflow = yaml(fleet.resolve(".github/workflows/cem.yml"));
+        JsonNode jobs = workflow.path("jobs");
+        String key = StateEncryptionCliTest.key();
         List<String> plan = commands(jobs.path("plan"));
         assertEquals(List.of("cem validate .", "cem render . --check", "cem plan . --sites all --no-credentials --markdown > plan.md"), plan);
         assertTrue(jobs.path("plan").path("env").isMissingNode(), "the pull request's job holds no secret");
+        Map<String, String> prEnv = macKey(jobs.path("plan"), workflow.path("env"), key);
+        assertEquals(Map.of(), prEnv, "the pull request's job, which runs the pull request's code, holds no MAC key");
         for (String c : plan) {
-            CliRun r = run(fleet, c);
+            CliRun r = run(fleet, c, prEnv);
             assertEquals(0, r.exitCode(), c + "\n" + r.out() + r.err());
         }
         String comment = Files.readString(fleet.resolve("plan.md"));
         assertTrue(comment.startsWith("### cem plan: 3 sites") && comment.contains("Planned without credentials"), comment);
         assertTrue(comment.contains("| nyc | rest | 11 | 0 | 0 | 0 | changes |"), "from the state only (none yet): " + comment);
 
+        // Issue 24, item 5: a plan the pull request's job saves is refused by the job that applies.
+        assertEquals(0, run(fleet, "cem plan . --sites all -out cem.plan", prEnv).exitCode());
+        Map<String, String> applyEnv = macKey(jobs.path("apply"), workflow.path("env"), key);
+        CliRun fromPr = run(fleet, "cem apply cem.plan", applyEnv);
+        assertEquals(1, fromPr.exitCode(), fromPr.out() + fromPr.err());
+        assertTrue(fromPr.err().contains("was not made by a holder of the MAC key"), fromPr.err());
+
+        List<String> merged = commands(jobs.path("plan-merged"));
+        assertEquals(List.of("cem plan . --sites all -out cem.plan"), merged);
+        CliRun saved = run(fleet, merged.get(0), macKey(jobs.path("plan-merged"), workflow.path("env"), key));
+        assertEquals(0, saved.exitCode(), saved.out() + saved.err());
         List<String> apply = commands(jobs.path("apply"));
-        assertEquals(List.of("cem plan . --sites all -out cem.plan", "cem apply cem.plan"), apply);
-        assertEquals(0, run(fleet, apply.get(0)).exitCode());
-        CliRun applied = run(fleet, apply.get(1));
+        assertEquals(List.of("cem apply cem.plan"), apply);
+        CliRun applied = run(fleet, apply.get(0), applyEnv);
         assertEquals(0, applied.exitCode(), applied.out() + applied.err());
         assertTrue(applied.out().contains("Apply complete! Sites: 3 applied"), applied.out());
 
@@ -107,10 +134,16 @@ class GitopsPipelineTest {
         }
         assertEquals(List.of("cem validate .", "cem render . --check", "cem plan . --sites all --no-credentials --markdown > plan.md",
                 "cem plan . --sites all -out cem.plan", "cem apply cem.plan"), all);
-        for (String c : all) {
-            CliRun r = run(fleet, c);
-            assertEquals(0, r.exitCode(), c + "\n" + r.out() + r.err());
+        // CEM_MAC_KEY is a protected variable: the jobs of the default branch see it, the merge request's do not.
+        String key = StateEncryptionCliTest.key();
+        for (String job : List.of("cem-validate", "cem-plan-mr", "cem-plan", "cem-apply")) {
+            Map<String, String> env = job.equals("cem-plan") || job.equals("cem-apply") ? Map.of(cem.state.Integrity.KEY_VARIABLE, key) : Map.of();
+            for (String c : commands(pipeline.path(job))) {
+                CliRun r = run(fleet, c, env);
+                assertEquals(0, r.exitCode(), c + "\n" + r.out() + r.err());
+            }
         }
+        assertTrue(Files.readString(fleet.resolve("cem.plan")).contains("\"mac\""), "the saved plan carries its MAC");
         List<String> drift = commands(pipeline.path("cem-drift"));
         assertEquals(0, run(fleet, drift.get(0)).exitCode());
         for (JsonNode job : pipeline) {

@@ -39,6 +39,16 @@ final class ResourceRules {
                         "Add \"computer:\" or \"thumbprint:\".", revocation.declRange()).withAddress(revocation.address()));
             }
         }
+        for (ResourceConfig pkg : config.ofType("offline_package")) {
+            String output = pkg.string("output").orElse("");
+            if (!output.isEmpty() && cem.fs.Confined.inside(config.directory(), output).isEmpty()) {
+                out.add(Diagnostic.error(ConfigCodes.OUTPUT_OUTSIDE_CONFIGURATION, "The offline package's output leads out of the configuration's directory",
+                        "\"" + output + "\" resolves (links followed) outside " + config.directory() + ", or to the directory itself; cem writes"
+                                + " this file on apply and deletes it when the resource is removed, so it may only be a file of this configuration.",
+                        "Give a path inside the configuration's directory, such as .cem/cem-offline-package.zip.", pkg.range("output"))
+                        .withAddress(pkg.address()));
+            }
+        }
         return out.build();
     }
 

@@ -67,14 +67,17 @@ public final class Applier {
     private final StateRecorder recorder;
     private final ApplyHook hook;
     private final int parallelism;
+    private final cem.state.SecretDigest secretDigest;
     private final AtomicBoolean cancel = new AtomicBoolean();
     /** Every change of the plan being applied, and the addresses applied so far (for {@link ApplyRequest#unchanged()}). */
     private List<ResourceChange> planned = List.of();
     private final Set<String> done = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
+    /** @param secretDigest how secrets are recorded in the state (keyed when the state is encrypted) */
     public Applier(ProviderRegistry registry, Hosts hosts, SecretResolver secrets, StateRecorder recorder, ApplyHook hook,
-            int parallelism) {
+            int parallelism, cem.state.SecretDigest secretDigest) {
         this.registry = registry;
+        this.secretDigest = secretDigest;
         this.hosts = hosts;
         this.secrets = secrets;
         this.recorder = recorder;
@@ -365,7 +368,7 @@ public final class Applier {
         for (String attr : c.sensitive()) {
             attributes.remove(attr);
             if (secrets.containsKey(attr)) {
-                attributes.put(attr, Values.digest(secrets.get(attr)));
+                attributes.put(attr, secretDigest.of(secrets.get(attr)));
             } else if (c.before() != null && c.before().has(attr)) {
                 attributes.set(attr, c.before().get(attr));
             }

@@ -42,9 +42,13 @@ public final class Planner {
     private final ProviderRegistry registry;
     private final SecretResolver secrets;
     private final String configDigest;
+    private final cem.state.SecretDigest secretDigest;
 
-    public Planner(Configuration config, ProviderRegistry registry, SecretResolver secrets, String configDigest) {
+    /** @param secretDigest how the state's digests of secrets are checked (keyed when the state is encrypted) */
+    public Planner(Configuration config, ProviderRegistry registry, SecretResolver secrets, String configDigest,
+            cem.state.SecretDigest secretDigest) {
         this.config = config;
+        this.secretDigest = secretDigest;
         this.registry = registry;
         this.secrets = secrets;
         this.configDigest = configDigest;
@@ -55,7 +59,7 @@ public final class Planner {
 
     /** The state a saved plan starts from: the configuration's moves and forgets applied. */
     public static State applyMovesAndForget(Configuration config, State prior) {
-        State state = new Planner(config, null, null, null).applyMoves(prior, Diagnostics.builder());
+        State state = new Planner(config, null, null, null, cem.state.SecretDigest.UNKEYED).applyMoves(prior, Diagnostics.builder());
         for (Configuration.Removed r : config.removed()) {
             state = state.without(r.from());
         }
@@ -268,7 +272,7 @@ public final class Planner {
                 Set.of(), s == null ? "not_in_state" : null, identity, d.dependencies());
     }
 
-    /** A sensitive value is unchanged when the state's salted digest matches the resolved secret. */
+    /** A sensitive value is unchanged when the state's digest matches the resolved secret. */
     private boolean secretUnchanged(DesiredResource d, String attr, ResourceState s, Diagnostics.Builder diags) {
         JsonNode recorded = s == null ? null : s.attributes().get(attr);
         String ref = d.attributes().path(attr).asText();
@@ -283,7 +287,7 @@ public final class Planner {
             value.diagnostics().forEach(x -> diags.add(x.withAddress(d.address())));
             return true;
         }
-        return recorded != null && Values.matches(recorded.asText(), value.value());
+        return recorded != null && secretDigest.matches(recorded.asText(), value.value());
     }
 
     private ResourceChange noOp(String address, DesiredResource d, ResourceState s, LiveResource live, String host) {

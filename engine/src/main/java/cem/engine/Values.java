@@ -5,24 +5,17 @@ import cem.spi.ResourceSchema;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * Attribute values: normalisation (so equal values never show as changes) and salted digests of
- * secrets (so state and plans can tell a secret changed without holding it).
+ * Attribute values: normalisation, so equal values never show as changes (the digests of secrets
+ * are {@link cem.state.SecretDigest}'s).
  */
 public final class Values {
 
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
-    private static final SecureRandom RANDOM = new SecureRandom();
-    private static final String DIGEST_PREFIX = "sha256:";
 
     private Values() {}
 
@@ -101,39 +94,5 @@ public final class Values {
     public static boolean equal(ResourceSchema schema, String attribute, JsonNode a, JsonNode b) {
         AttributeSchema.Kind kind = schema == null ? AttributeSchema.Kind.OBJECT : schema.kind(attribute);
         return normalize(kind, a).equals(normalize(kind, b));
-    }
-
-    /** A new salted digest of a secret value. */
-    public static String digest(String secret) {
-        byte[] salt = new byte[16];
-        RANDOM.nextBytes(salt);
-        return digest(secret, salt);
-    }
-
-    /** Whether {@code digest} is a digest of {@code secret}. */
-    public static boolean matches(String digest, String secret) {
-        if (digest == null || !digest.startsWith(DIGEST_PREFIX)) {
-            return false;
-        }
-        String[] parts = digest.substring(DIGEST_PREFIX.length()).split(":");
-        if (parts.length != 2) {
-            return false;
-        }
-        return digest(secret, HexFormat.of().parseHex(parts[0])).equals(digest);
-    }
-
-    public static boolean isDigest(JsonNode value) {
-        return value != null && value.isTextual() && value.asText().startsWith(DIGEST_PREFIX);
-    }
-
-    private static String digest(String secret, byte[] salt) {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            md.update(salt);
-            md.update(secret.getBytes(StandardCharsets.UTF_8));
-            return DIGEST_PREFIX + HexFormat.of().formatHex(salt) + ":" + HexFormat.of().formatHex(md.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

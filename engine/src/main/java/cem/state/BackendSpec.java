@@ -15,9 +15,10 @@ import java.util.Map;
  * @param configDigest the digest of the configuration the writes come from, or null
  * @param cemVersion the running cem's version
  * @param encryption seals state at rest, or null
+ * @param integrity what a state must carry to be read (its checksum; a MAC when a key is set)
  */
 public record BackendSpec(JsonNode settings, Map<String, String> secrets, String key, Path configDirectory, String jobUrl,
-        String configDigest, String cemVersion, StateEncryption encryption) {
+        String configDigest, String cemVersion, StateEncryption encryption, Integrity integrity) {
 
     public BackendSpec {
         secrets = Map.copyOf(secrets);

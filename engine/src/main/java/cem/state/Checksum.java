@@ -10,9 +10,9 @@ import java.util.HexFormat;
 
 /**
  * The checksum cem writes into its state and saved plan files: SHA-256 of the document's compact
- * JSON without the checksum field. It catches edits and damage (whitespace aside); it is not a
- * signature — whoever may write the file may recompute it. Encryption at rest (AES-GCM)
- * authenticates.
+ * JSON without the checksum and MAC fields. It catches edits and damage (whitespace aside); it is
+ * not a signature — whoever may write the file may recompute it. A MAC ({@link Integrity}) or
+ * encryption at rest (AES-GCM) authenticates.
  */
 public final class Checksum {
 
@@ -28,23 +28,27 @@ public final class Checksum {
         return root;
     }
 
-    /** Whether {@code root} has no checksum (a file of an older cem) or a checksum that matches its content. */
+    /** Whether {@code root} carries a checksum, and it matches its content. */
     public static boolean matches(JsonNode root) {
-        if (!root.isObject() || !root.has(FIELD)) {
-            return true;
-        }
-        ObjectNode copy = ((ObjectNode) root).deepCopy();
-        String stated = copy.remove(FIELD).asText();
-        return of(copy).equals(stated);
+        return root.isObject() && root.path(FIELD).isTextual() && of((ObjectNode) root).equals(root.get(FIELD).asText());
     }
 
     private static String of(ObjectNode root) {
         try {
-            ObjectNode copy = root.deepCopy();
-            copy.remove(FIELD);
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(JSON.writeValueAsString(copy).getBytes(StandardCharsets.UTF_8));
-            return "sha256:" + HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException | com.fasterxml.jackson.core.JsonProcessingException e) {
+            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content(root)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** What the checksum and the MAC cover: the compact JSON of {@code root} without either. */
+    static byte[] content(ObjectNode root) {
+        ObjectNode copy = root.deepCopy();
+        copy.remove(FIELD);
+        copy.remove(Integrity.FIELD);
+        try {
+            return JSON.writeValueAsString(copy).getBytes(StandardCharsets.UTF_8);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }

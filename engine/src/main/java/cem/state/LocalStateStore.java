@@ -29,6 +29,8 @@ import java.util.UUID;
  * batch is appended to {@code state.journal} (one synced JSON line: the serial and the resources
  * that changed), and the journal is folded into {@code state.json} every {@value #COMPACT_EVERY}
  * entries and at the end; reading replays it. A torn last line (a crash while appending) is ignored.
+ * A sealed state, or one with a MAC, is always written whole: no journal. The directory and every
+ * file in it are created owner-only, and no link in it is followed.
  */
 public final class LocalStateStore implements StateStore {
 
@@ -55,7 +57,13 @@ public final class LocalStateStore implements StateStore {
 
     /** @param encryption seals the state file at rest, or null for clear text */
     public LocalStateStore(Path dir, String jobUrl, StateEncryption encryption) {
+        this(dir, jobUrl, encryption, Integrity.CHECKSUM);
+    }
+
+    /** @param integrity what the state must carry to be read (its checksum; a MAC when a key is set) */
+    public LocalStateStore(Path dir, String jobUrl, StateEncryption encryption, Integrity integrity) {
         this.encryption = encryption;
+        this.integrity = integrity;
         this.dir = dir;
         this.stateFile = dir.resolve("state.json");
         this.backupFile = dir.resolve("state.json.backup");
@@ -65,6 +73,7 @@ public final class LocalStateStore implements StateStore {
     }
 
     private final StateEncryption encryption;
+    private final Integrity integrity;
 
     @Override
     public String describe() {
@@ -79,21 +88,22 @@ public final class LocalStateStore implements StateStore {
     public Optional<State> read() throws StateException {
         String text;
         try {
-            text = Files.readString(stateFile, StandardCharsets.UTF_8);
+            OwnerOnly.refuseLink(dir);
+            text = OwnerOnly.read(stateFile);
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
-            throw new StateException("Cannot read state file " + stateFile + ": " + e.getMessage(),
-                    "Check that the file is readable by you.");
+            throw new StateException("Cannot read state file " + stateFile + ": " + describe(e),
+                    "Check that the file is readable by you; replace a link with the file itself.");
         }
         if (encryption != null) {
-            text = encryption.open(text, "State file " + stateFile);
+            text = encryption.open(text, StateEncryption.Kind.STATE, "State file " + stateFile);
         } else if (StateEncryption.isSealed(text)) {
             throw new StateException("State file " + stateFile + " is encrypted, and no key is configured.",
                     "Set backend.encryption.key to the secret reference of its key.");
         }
         try {
-            State state = StateCodec.read(text);
+            State state = StateCodec.read(text, integrity);
             String previous = backupLineage();
             if (previous != null && !previous.equals(state.lineage())) {
                 throw new StateException("State file " + stateFile + " belongs to another configuration: its lineage is " + state.lineage()
@@ -101,21 +111,21 @@ public final class LocalStateStore implements StateStore {
                         "Someone copied another state over it. Restore the right one by copying " + backupFile.getFileName() + " over "
                                 + stateFile.getFileName() + "; if this state really is the one to keep, delete " + backupFile.getFileName() + ".");
             }
-            if (encryption != null) {
+            if (wholeOnly()) {
                 refuseJournal();
                 return Optional.of(state);
             }
             return Optional.of(replayJournal(state));
         } catch (StateCodec.CorruptStateException e) {
-            throw new StateException("State file " + stateFile + " is corrupt: " + e.getMessage(),
-                    "The previous version is in " + backupFile + "; inspect both, and restore the right one by copying it over "
+            throw new StateException("State file " + stateFile + " is corrupt: " + e.getMessage(), e.hint() != null ? e.hint()
+                    : "The previous version is in " + backupFile + "; inspect both, and restore the right one by copying it over "
                             + stateFile.getFileName() + ".");
         }
     }
 
     @Override
     public synchronized void writeChanges(State state, java.util.Set<String> changed) throws StateException {
-        if (!Files.exists(stateFile) || journalEntries >= COMPACT_EVERY || encryption != null) { // no clear-text journal beside a sealed state
+        if (!Files.exists(stateFile) || journalEntries >= COMPACT_EVERY || wholeOnly()) {
             write(state);
             return;
         }
@@ -131,9 +141,7 @@ public final class LocalStateStore implements StateStore {
                 remove.add(address);
             }
         }
-        try (FileChannel ch = FileChannel.open(journalFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND)) {
-            OwnerOnly.restrict(journalFile);
+        try (FileChannel ch = OwnerOnly.open(journalFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
             ch.write(ByteBuffer.wrap((entry.toString() + "\n").getBytes(StandardCharsets.UTF_8)));
             ch.force(true);
             journalEntries++;
@@ -144,10 +152,18 @@ public final class LocalStateStore implements StateStore {
         }
     }
 
+    /**
+     * Whether the state is always written whole: a journal entry carries neither seal nor MAC, so replaying
+     * one would let anyone who can write the directory add or drop resources past them.
+     */
+    private boolean wholeOnly() {
+        return encryption != null || integrity.keyed();
+    }
+
     /** The lineage of the backup (the state before the current one), or null when there is none or it cannot be read. */
     private String backupLineage() {
         try {
-            String text = Files.readString(backupFile, StandardCharsets.UTF_8);
+            String text = OwnerOnly.read(backupFile);
             if (StateEncryption.isSealed(text)) {
                 return null; // sealed with the state's key: the state itself was opened, which is the check that matters
             }
@@ -159,15 +175,16 @@ public final class LocalStateStore implements StateStore {
     }
 
     /**
-     * A sealed state is written whole and never has a journal: a journal beside it was not written by
-     * cem, and replaying its clear text would let anyone who can write the directory add or drop
-     * resources past the encryption. It is refused, not read.
+     * A sealed state, or one with a MAC, is written whole and never has a journal: a journal beside it
+     * was not written by cem, and replaying it would let anyone who can write the directory add or drop
+     * resources past the seal or the MAC. It is refused, not read.
      */
     private void refuseJournal() throws StateException {
         try {
             if (Files.exists(journalFile, java.nio.file.LinkOption.NOFOLLOW_LINKS) && Files.size(journalFile) > 0) {
-                throw new StateException("A clear-text journal " + journalFile + " lies beside the encrypted state " + stateFile
-                        + "; cem never writes one when the state is encrypted, so it was not written by cem.",
+                throw new StateException("A clear-text journal " + journalFile + " lies beside the " + (encryption != null ? "encrypted" : "MAC-checked")
+                        + " state " + stateFile + "; cem never writes one when the state is " + (encryption != null ? "encrypted" : "MAC-checked")
+                        + ", so it was not written by cem.",
                         "Nothing was read from it. Find out who wrote it; then delete it, and run cem plan to compare the state with what is live.");
             }
         } catch (IOException e) {
@@ -179,7 +196,7 @@ public final class LocalStateStore implements StateStore {
     private State replayJournal(State base) throws StateException {
         List<String> lines;
         try {
-            lines = Files.readAllLines(journalFile, StandardCharsets.UTF_8);
+            lines = OwnerOnly.read(journalFile).lines().toList();
         } catch (NoSuchFileException e) {
             return base;
         } catch (IOException e) {
@@ -215,13 +232,13 @@ public final class LocalStateStore implements StateStore {
     @Override
     public synchronized void write(State state) throws StateException {
         Path temp = dir.resolve("state.json.tmp-" + ProcessHandle.current().pid());
+        Path backupTemp = dir.resolve("state.json.backup.tmp-" + ProcessHandle.current().pid());
         try {
             ensureDirectory();
-            String text = StateCodec.write(state);
-            writeSynced(temp, encryption == null ? text : encryption.seal(text, state.lineage(), state.serial()));
-            if (Files.exists(stateFile)) {
-                Path backupTemp = dir.resolve("state.json.backup.tmp-" + ProcessHandle.current().pid());
-                Files.copy(stateFile, backupTemp, StandardCopyOption.REPLACE_EXISTING);
+            String text = StateCodec.write(state, integrity);
+            writeSynced(temp, encryption == null ? text : encryption.seal(text, StateEncryption.Kind.STATE, state.lineage(), state.serial()));
+            if (Files.exists(stateFile, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                writeSynced(backupTemp, OwnerOnly.read(stateFile)); // created owner-only, like the state
                 Files.move(backupTemp, backupFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             }
             Files.move(temp, stateFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -232,6 +249,7 @@ public final class LocalStateStore implements StateStore {
         } catch (IOException e) {
             try {
                 Files.deleteIfExists(temp);
+                Files.deleteIfExists(backupTemp);
             } catch (IOException ignored) {
                 // the write already failed; the old state is untouched
             }
@@ -252,6 +270,10 @@ public final class LocalStateStore implements StateStore {
                 writeNew(lockFile, lockJson(info));
                 return new FileLock(info);
             } catch (FileAlreadyExistsException e) {
+                if (Files.isSymbolicLink(lockFile)) {
+                    throw new StateException("The state lock " + lockFile + " is a symbolic link; cem never makes one.",
+                            "Find out who made it, delete the link, and run the command again.");
+                }
                 Optional<LockInfo> holder = currentLock();
                 if (Instant.now().isAfter(deadline)) {
                     throw held(holder.orElse(null), timeout);
@@ -284,7 +306,7 @@ public final class LocalStateStore implements StateStore {
     @Override
     public Optional<LockInfo> currentLock() throws StateException {
         try {
-            JsonNode n = JSON.readTree(Files.readString(lockFile));
+            JsonNode n = JSON.readTree(OwnerOnly.read(lockFile));
             return Optional.of(new LockInfo(n.path("id").asText(), n.path("operation").asText(), n.path("user").asText(),
                     n.path("hostname").asText(), n.path("pid").asLong(), Instant.parse(n.path("created").asText()),
                     n.hasNonNull("job_url") ? n.get("job_url").asText() : null));
@@ -337,17 +359,17 @@ public final class LocalStateStore implements StateStore {
     }
 
     private void ensureDirectory() throws IOException {
-        Files.createDirectories(dir);
+        OwnerOnly.createDirectories(dir);
         Path ignore = dir.resolve(".gitignore");
-        if (!Files.exists(ignore)) {
-            Files.writeString(ignore, "# cem's state, locks and lab data: never commit them.\n*\n");
+        if (!Files.exists(ignore, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            OwnerOnly.write(ignore, "# cem's state, locks and lab data: never commit them.\n*\n");
         }
     }
 
+    /** Writes a new file (one left by a crash, or a link, is removed first) owner-only from its creation, and syncs it. */
     private static void writeSynced(Path file, String text) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            OwnerOnly.restrict(file);
+        Files.deleteIfExists(file);
+        try (FileChannel ch = OwnerOnly.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             ch.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
             ch.force(true);
         }
@@ -373,8 +395,7 @@ public final class LocalStateStore implements StateStore {
         } finally {
             Files.deleteIfExists(temp);
         }
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            OwnerOnly.restrict(file);
+        try (FileChannel ch = OwnerOnly.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             ch.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
             ch.force(true);
         }

@@ -28,12 +28,31 @@ public final class StateCodec {
     public static final class CorruptStateException extends Exception {
         private static final long serialVersionUID = 1L;
 
+        private final String hint;
+
         public CorruptStateException(String message) {
+            this(message, null);
+        }
+
+        /** @param hint what to do, when it is more than restoring an earlier version; or null */
+        public CorruptStateException(String message, String hint) {
             super(message, null, false, false);
+            this.hint = hint;
+        }
+
+        /** What to do, when it is more than restoring an earlier version; or null. */
+        public String hint() {
+            return hint;
         }
     }
 
+    /** The state's text with its checksum and no MAC. */
     public static String write(State state) {
+        return write(state, Integrity.CHECKSUM);
+    }
+
+    /** The state's text with its checksum, and its MAC when {@code integrity} has a key. */
+    public static String write(State state, Integrity integrity) {
         ObjectNode root = JSON.createObjectNode();
         root.put("version", state.formatVersion());
         root.put("lineage", state.lineage());
@@ -43,7 +62,7 @@ public final class StateCodec {
         for (ResourceState r : state.all()) {
             resources.add(resourceJson(r));
         }
-        Checksum.add(root);
+        integrity.add(root);
         try {
             return JSON.writeValueAsString(root) + "\n";
         } catch (IOException e) {
@@ -71,7 +90,13 @@ public final class StateCodec {
         }
     }
 
+    /** A state that carries its checksum. */
     public static State read(String text) throws CorruptStateException {
+        return read(text, Integrity.CHECKSUM);
+    }
+
+    /** A state that passes {@code integrity}'s checks. */
+    public static State read(String text, Integrity integrity) throws CorruptStateException {
         JsonNode parsed;
         try {
             parsed = JSON.readTree(text);
@@ -82,10 +107,6 @@ public final class StateCodec {
             throw new CorruptStateException("not a JSON object");
         }
         ObjectNode root = (ObjectNode) parsed;
-        if (!Checksum.matches(root)) {
-            throw new CorruptStateException("it was changed outside cem: its checksum does not match its content (edited by hand, or damaged)");
-        }
-        root.remove(Checksum.FIELD);
         int version = root.path("version").asInt(-1);
         if (version < 1) {
             throw new CorruptStateException("no format version");
@@ -94,6 +115,14 @@ public final class StateCodec {
             throw new CorruptStateException("format version " + version + " is newer than this cem reads ("
                     + State.FORMAT_VERSION + "); upgrade cem");
         }
+        String problem = integrity.problem(root);
+        if (problem != null) {
+            boolean adoptable = problem.startsWith("has no ");
+            throw new CorruptStateException("it " + problem, adoptable ? "If you trust its content, `cem state sign -d CONFIG_DIR` writes it again with a checksum"
+                    + (integrity.keyed() ? " and a MAC" : "") + " (and says what it holds); otherwise restore an earlier version." : null);
+        }
+        root.remove(Checksum.FIELD);
+        root.remove(Integrity.FIELD);
         while (version < State.FORMAT_VERSION) {
             root = UPGRADERS.get(version).apply(root);
             version++;

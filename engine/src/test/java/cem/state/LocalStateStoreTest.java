@@ -104,7 +104,7 @@ class LocalStateStoreTest {
 
     @Test
     void aNewerFormatIsRefused() throws Exception {
-        Files.writeString(dir.resolve("state.json"), "{\"version\": 99, \"lineage\": \"x\", \"serial\": 1, \"resources\": []}");
+        Files.writeString(dir.resolve("state.json"), "{\"version\": 99, \"lineage\": \"x\", \"serial\": 1, \"resources\": []}"); // no checksum either
         StateException e = assertThrows(StateException.class, () -> new LocalStateStore(dir, null).read());
         assertTrue(e.getMessage().contains("newer than this cem reads"), e.getMessage());
     }
@@ -133,5 +133,105 @@ class LocalStateStoreTest {
         assertThrows(StateException.class, () -> store.forceUnlock("wrong"));
         store.forceUnlock("abc");
         store.lock("plan", Duration.ZERO).close();
+    }
+
+    private static byte[] key() {
+        byte[] k = new byte[32];
+        new java.security.SecureRandom().nextBytes(k);
+        return k;
+    }
+
+    /** Issue 24, item 5: a state without a checksum was read as if it had a valid one. */
+    @Test
+    void aStateWithoutItsChecksumIsRefusedUntilSigned() throws Exception {
+        State s1 = State.empty("test").with(resource("iis_binding.a", 443)).nextSerial("test");
+        var root = (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper().readTree(StateCodec.write(s1));
+        root.remove(Checksum.FIELD);
+        Files.writeString(dir.resolve("state.json"), root.toString().replace("443", "444"));
+        StateException e = assertThrows(StateException.class, () -> new LocalStateStore(dir, null).read());
+        assertTrue(e.getMessage().contains("has no checksum"), e.getMessage());
+        assertTrue(e.hint().contains("cem state sign"), e.hint());
+        LocalStateStore signing = new LocalStateStore(dir, null, null, Integrity.CHECKSUM.adopting());
+        State adopted = signing.read().orElseThrow();
+        signing.write(adopted.nextSerial("test"));
+        assertEquals(444, new LocalStateStore(dir, null).read().orElseThrow().resource("iis_binding.a").orElseThrow().attributes().path("port").asInt());
+    }
+
+    /** Issue 24, item 5: the checksum has no key; whoever edits a state recomputes it. With a MAC key they cannot. */
+    @Test
+    void withAMacKeyAnEditedStateWithARecomputedChecksumIsRefused() throws Exception {
+        byte[] k = key();
+        LocalStateStore keyed = new LocalStateStore(dir, null, null, Integrity.keyed(k));
+        State s1 = State.empty("test").with(resource("iis_binding.a", 443)).nextSerial("test");
+        keyed.write(s1);
+        assertEquals(s1, keyed.read().orElseThrow());
+        assertEquals(s1, new LocalStateStore(dir, null).read().orElseThrow(), "a job without the key still reads it (checksum only)");
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        var root = (com.fasterxml.jackson.databind.node.ObjectNode) mapper.readTree(Files.readString(dir.resolve("state.json")));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) root.get("resources").get(0).get("attributes")).put("port", 444);
+        Files.writeString(dir.resolve("state.json"), Checksum.add(root).toString());
+        StateException edited = assertThrows(StateException.class, keyed::read);
+        assertTrue(edited.getMessage().contains("MAC that does not match its content"), edited.getMessage());
+        root.remove(Integrity.FIELD);
+        Files.writeString(dir.resolve("state.json"), Checksum.add(root).toString());
+        StateException stripped = assertThrows(StateException.class, keyed::read);
+        assertTrue(stripped.getMessage().contains("has no MAC, and CEM_MAC_KEY is set"), stripped.getMessage());
+        assertTrue(stripped.hint().contains("cem state sign"), stripped.hint());
+        StateException other = assertThrows(StateException.class, () -> {
+            new LocalStateStore(dir, null, null, Integrity.keyed(key())).write(s1);
+            keyed.read();
+        });
+        assertTrue(other.getMessage().contains("MAC made with another key"), other.getMessage());
+        keyed.writeChanges(s1.with(resource("iis_binding.b", 1)).nextSerial("test"), Set.of("iis_binding.b"));
+        assertTrue(Files.notExists(dir.resolve("state.journal")), "a state with a MAC keeps no journal (its entries carry none)");
+    }
+
+    /** Issue 24, item 7: .cem was created 0755 and the backup with the default mode. */
+    @Test
+    void theDirectoryAndEveryFileInItAreOwnerOnly() throws Exception {
+        Path cem = dir.resolve("config/.cem");
+        LocalStateStore store = new LocalStateStore(cem, null);
+        State s1 = State.empty("test").with(resource("iis_binding.a", 443)).nextSerial("test");
+        store.write(s1);
+        store.write(s1.nextSerial("test"));
+        store.writeChanges(s1.nextSerial("test").nextSerial("test").with(resource("iis_binding.b", 1)), Set.of("iis_binding.b"));
+        try (StateStore.Lock lock = store.lock("apply", Duration.ZERO)) {
+            assertEquals("rwx------", mode(cem));
+            for (String f : List.of("state.json", "state.json.backup", "state.journal", "state.lock", ".gitignore")) {
+                assertEquals("rw-------", mode(cem.resolve(f)), f);
+            }
+        }
+    }
+
+    private static String mode(Path p) throws java.io.IOException {
+        return java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(p, java.nio.file.LinkOption.NOFOLLOW_LINKS));
+    }
+
+    /** Issue 24, item 7: state, journal and lock were opened through symbolic links. */
+    @Test
+    void linksInTheStateDirectoryAreRefusedNotFollowed() throws Exception {
+        Path cem = dir.resolve(".cem");
+        LocalStateStore store = new LocalStateStore(cem, null);
+        State s1 = State.empty("test").with(resource("iis_binding.a", 443)).nextSerial("test");
+        store.write(s1);
+        Path elsewhere = dir.resolve("elsewhere.json");
+        Files.move(cem.resolve("state.json"), elsewhere);
+        Files.createSymbolicLink(cem.resolve("state.json"), elsewhere);
+        StateException read = assertThrows(StateException.class, store::read);
+        assertTrue(read.getMessage().contains("is a symbolic link"), read.getMessage());
+
+        Files.delete(cem.resolve("state.json"));
+        Files.copy(elsewhere, cem.resolve("state.json"));
+        Path victim = dir.resolve("victim.txt");
+        Files.writeString(victim, "not cem's\n");
+        Files.createSymbolicLink(cem.resolve("state.journal"), victim);
+        StateException journal = assertThrows(StateException.class,
+                () -> store.writeChanges(s1.with(resource("iis_binding.b", 1)).nextSerial("test"), Set.of("iis_binding.b")));
+        assertTrue(journal.getMessage().contains("is a symbolic link"), journal.getMessage());
+        assertEquals("not cem's\n", Files.readString(victim), "nothing written through the link");
+
+        Files.createSymbolicLink(cem.resolve("state.lock"), victim);
+        StateException lock = assertThrows(StateException.class, () -> store.lock("apply", Duration.ZERO));
+        assertTrue(lock.getMessage().contains("is a symbolic link"), lock.getMessage());
     }
 }

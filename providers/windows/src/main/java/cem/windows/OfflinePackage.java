@@ -14,14 +14,17 @@ import java.util.Base64;
 /**
  * The CEM offline package: generated on the NS, written to a local path with a small record of the
  * inputs it was made from (the policy's gateways and ports), so that it is generated again only
- * when those change.
+ * when those change. The path must lead inside the configuration's directory once links are
+ * resolved (validation says so for the configuration; a path from the state is checked here): one
+ * that leads elsewhere is never read, written or deleted.
  */
 final class OfflinePackage {
 
     private OfflinePackage() {}
 
-    static Path output(ResourceInstance r, HostTarget host) {
-        return host.configDirectory().resolve(r.attributes().path("output").asText()).normalize();
+    /** Where the package goes, or empty when its path leads out of the configuration's directory. */
+    static java.util.Optional<Path> output(ResourceInstance r, HostTarget host) {
+        return cem.fs.Confined.inside(host.configDirectory(), r.attributes().path("output").asText());
     }
 
     private static Path record(Path output) {
@@ -35,9 +38,9 @@ final class OfflinePackage {
     }
 
     static LiveResource live(ResourceInstance r, HostTarget host) {
-        Path output = output(r, host);
-        if (!Files.exists(output)) {
-            return LiveResource.absent(r.address());
+        Path output = output(r, host).orElse(null);
+        if (output == null || !Files.exists(output)) {
+            return LiveResource.absent(r.address()); // a path out of the configuration is not cem's: never deleted
         }
         String made = "";
         try {
@@ -54,7 +57,8 @@ final class OfflinePackage {
 
     /** Writes a generated package and the record of its inputs. */
     static void write(ResourceInstance r, HostTarget host, JsonNode generated) throws IOException {
-        Path output = output(r, host);
+        Path output = output(r, host).orElseThrow(() -> new IOException("its output \"" + r.attributes().path("output").asText()
+                + "\" leads out of the configuration's directory " + host.configDirectory() + "; nothing was written"));
         if (output.getParent() != null) {
             Files.createDirectories(output.getParent());
         }
@@ -63,8 +67,10 @@ final class OfflinePackage {
     }
 
     static void delete(ResourceInstance r, HostTarget host) throws IOException {
-        Path output = output(r, host);
-        Files.deleteIfExists(output);
-        Files.deleteIfExists(record(output));
+        java.util.Optional<Path> output = output(r, host);
+        if (output.isPresent()) {
+            Files.deleteIfExists(output.get());
+            Files.deleteIfExists(record(output.get()));
+        }
     }
 }

@@ -31,7 +31,10 @@ import java.util.concurrent.TimeUnit;
  * from a stale state is refused even when its lock was broken meanwhile. Locks are
  * session-scoped advisory locks keyed per state — never one lock for all — held on a connection
  * of their own, so that PostgreSQL itself releases the lock of a process that died; a locks table
- * tells who holds what (operation, start, CI job, heartbeat).
+ * tells who holds what (operation, start, CI job, heartbeat). A state read must agree with its
+ * row: the head's serial and lineage (or, for an earlier version, its own row's), which the
+ * document itself carries under its checksum, MAC or seal; a body copied in from another state or
+ * an older version is refused.
  */
 public final class PostgresStateStore implements StateStore {
 
@@ -148,7 +151,7 @@ public final class PostgresStateStore implements StateStore {
     }
 
     private Optional<State> readWhere(String condition, Long version) throws StateException {
-        String sql = "SELECT s.body FROM " + t("states") + " s JOIN " + t("heads") + " h ON h.key = s.key WHERE s.key = ? AND " + condition;
+        String sql = "SELECT s.body, s.serial, s.lineage, h.serial, h.lineage FROM " + t("states") + " s JOIN " + t("heads") + " h ON h.key = s.key WHERE s.key = ? AND " + condition;
         try (Connection c = connect(); PreparedStatement s = c.prepareStatement(sql)) {
             s.setString(1, spec.key());
             if (version != null) {
@@ -160,18 +163,27 @@ public final class PostgresStateStore implements StateStore {
                 }
                 String text = r.getString(1);
                 if (spec.encryption() != null) {
-                    text = spec.encryption().open(text, "The state " + where());
+                    text = spec.encryption().open(text, cem.state.StateEncryption.Kind.STATE, "The state " + where());
                 } else if (cem.state.StateEncryption.isSealed(text)) {
                     throw new StateException("The state " + where() + " is encrypted, and no key is configured.",
                             "Set backend.encryption.key to the secret reference of its key.");
                 }
-                return Optional.of(StateCodec.read(text));
+                State state = StateCodec.read(text, spec.integrity());
+                long serial = r.getLong(version == null ? 4 : 2);
+                String lineage = r.getString(version == null ? 5 : 3);
+                if (state.serial() != serial || !state.lineage().equals(lineage)) {
+                    throw new StateException("The state " + where() + " is not the one its row names: the row says serial " + serial + " of lineage "
+                            + lineage + ", the document holds serial " + state.serial() + " of lineage " + state.lineage()
+                            + ". It was copied in from another state or an older version.",
+                            "Nothing was read from it. Find out who changed the table; restore the right version (`cem state history` lists them).");
+                }
+                return Optional.of(state);
             }
         } catch (SQLException e) {
             throw readError(e);
         } catch (StateCodec.CorruptStateException e) {
             throw new StateException("The state " + where() + " in the database is not valid: " + e.getMessage(),
-                    "Restore an earlier version: `cem state history` lists them.");
+                    e.hint() != null ? e.hint() : "Restore an earlier version: `cem state history` lists them.");
         }
     }
 
@@ -199,9 +211,9 @@ public final class PostgresStateStore implements StateStore {
      */
     @Override
     public void write(State state) throws StateException {
-        String body = StateCodec.write(state);
+        String body = StateCodec.write(state, spec.integrity());
         if (spec.encryption() != null) {
-            body = spec.encryption().seal(body, state.lineage(), state.serial());
+            body = spec.encryption().seal(body, cem.state.StateEncryption.Kind.STATE, state.lineage(), state.serial());
         }
         try (Connection c = connect()) {
             c.setAutoCommit(false);

@@ -14,7 +14,7 @@ public final class LockHolder {
     public static void main(String[] args) throws Exception {
         var settings = new ObjectMapper().createObjectNode().put("type", "postgres").put("url", args[0]).put("username", "postgres")
                 .put("sslmode", "disable").put("schema", args[2]);
-        PostgresStateStore store = new PostgresStateStore(new BackendSpec(settings, Map.of(), args[1], Path.of("."), null, null, "test", null));
+        PostgresStateStore store = new PostgresStateStore(new BackendSpec(settings, Map.of(), args[1], Path.of("."), null, null, "test", null, cem.state.Integrity.CHECKSUM));
         store.lock("apply", Duration.ZERO);
         System.out.println("locked");
         System.out.flush();

@@ -53,7 +53,7 @@ class PostgresStateStoreTest {
         ObjectNode settings = new ObjectMapper().createObjectNode().put("type", "postgres").put("url", pg.url()).put("username", "postgres")
                 .put("sslmode", "disable").put("schema", schema).put("keepVersions", keep);
         PostgresStateStore s = new PostgresStateStore(new BackendSpec(settings, Map.of(), key, Path.of("."), "https://ci.example/job/7",
-                "sha256:abc", "0.1.0-test", encryption));
+                "sha256:abc", "0.1.0-test", encryption, cem.state.Integrity.CHECKSUM));
         s.init();
         return s;
     }
@@ -215,5 +215,36 @@ class PostgresStateStoreTest {
         StateException wrong = assertThrows(StateException.class,
                 () -> store(schema, "site-e", 100, new cem.state.StateEncryption(other, List.of(), true)).read());
         assertTrue(wrong.getMessage().contains("neither the configured key"), wrong.getMessage());
+    }
+
+    /** Issue 24, item 10: a row's body swapped for another state's, or for an older version's, was read as the current state. */
+    @Test
+    void aBodySwappedInFromAnotherStateOrAnOlderVersionIsRefused() throws Exception {
+        byte[] k = new byte[32];
+        new java.security.SecureRandom().nextBytes(k);
+        cem.state.StateEncryption encryption = new cem.state.StateEncryption(k, List.of(), true);
+        String schema = fresh();
+        PostgresStateStore a = store(schema, "site-a", 100, encryption);
+        PostgresStateStore b = store(schema, "site-b", 100, encryption);
+        a.write(state("LA", 1, 1));
+        a.write(state("LA", 2, 2));
+        b.write(state("LB", 1, 3));
+        try (var c = java.sql.DriverManager.getConnection(pg.url() + "?user=postgres&sslmode=disable");
+                var swap = c.prepareStatement("UPDATE \"" + schema + "\".states SET body = (SELECT body FROM \"" + schema
+                        + "\".states WHERE key = ? AND version = ?) WHERE key = 'site-a' AND version = 2")) {
+            swap.setString(1, "site-b");
+            swap.setLong(2, 1);
+            swap.executeUpdate();
+            StateException swapped = assertThrows(StateException.class, a::read);
+            assertTrue(swapped.getMessage().contains("is not the one its row names") && swapped.getMessage().contains("lineage LB"),
+                    swapped.getMessage());
+            swap.setString(1, "site-a");
+            swap.setLong(2, 1);
+            swap.executeUpdate();
+            StateException rolledBack = assertThrows(StateException.class, a::read);
+            assertTrue(rolledBack.getMessage().contains("the row says serial 2") && rolledBack.getMessage().contains("holds serial 1"),
+                    rolledBack.getMessage());
+        }
+        assertEquals(1, a.read(1).orElseThrow().serial(), "the earlier version itself still reads");
     }
 }
