@@ -68,6 +68,8 @@ public final class ConfigCodes {
     public static final String BINDING_NEEDS_CERT = "SEM3304";
     /** A warning: internet_gateway.statusReporting is an NS setting that cem ignores. */
     public static final String GATEWAY_STATUS_REPORTING = "SEM3305";
+    /** Two resources with one identity on one host (see cem.engine.Identities; also checked against the state and across sites). */
+    public static final String IDENTITY_COLLISION = "SEM3306";
 
     public static final String NO_DIRECTORY = "ENV9001";
     public static final String NO_YAML = "ENV9002";

@@ -18,4 +18,8 @@ public final class EngineCodes {
     public static final String SKIPPED = "APL5005";
     public static final String HOST_NOT_CONFIGURED = "APL5006";
     public static final String SECRET_UNAVAILABLE = "APL5007";
+    /** A warning: a moved resource keeps the name its object got from the old address. */
+    public static final String MOVE_KEEPS_NAME = "APL5010";
+    /** A warning: a destroy and a create of identical resources look like a rename without a moved entry. */
+    public static final String RENAME_WITHOUT_MOVE = "APL5011";
 }
