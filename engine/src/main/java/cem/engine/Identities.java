@@ -46,7 +46,7 @@ public final class Identities {
             Claim other = first.putIfAbsent(c.machine() + "\u0000" + c.type() + "\u0000" + c.key(), c);
             if (other != null) {
                 diags.add(collision(c, other.resource().address(), other.resource().declRange().label(), schemas,
-                        "Give one of them another " + description(c.type(), schemas) + ", or remove one of them."));
+                        "Make them differ in " + description(c.type(), schemas) + ", or remove one of them."));
             }
         }
         return diags.build();
@@ -106,12 +106,11 @@ public final class Identities {
                     continue;
                 }
                 String hint = desired.containsKey(s.address())
-                        ? "Give " + d.address() + " another " + description(d.type(), registry::schema) + "."
+                        ? "Make " + d.address() + " differ from " + s.address() + " in " + description(d.type(), registry::schema) + "."
                         : "If " + d.address() + " is " + s.address() + " renamed, keep the object with a moved block:\n\n" + movedBlock(s.address(), d.address());
                 config.resource(d.address()).ifPresent(r -> diags.add(Diagnostic.error(ConfigCodes.IDENTITY_COLLISION,
                         d.address() + " would manage the object of " + s.address(),
-                        "Both are " + d.type() + " resources on host " + d.host() + " with the same identity (" + description(d.type(), registry::schema)
-                                + "); " + s.address() + " is in the state, and the two would undo each other's changes.",
+                        identical(d.type(), d.host(), registry::schema) + " " + s.address() + " is in the state; the two would undo each other's changes.",
                         hint, r.declRange()).withAddress(d.address())));
             }
         }
@@ -242,9 +241,13 @@ public final class Identities {
 
     private static Diagnostic collision(Claim c, String other, String otherAt, Function<String, Optional<ResourceSchema>> schemas, String hint) {
         return Diagnostic.error(ConfigCodes.IDENTITY_COLLISION, c.resource().address() + " and " + other + " manage one object",
-                "Both are " + c.type() + " resources on host " + c.hostName() + " with the same identity (" + description(c.type(), schemas)
-                        + "); " + other + " is declared at " + otherAt + ". Each apply would undo the other's changes.",
+                identical(c.type(), c.hostName(), schemas) + " " + other + " is declared at " + otherAt + ". Each apply would undo the other's changes.",
                 hint, c.resource().declRange()).withAddress(c.resource().address());
+    }
+
+    private static String identical(String type, String host, Function<String, Optional<ResourceSchema>> schemas) {
+        return "Both are " + type + " resources on host " + host + ", and cem finds a " + type + "'s object by " + description(type, schemas)
+                + ": the same for both.";
     }
 
     private static String description(String type, Function<String, Optional<ResourceSchema>> schemas) {
