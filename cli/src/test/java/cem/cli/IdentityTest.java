@@ -144,4 +144,18 @@ class IdentityTest {
         assertEquals(1, cem("apply", "--auto-approve", "quickstart").exitCode());
         assertEquals(java.util.List.of("cem-ig-agents-in"), rules(site, "ig1"));
     }
+
+    @Test
+    void twoSitesThatManageOneObjectOfAServerAreRefused() throws IOException {
+        Path fleet = FleetTest.copyGitops(tmp);
+        Path inventory = fleet.resolve("sites.yaml");
+        // ber's NS is ams's server under another host name: both sites would manage its CEM policy.
+        Files.writeString(inventory, Files.readString(inventory).replace("nsAddress: smp.ber.example.net", "nsAddress: smp.ams.example.net"));
+        CliRun validate = cem("validate", "gitops", "--sites", "all");
+        assertEquals(1, validate.exitCode(), validate.out() + validate.err());
+        assertTrue(validate.err().contains("cem_policy.default and cem_policy.default of site ams manage one object [SEM3306]"), validate.err());
+        assertTrue(validate.err().contains("templates/site/"), "mapped to the template line: " + validate.err());
+        CliRun plan = cem("plan", "gitops", "--sites", "ber");
+        assertEquals(0, plan.exitCode(), "one site alone claims nothing twice: " + plan.err());
+    }
 }
