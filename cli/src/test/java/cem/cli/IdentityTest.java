@@ -50,6 +50,12 @@ class IdentityTest {
         return Files.readString(site.resolve(".cem/lab/" + host + ".json"));
     }
 
+    /** The plan after renaming windows_firewall_rule.ig-agents-in to gw-agents-in, without a moved entry. */
+    private CliRun planRenamed(Path site, String extraAttributes) throws IOException {
+        edit(site, "name: ig-agents-in\n", "name: gw-agents-in\n" + extraAttributes);
+        return cem("plan", "quickstart");
+    }
+
     /** The names of the firewall rules of a lab host. */
     private static java.util.List<String> rules(Path site, String host) throws IOException {
         java.util.List<String> out = new java.util.ArrayList<>();
@@ -119,9 +125,7 @@ class IdentityTest {
     @Test
     @Timeout(300)
     void aRenameWithoutMovedIsHintedAtWithTheBlockToWrite() throws IOException {
-        Path site = applied("quickstart");
-        edit(site, "name: ig-agents-in\n", "name: gw-agents-in\n");
-        CliRun plan = cem("plan", "quickstart");
+        CliRun plan = planRenamed(applied("quickstart"), "");
         assertEquals(0, plan.exitCode(), plan.err());
         assertTrue(plan.err().contains("windows_firewall_rule.gw-agents-in looks like windows_firewall_rule.ig-agents-in renamed [APL5011]"),
                 plan.err());
@@ -134,8 +138,7 @@ class IdentityTest {
     void aNewResourceThatNamesAnObjectOfTheStateIsRefused() throws IOException {
         Path site = applied("quickstart");
         // Renamed, with the old rule name written out: one rule, claimed by a new address and by the state.
-        edit(site, "name: ig-agents-in\n", "name: gw-agents-in\n    ruleName: cem-ig-agents-in\n");
-        CliRun plan = cem("plan", "quickstart");
+        CliRun plan = planRenamed(site, "    ruleName: cem-ig-agents-in\n");
         assertEquals(1, plan.exitCode(), plan.out());
         assertTrue(plan.err().contains("windows_firewall_rule.gw-agents-in would manage the object of windows_firewall_rule.ig-agents-in [SEM3306]"),
                 plan.err());
