@@ -123,7 +123,7 @@ final class ApplyCommand implements Callable<Integer> {
         }
         var diags = cem.diag.Diagnostics.builder();
         var desired = DesiredState.of(ws.config, ws.registry, diags);
-        State start = Planner.applyMovesAndForget(ws.config, state);
+        State start = Planner.applyMovesAndForget(ws.config, ws.registry, state);
         return ApplyRun.run(ws, plan, start, desired, parallelism);
     }
 

@@ -16,7 +16,6 @@ import cem.sites.SiteCodes;
 import cem.sites.SiteRenderer;
 import java.io.PrintWriter;
 import java.io.Writer;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -100,18 +99,36 @@ final class Fleet implements AutoCloseable {
     static List<Member> render(Session session, Inventory inventory, List<Site> sites, Severity missingCredential) {
         SiteRenderer renderer = new SiteRenderer(inventory, session.cwd());
         SecretResolver secrets = session.secrets();
+        var schemas = Workspace.schemas(session);
         List<Member> members = sites.parallelStream().map(site -> {
             Result<RenderedSite> r = renderer.render(site);
             if (r.value() == null) {
                 return new Member(site, null, null, r.diagnostics());
             }
-            Validator validator = new Validator(session.cwd(), secrets, Clock.systemUTC(), missingCredential);
+            Validator validator = Workspace.validator(session, secrets, missingCredential, schemas);
             Result<Configuration> c = validator.validate(r.value().directory(), r.value().sources());
             Diagnostics d = r.value().remap(r.diagnostics().plus(c.diagnostics())).sorted();
             return new Member(site, r.value(), c.hasErrors() ? null : c.value(), d);
         }).toList();
         hostClashes(members);
+        identityClashes(schemas, members);
         return members;
+    }
+
+    /** Two sites must not manage one object on one machine (a shared server named differently in each). */
+    private static void identityClashes(java.util.function.Function<String, java.util.Optional<cem.spi.ResourceSchema>> schemas,
+            List<Member> members) {
+        if (schemas == null) {
+            return;
+        }
+        List<Diagnostics> found = cem.engine.Identities.acrossSites(members.stream().map(Member::name).toList(),
+                members.stream().map(m -> m.config).toList(), schemas);
+        for (int i = 0; i < members.size(); i++) {
+            Member m = members.get(i);
+            if (!found.get(i).isEmpty()) {
+                m.diagnostics = m.diagnostics.plus(m.remap(found.get(i))).sorted();
+            }
+        }
     }
 
     /** Opens the selected sites: rendered, validated, one lab for all, a workspace each. */

@@ -62,8 +62,8 @@ final class LabCommand implements Runnable {
 
         @Override
         public Integer call() throws InterruptedException {
-            var result = new cem.config.Validator(session.cwd(), session.secrets(), java.time.Clock.systemUTC(),
-                    cem.diag.Severity.WARNING).validate(session.resolve(directory));
+            var result = Workspace.validator(session, session.secrets(), cem.diag.Severity.WARNING)
+                    .validate(session.resolve(directory));
             if (result.value() == null || result.hasErrors()) {
                 throw new cem.diag.DiagnosticsException(result.diagnostics());
             }

@@ -3,7 +3,6 @@ package cem.cli;
 import cem.config.Configuration;
 import cem.config.HostConfig;
 import cem.config.SecretResolver;
-import cem.config.Validator;
 import cem.diag.Diagnostic;
 import cem.diag.DiagnosticsException;
 import cem.diag.Severity;
@@ -16,7 +15,6 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -53,7 +51,7 @@ final class TrustCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        var result = new Validator(session.cwd(), session.secrets(), Clock.systemUTC(), Severity.WARNING)
+        var result = Workspace.validator(session, session.secrets(), Severity.WARNING)
                 .validate(session.resolve(dir));
         Configuration config = result.value();
         if (config == null || result.hasErrors()) {

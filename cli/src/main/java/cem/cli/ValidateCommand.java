@@ -8,7 +8,6 @@ import cem.diag.Result;
 import cem.diag.Severity;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -57,7 +56,7 @@ final class ValidateCommand implements Callable<Integer> {
             printer = new DiagnosticPrinter(session, common.color(session), Fleet.lines(members));
             what = members.size() == 1 ? "The site is" : "The " + members.size() + " sites are";
         } else {
-            Validator validator = new Validator(session.cwd(), session.secrets(), Clock.systemUTC(), Severity.WARNING);
+            Validator validator = Workspace.validator(session, session.secrets(), Severity.WARNING);
             Result<Configuration> result = validator.validate(session.resolve(directory));
             diagnostics = result.diagnostics().sorted();
             Configuration config = result.value();

@@ -70,7 +70,7 @@ final class Workspace implements AutoCloseable {
 
     static Workspace open(Session session, String directory, boolean debug, boolean acceptNewHostKeys) {
         SecretResolver secrets = session.secrets();
-        Validator validator = new Validator(session.cwd(), secrets, Clock.systemUTC(), Severity.ERROR);
+        Validator validator = validator(session, secrets, Severity.ERROR);
         Result<Configuration> result = validator.validate(session.resolve(directory));
         if (result.value() == null || result.hasErrors()) {
             throw new DiagnosticsException(result.diagnostics());
@@ -78,6 +78,30 @@ final class Workspace implements AutoCloseable {
         Configuration config = result.value();
         cem.lab.Lab lab = LabRouting.start(config);
         return open(session, config, result.diagnostics(), lab, true, debug, acceptNewHostKeys, d -> d);
+    }
+
+    /**
+     * The validator of every command: the configuration's own rules, and the identity of resources
+     * (two resources managing one object), which needs the providers' schemas.
+     */
+    static Validator validator(Session session, SecretResolver secrets, Severity missingCredential) {
+        return validator(session, secrets, missingCredential, schemas(session));
+    }
+
+    /** @param schemas the resource types' schemas ({@link #schemas}), or null */
+    static Validator validator(Session session, SecretResolver secrets, Severity missingCredential,
+            java.util.function.Function<String, java.util.Optional<cem.spi.ResourceSchema>> schemas) {
+        Validator validator = new Validator(session.cwd(), secrets, Clock.systemUTC(), missingCredential);
+        return schemas == null ? validator : validator.with(config -> cem.engine.Identities.check(config, schemas));
+    }
+
+    /** The resource types' schemas, or null when the providers conflict (opening the workspace says so). */
+    static java.util.function.Function<String, java.util.Optional<cem.spi.ResourceSchema>> schemas(Session session) {
+        try (ProviderRegistry registry = ProviderRegistry.load(new ProviderContext(session.env(), session.cwd(), false))) {
+            return registry::schema;
+        } catch (IllegalStateException e) {
+            return null;
+        }
     }
 
     /**

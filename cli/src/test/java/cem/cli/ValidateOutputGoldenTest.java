@@ -12,7 +12,7 @@ class ValidateOutputGoldenTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"SEM3101-port-policy-gateway", "CFG1001-yaml-syntax-tab", "SCH2001-unknown-key",
-        "CRT3205-wildcard-too-deep", "GRF3003-cycle"})
+        "CRT3205-wildcard-too-deep", "GRF3003-cycle", "SEM3306-identity-firewall-rule-name"})
     void textOutput(String folder) {
         CliRun run = CliRun.inRepo("validate", "examples/invalid/" + folder);
         assertEquals(1, run.exitCode());

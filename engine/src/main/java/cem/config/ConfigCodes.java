@@ -76,6 +76,8 @@ public final class ConfigCodes {
     public static final String BINDING_NEEDS_CERT = "SEM3304";
     /** A warning: internet_gateway.statusReporting is an NS setting that cem ignores. */
     public static final String GATEWAY_STATUS_REPORTING = "SEM3305";
+    /** Two resources with one identity on one host (see cem.engine.Identities; also checked against the state and across sites). */
+    public static final String IDENTITY_COLLISION = "SEM3306";
     /** offline_package.output leads out of the configuration's directory (after links are resolved). */
     public static final String OUTPUT_OUTSIDE_CONFIGURATION = "SEM3307";
 

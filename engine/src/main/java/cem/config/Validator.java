@@ -16,6 +16,7 @@ public final class Validator {
     private final SecretResolver secrets;
     private final Clock clock;
     private final Severity missingCredential;
+    private final java.util.List<java.util.function.Function<Configuration, Diagnostics>> rules;
 
     /**
      * @param workingDirectory paths in diagnostics are shown relative to it
@@ -25,10 +26,26 @@ public final class Validator {
      *     validate, which does not connect; an error for plan and apply)
      */
     public Validator(Path workingDirectory, SecretResolver secrets, Clock clock, Severity missingCredential) {
-        this.loader = new ConfigLoader(new SchemaCheck(), workingDirectory);
+        this(new ConfigLoader(new SchemaCheck(), workingDirectory), secrets, clock, missingCredential, java.util.List.of());
+    }
+
+    private Validator(ConfigLoader loader, SecretResolver secrets, Clock clock, Severity missingCredential,
+            java.util.List<java.util.function.Function<Configuration, Diagnostics>> rules) {
+        this.loader = loader;
         this.secrets = secrets;
         this.clock = clock;
         this.missingCredential = missingCredential;
+        this.rules = java.util.List.copyOf(rules);
+    }
+
+    /**
+     * This validator with one more rule, run after the others: one that needs what this package does
+     * not know (the providers' schemas, for the identity of resources).
+     */
+    public Validator with(java.util.function.Function<Configuration, Diagnostics> rule) {
+        java.util.List<java.util.function.Function<Configuration, Diagnostics>> all = new java.util.ArrayList<>(rules);
+        all.add(rule);
+        return new Validator(loader, secrets, clock, missingCredential, all);
     }
 
     public Result<Configuration> validate(Path directory) {
@@ -54,6 +71,9 @@ public final class Validator {
                 .plus(new HostPortRule().check(config))
                 .plus(new ResourceRules().check(config))
                 .plus(new DeprecatedAttributes().check(config));
+        for (java.util.function.Function<Configuration, Diagnostics> rule : rules) {
+            all = all.plus(rule.apply(config));
+        }
         return new Result<>(config, distinct(all).sorted());
     }
 

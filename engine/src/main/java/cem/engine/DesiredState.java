@@ -33,13 +33,7 @@ public final class DesiredState {
                         r.declRange()).withAddress(r.address()));
                 continue;
             }
-            ObjectNode attributes = ((ObjectNode) r.body()).deepCopy();
-            DesiredResource.META_KEYS.forEach(attributes::remove);
-            new java.util.TreeMap<>(schema.defaults()).forEach((k, v) -> {
-                if (!attributes.has(k)) {
-                    attributes.set(k, toJson(v));
-                }
-            });
+            ObjectNode attributes = attributes(r, schema);
             if (schema.orderGroup() != null) {
                 // Ordered objects (firewall rules) take their place in their group from the order of declaration.
                 String group = r.host() + "\u0000" + r.type() + "\u0000" + schema.orderGroup().apply(attributes);
@@ -58,6 +52,23 @@ public final class DesiredState {
                     lifecycle.path("preventDestroy").asBoolean(false), ignore, r.doc().directory()));
         }
         return out;
+    }
+
+    /** A resource's attributes as written, meta keys removed and the schema's defaults filled in. */
+    static ObjectNode attributes(ResourceConfig r, ResourceSchema schema) {
+        ObjectNode attributes = ((ObjectNode) r.body()).deepCopy();
+        DesiredResource.META_KEYS.forEach(attributes::remove);
+        return withDefaults(schema, attributes);
+    }
+
+    /** {@code attributes} with the schema's defaults where they have no value (changed in place). */
+    static ObjectNode withDefaults(ResourceSchema schema, ObjectNode attributes) {
+        new java.util.TreeMap<>(schema.defaults()).forEach((k, v) -> {
+            if (!attributes.has(k)) {
+                attributes.set(k, toJson(v));
+            }
+        });
+        return attributes;
     }
 
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();

@@ -28,4 +28,8 @@ public final class EngineCodes {
     }
     /** A warning on every plan made with {@code --no-credentials}: the state stood for what is live. */
     public static final String PLANNED_WITHOUT_CREDENTIALS = "APL5010";
+    /** A warning: a moved resource keeps the name its object got from the old address. */
+    public static final String MOVE_KEEPS_NAME = "APL5012";
+    /** A warning: a destroy and a create of identical resources look like a rename without a moved entry. */
+    public static final String RENAME_WITHOUT_MOVE = "APL5011";
 }

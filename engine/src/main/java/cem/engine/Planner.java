@@ -58,8 +58,8 @@ public final class Planner {
     public record Planned(Plan plan, State workingState, Map<String, DesiredResource> desired, int roundTrips) {}
 
     /** The state a saved plan starts from: the configuration's moves and forgets applied. */
-    public static State applyMovesAndForget(Configuration config, State prior) {
-        State state = new Planner(config, null, null, null, cem.state.SecretDigest.UNKEYED).applyMoves(prior, Diagnostics.builder());
+    public static State applyMovesAndForget(Configuration config, ProviderRegistry registry, State prior) {
+        State state = new Planner(config, registry, null, null, cem.state.SecretDigest.UNKEYED).applyMoves(prior, Diagnostics.builder());
         for (Configuration.Removed r : config.removed()) {
             state = state.without(r.from());
         }
@@ -70,6 +70,7 @@ public final class Planner {
         Diagnostics.Builder diags = Diagnostics.builder();
         Map<String, DesiredResource> desired = DesiredState.of(config, registry, diags);
         State state = applyMoves(prior, diags);
+        desired = Identities.keepNames(desired, state, registry);
         Map<String, String> previousAddress = new HashMap<>();
         for (Configuration.Moved m : config.moved()) {
             if (state.resource(m.to()).isPresent() && prior.resource(m.from()).isPresent()) {
@@ -87,6 +88,7 @@ public final class Planner {
             }
         }
         checkAddresses(options, desired, state, diags);
+        Identities.againstState(config, desired, state, forget, registry, diags);
 
         Map<String, ResourceInstance> toRead = new LinkedHashMap<>();
         Map<String, String> hostOf = new LinkedHashMap<>();
@@ -133,6 +135,7 @@ public final class Planner {
                     s.identity(), s.dependencies()));
         }
         changes = target(changes, desired, state, options);
+        Identities.renameHints(changes, config, registry, diags);
         Plan plan = new Plan(options.mode(), changes, drift, prior.lineage(), prior.serial(), configDigest,
                 config.directory().toString(), new ArrayList<>(read.unknownHosts()), config.attach(diags.build()).sorted());
         return new Planned(plan, state, desired, read.roundTrips());
@@ -172,7 +175,7 @@ public final class Planner {
                     continue;
                 }
                 ResourceState s = state.resource(m.from()).orElseThrow();
-                state = state.without(m.from()).with(s.withAddress(m.to()));
+                state = state.without(m.from()).with(Identities.moved(s, m, registry, diags));
             }
         }
         return state;

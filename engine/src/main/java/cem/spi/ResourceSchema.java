@@ -24,10 +24,12 @@ import java.util.Optional;
  *     for an unordered type.
  * @param identity how the provider finds a resource's object on its host (two resources with one identity
  *     on one host manage the same object), or null where the type declares none
+ * @param derivedName for a type whose object is named after the resource on its host: where that name
+ *     lives, so that a {@code moved} resource keeps its object; null otherwise
  */
 public record ResourceSchema(String type, Map<String, AttributeSchema> attributes, boolean createBeforeDestroy,
         Map<String, Object> defaults, boolean forgetOnDelete, String forgetWhenSet,
-        java.util.function.Function<JsonNode, String> orderGroup, Identity identity) {
+        java.util.function.Function<JsonNode, String> orderGroup, Identity identity, DerivedName derivedName) {
 
     /**
      * The key by which a provider finds a resource's object on its host.
@@ -39,6 +41,16 @@ public record ResourceSchema(String type, Map<String, AttributeSchema> attribute
      *     Returns null when the attributes do not determine the object (an unresolved reference).
      */
     public record Identity(String description, java.util.function.BiFunction<String, JsonNode, String> key) {}
+
+    /**
+     * The name of a resource's object on its host, when it derives from the resource's name (a firewall
+     * rule "cem-NAME"). A {@code moved} resource keeps its object: the engine records the old name in
+     * {@code attribute} and, while the configuration leaves that attribute out, keeps sending the recorded one.
+     *
+     * @param attribute the attribute that holds the name (one the configuration may set, or one only cem records)
+     * @param fromResourceName the name a resource's object gets when the attribute is left out
+     */
+    public record DerivedName(String attribute, java.util.function.UnaryOperator<String> fromResourceName) {}
 
     /** The attribute that holds an ordered resource's 0-based place in its group. */
     public static final String POSITION = "position";
@@ -52,28 +64,34 @@ public record ResourceSchema(String type, Map<String, AttributeSchema> attribute
             List<AttributeSchema> attributes) {
         Map<String, AttributeSchema> byName = new LinkedHashMap<>();
         attributes.forEach(a -> byName.put(a.name(), a));
-        return new ResourceSchema(type, byName, createBeforeDestroy, defaults, false, null, null, null);
+        return new ResourceSchema(type, byName, createBeforeDestroy, defaults, false, null, null, null, null);
     }
 
     /** This schema, for a type whose objects cem forgets instead of deleting. */
     public ResourceSchema forgettingOnDelete() {
-        return new ResourceSchema(type, attributes, createBeforeDestroy, defaults, true, null, orderGroup, identity);
+        return new ResourceSchema(type, attributes, createBeforeDestroy, defaults, true, null, orderGroup, identity, derivedName);
     }
 
     /** This schema, for a type whose objects cem forgets instead of deleting when {@code attribute} is set on them. */
     public ResourceSchema forgettingOnDeleteWhenSet(String attribute) {
-        return new ResourceSchema(type, attributes, createBeforeDestroy, defaults, forgetOnDelete, attribute, orderGroup, identity);
+        return new ResourceSchema(type, attributes, createBeforeDestroy, defaults, forgetOnDelete, attribute, orderGroup, identity, derivedName);
     }
 
     /** This schema, for a type whose objects are ordered within the group {@code group} gives their attributes. */
     public ResourceSchema orderedWithin(java.util.function.Function<JsonNode, String> group) {
-        return new ResourceSchema(type, attributes, createBeforeDestroy, defaults, forgetOnDelete, forgetWhenSet, group, identity);
+        return new ResourceSchema(type, attributes, createBeforeDestroy, defaults, forgetOnDelete, forgetWhenSet, group, identity, derivedName);
     }
 
     /** This schema, for a type whose objects are found on their host by {@code identity}. */
     public ResourceSchema identifiedBy(String description, java.util.function.BiFunction<String, JsonNode, String> key) {
         return new ResourceSchema(type, attributes, createBeforeDestroy, defaults, forgetOnDelete, forgetWhenSet, orderGroup,
-                new Identity(description, key));
+                new Identity(description, key), derivedName);
+    }
+
+    /** This schema, for a type whose object is named {@code fromResourceName(name)} unless {@code attribute} says otherwise. */
+    public ResourceSchema namedAfterResource(String attribute, java.util.function.UnaryOperator<String> fromResourceName) {
+        return new ResourceSchema(type, attributes, createBeforeDestroy, defaults, forgetOnDelete, forgetWhenSet, orderGroup, identity,
+                new DerivedName(attribute, fromResourceName));
     }
 
     /** Whether removing the resource with these (state) attributes from the configuration forgets it. */

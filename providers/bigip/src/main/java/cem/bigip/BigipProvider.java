@@ -48,7 +48,10 @@ public final class BigipProvider implements Provider {
                     AttributeSchema.of("profiles", Kind.SET),
                     AttributeSchema.of("snat", Kind.STRING),
                     AttributeSchema.of("otherMembers", Kind.SET),
-                    AttributeSchema.of("gateway", Kind.STRING)));
+                    AttributeSchema.of("gateway", Kind.STRING),
+                    AttributeSchema.of(Vip.OBJECT_NAME, Kind.STRING)))
+            .identifiedBy("the partition + the virtual server's name cem-NAME (its pool is cem-NAME-pool)", Vip::identityKey)
+            .namedAfterResource(Vip.OBJECT_NAME, name -> name);
 
     private final Sessions sessions;
     /** Per host: the account's shell and the partitions, as last seen. */

@@ -43,11 +43,26 @@ record Vip(String name, String partition, String destinationAddress, int destina
         profiles = List.copyOf(profiles);
     }
 
+    /**
+     * The attribute that names the objects of a resource that was moved: they keep the old name (the
+     * engine records it, see ResourceSchema.DerivedName); otherwise the resource's name names them.
+     */
+    static final String OBJECT_NAME = "objectName";
+
+    /** Where cem finds a resource's objects: the virtual server's path (its pool's derives from it). */
+    static String identityKey(String resourceName, JsonNode a) {
+        return virtualPath(a.path("partition").asText(DEFAULT_PARTITION), a.path(OBJECT_NAME).asText(resourceName));
+    }
+
+    private static String virtualPath(String partition, String name) {
+        return "/" + partition + "/cem-" + name;
+    }
+
     /** The virtual server a resource describes; an unsafe value is an IllegalArgumentException naming it. */
-    static Vip of(String name, JsonNode a) {
+    static Vip of(String resourceName, JsonNode a) {
         List<String> profiles = new ArrayList<>();
         a.path("profiles").forEach(p -> profiles.add(p.asText()));
-        Vip vip = new Vip(name, a.path("partition").asText(DEFAULT_PARTITION), a.path("destination").path("address").asText(),
+        Vip vip = new Vip(a.path(OBJECT_NAME).asText(resourceName), a.path("partition").asText(DEFAULT_PARTITION), a.path("destination").path("address").asText(),
                 a.path("destination").path("port").asInt(), a.path("member").path("address").asText(), a.path("member").path("port").asInt(),
                 a.path("monitor").asText(DEFAULT_MONITOR), profiles.isEmpty() ? DEFAULT_PROFILES : profiles,
                 a.path("snat").asText(DEFAULT_SNAT));
@@ -88,7 +103,7 @@ record Vip(String name, String partition, String destinationAddress, int destina
     }
 
     String virtualPath() {
-        return "/" + partition + "/cem-" + name;
+        return virtualPath(partition, name);
     }
 
     String poolPath() {
@@ -117,6 +132,9 @@ record Vip(String name, String partition, String destinationAddress, int destina
         profiles.forEach(p::add);
         if (desired != null && desired.has("gateway")) {
             a.set("gateway", desired.get("gateway")); // cem's own link to the gateway behind it
+        }
+        if (desired != null && desired.has(OBJECT_NAME)) {
+            a.put(OBJECT_NAME, name);
         }
         return a;
     }

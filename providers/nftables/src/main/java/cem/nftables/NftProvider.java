@@ -62,8 +62,12 @@ public final class NftProvider implements Provider {
                     AttributeSchema.of("log", Kind.BOOLEAN),
                     AttributeSchema.of("otherExpressions", Kind.LIST),
                     AttributeSchema.of(ResourceSchema.POSITION, Kind.NUMBER),
-                    AttributeSchema.of("gateway", Kind.STRING)))
-            .orderedWithin(NftRule::chainKeyOf);
+                    AttributeSchema.of("gateway", Kind.STRING),
+                    AttributeSchema.of(NftRule.OBJECT_NAME, Kind.STRING)))
+            .orderedWithin(NftRule::chainKeyOf)
+            .identifiedBy("the table + the rule's comment cem:NAME (cem finds a rule in its table by that comment, whatever its chain)",
+                    NftRule::identityKey)
+            .namedAfterResource(NftRule.OBJECT_NAME, name -> name);
 
     private final Sessions sessions;
 
@@ -251,12 +255,12 @@ public final class NftProvider implements Provider {
     /** What cem finds for each resource, positions told as the plan should show moves. */
     private static Map<String, LiveResource> live(List<ResourceInstance> resources, Map<String, Table> tables) {
         Map<String, ResourceInstance> byName = new LinkedHashMap<>();
-        resources.forEach(r -> byName.put(r.name(), r));
+        resources.forEach(r -> byName.put(NftRule.nameOf(r), r));
         Map<String, LiveResource> out = new HashMap<>();
         for (ResourceInstance r : resources) {
             String tableKey = String.join(" ", NftRule.tableOf(r.attributes()));
             Table table = tables.getOrDefault(tableKey, Table.EMPTY);
-            NftRule found = table.rules().stream().filter(x -> r.name().equals(x.name())).findFirst().orElse(null);
+            NftRule found = table.rules().stream().filter(x -> NftRule.nameOf(r).equals(x.name())).findFirst().orElse(null);
             if (found == null) {
                 out.put(r.address(), LiveResource.absent(r.address()));
                 continue;
@@ -271,7 +275,7 @@ public final class NftProvider implements Provider {
     /** Rules in cem's tables that no resource names: the next rewrite of their chain removes them, and the plan says so. */
     private static void unmanaged(HostTarget host, List<ResourceInstance> resources, Map<String, Table> tables, Diagnostics.Builder diags) {
         Set<String> names = new java.util.HashSet<>();
-        resources.forEach(r -> names.add(r.name()));
+        resources.forEach(r -> names.add(NftRule.nameOf(r)));
         tables.forEach((key, table) -> {
             Map<String, Integer> seen = new HashMap<>();
             for (NftRule rule : table.rules()) {

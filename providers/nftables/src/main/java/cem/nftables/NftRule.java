@@ -38,6 +38,11 @@ record NftRule(String name, String family, String table, String chain, String ho
     static final String COMMENT_PREFIX = "cem:";
     static final String DEFAULT_TABLE = "inet cem";
     static final String DEFAULT_HOOK = "forward";
+    /**
+     * The attribute that names a rule whose resource was moved: its comment keeps the old name (the
+     * engine records it, see ResourceSchema.DerivedName); otherwise the resource's name is the rule's.
+     */
+    static final String OBJECT_NAME = "objectName";
 
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
@@ -48,8 +53,23 @@ record NftRule(String name, String family, String table, String chain, String ho
         other = List.copyOf(other);
     }
 
+    /** The name in the rule's comment: the one recorded for a moved resource, else the resource's. */
+    static String nameOf(String resourceName, JsonNode a) {
+        return a.path(OBJECT_NAME).asText(resourceName);
+    }
+
+    static String nameOf(cem.spi.ResourceInstance r) {
+        return nameOf(r.name(), r.attributes());
+    }
+
+    /** Where cem finds the rule of a resource: its table and its comment. */
+    static String identityKey(String resourceName, JsonNode a) {
+        return String.join(" ", tableOf(a)) + " " + COMMENT_PREFIX + nameOf(resourceName, a);
+    }
+
     /** The rule a resource's attributes describe (the schema's defaults where they say nothing). */
-    static NftRule of(String name, JsonNode a) {
+    static NftRule of(String resourceName, JsonNode a) {
+        String name = nameOf(resourceName, a);
         String[] table = tableOf(a);
         String hook = a.path("hook").asText(DEFAULT_HOOK);
         List<Integer> ports = new ArrayList<>();
@@ -266,6 +286,9 @@ record NftRule(String name, String family, String table, String chain, String ho
         other.forEach(o::add);
         if (desired != null && desired.has("gateway")) {
             a.set("gateway", desired.get("gateway")); // cem's own link to a gateway, not a property of the rule
+        }
+        if (desired != null && desired.has(OBJECT_NAME)) {
+            a.put(OBJECT_NAME, name);
         }
         return a;
     }

@@ -56,7 +56,10 @@ final class Bindings {
 
     /** The binding an iis_binding resource describes. */
     static Binding of(ResourceInstance r) {
-        JsonNode a = r.attributes();
+        return of(r.attributes());
+    }
+
+    static Binding of(JsonNode a) {
         String ip = a.path("ip").asText("*");
         if (ip.contains(":") && !ip.startsWith("[")) {
             ip = "[" + ip + "]"; // IIS writes IPv6 addresses in brackets

@@ -39,7 +39,16 @@ final class Firewall {
     private Firewall() {}
 
     static String ruleName(ResourceInstance r) {
-        return r.attributes().path("ruleName").asText("cem-" + r.name());
+        return ruleName(r.name(), r.attributes());
+    }
+
+    /** The rule's Name: ruleName, else the one derived from the resource's name. */
+    static String ruleName(String resourceName, JsonNode attributes) {
+        return attributes.path("ruleName").asText(defaultRuleName(resourceName));
+    }
+
+    static String defaultRuleName(String resourceName) {
+        return "cem-" + resourceName;
     }
 
     /** The args of {@code windows_firewall_rule.set} (every key of its schema). */

@@ -64,7 +64,50 @@ final class WindowsSchemas {
             all.put(type, all.get(type).forgettingOnDelete());
         }
         all.put("resource_target", all.get("resource_target").forgettingOnDeleteWhenSet("guid"));
+        identities(all);
+        all.put("windows_firewall_rule", all.get("windows_firewall_rule").namedAfterResource("ruleName", Firewall::defaultRuleName));
+        all.put("resource_target", all.get("resource_target").namedAfterResource("targetName", name -> name));
         return Map.copyOf(all);
+    }
+
+    /**
+     * How each type's object is found on its host, with the provider's own defaults. Names Windows or
+     * ITMS compares ignoring case are lower-cased; where no source says how they compare, they are too
+     * (a false alarm costs a rename, a missed collision two resources fighting over one object).
+     */
+    private static void identities(Map<String, ResourceSchema> all) {
+        identify(all, "certificate", "the certificate store + the certificate file (pfx or pem): one file imported twice into one store "
+                + "is one certificate", (name, a) -> lower(a.path("store").asText()) + " "
+                + java.nio.file.Path.of(a.path(a.has("pfx") ? "pfx" : "pem").asText()).normalize());
+        identify(all, "iis_binding", "site + protocol + IP address + port + host header: IIS keeps one binding of a site per such tuple",
+                (name, a) -> lower(Bindings.identity(Bindings.of(a))));
+        // [?] New-NetFirewallRule's documentation does not say whether rule names (-Name) compare ignoring case.
+        identify(all, "windows_firewall_rule", "the rule name (ruleName, by default cem-NAME; compared ignoring case)",
+                (name, a) -> lower(Firewall.ruleName(name, a)));
+        // "service name comparisons are always case insensitive" (Microsoft Learn, CreateServiceW, lpServiceName).
+        identify(all, "windows_service", "the service name (compared ignoring case, as Windows does)", (name, a) -> lower(a.path("service").asText()));
+        identify(all, "internet_gateway", "the host: a host runs one Internet Gateway", (name, a) -> "internet-gateway");
+        // [?] Whether the NS compares item names ignoring case is not documented.
+        identify(all, "cem_policy", "the policy item's name on the NS (policyName, by default \"" + DEFAULT_POLICY + "\"; compared ignoring case)",
+                (name, a) -> lower(a.path("policyName").asText(DEFAULT_POLICY)));
+        identify(all, "resource_target", "the target's GUID when guid is set, else its name on the NS (targetName, by default NAME; "
+                + "compared ignoring case)", (name, a) -> a.hasNonNull("guid") ? "guid " + Asdk.normalGuid(a.get("guid").asText())
+                : "name " + lower(a.path("targetName").asText(name)));
+        identify(all, "site_server", "the site server's FQDN (serverFqdn; compared ignoring case)", (name, a) -> lower(a.path("serverFqdn").asText()));
+        identify(all, "offline_package", "the package file it writes (output)",
+                (name, a) -> java.nio.file.Path.of(a.path("output").asText()).normalize().toString());
+        identify(all, "cem_certificate", "the revoked certificate's thumbprint when set, else the computer's name (compared ignoring case)",
+                (name, a) -> a.path("thumbprint").asText("").isEmpty() ? "computer " + lower(a.path("computer").asText())
+                        : "thumbprint " + lower(a.path("thumbprint").asText()));
+    }
+
+    private static void identify(Map<String, ResourceSchema> all, String type, String description,
+            java.util.function.BiFunction<String, com.fasterxml.jackson.databind.JsonNode, String> key) {
+        all.put(type, all.get(type).identifiedBy(description, key));
+    }
+
+    private static String lower(String text) {
+        return text.toLowerCase(java.util.Locale.ROOT);
     }
 
     private static Map<String, ResourceSchema> windows() {
