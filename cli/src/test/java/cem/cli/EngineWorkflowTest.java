@@ -320,7 +320,7 @@ class EngineWorkflowTest {
         estate.edit("localPorts: [4726]", "localPorts: [4727]");
         CliRun run = estate.cem("plan", "--json", "site");
         JsonNode plan = run.json();
-        assertEquals("1.0", plan.get("format_version").asText());
+        assertEquals("1.1", plan.get("format_version").asText());
         assertTrue(plan.get("applyable").asBoolean());
         JsonNode rule = null;
         for (JsonNode c : plan.get("resource_changes")) {

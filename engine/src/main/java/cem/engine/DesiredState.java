@@ -36,10 +36,11 @@ public final class DesiredState {
             ObjectNode attributes = ((ObjectNode) r.body()).deepCopy();
             DesiredResource.META_KEYS.forEach(attributes::remove);
             new java.util.TreeMap<>(schema.defaults()).forEach((k, v) -> {
-                if (!attributes.has(k)) {
+                if (!k.contains(NESTED) && !attributes.has(k)) {
                     attributes.set(k, toJson(v));
                 }
             });
+            fillNested(schema, attributes);
             if (schema.orderGroup() != null) {
                 // Ordered objects (firewall rules) take their place in their group from the order of declaration.
                 String group = r.host() + "\u0000" + r.type() + "\u0000" + schema.orderGroup().apply(attributes);
@@ -58,6 +59,26 @@ public final class DesiredState {
                     lifecycle.path("preventDestroy").asBoolean(false), ignore, r.doc().directory()));
         }
         return out;
+    }
+
+    /** A default for a key of every object in a list attribute is written {@code list[].key} (a gateway server's port). */
+    private static final String NESTED = "[].";
+
+    /**
+     * Fills the schema's defaults of keys inside list items into {@code attributes}, where an item
+     * leaves them out: so that what is planned, recorded and read all say the value apply uses.
+     */
+    static void fillNested(ResourceSchema schema, ObjectNode attributes) {
+        schema.defaults().forEach((k, v) -> {
+            int at = k.indexOf(NESTED);
+            if (at > 0) {
+                for (JsonNode item : attributes.path(k.substring(0, at))) {
+                    if (item instanceof ObjectNode o && !o.has(k.substring(at + NESTED.length()))) {
+                        o.set(k.substring(at + NESTED.length()), toJson(v));
+                    }
+                }
+            }
+        });
     }
 
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
