@@ -146,6 +146,7 @@ final class Reads {
             attrs.put("friendlyName", found.path("friendlyName").asText(""));
         }
         CertificateFiles.shown(der(found.path("rawData").asText())).forEach(attrs::set);
+        attrs.put("thumbprint", found.path("thumbprint").asText().toUpperCase(Locale.ROOT)); // as the store keys it
         return new LiveResource(r.address(), true, found.path("thumbprint").asText(), attrs);
     }
 
