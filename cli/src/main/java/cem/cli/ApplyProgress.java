@@ -69,6 +69,14 @@ final class ApplyProgress implements ApplyHook, AutoCloseable {
     }
 
     @Override
+    public synchronized void adopted(String address) {
+        clearStatus();
+        err.println(address + ": Adoption complete (recorded in the state; nothing changed on the host)");
+        paintStatus();
+        err.flush();
+    }
+
+    @Override
     public synchronized void hostDone(String host) {
         running.remove(host);
     }

@@ -65,8 +65,9 @@ final class ApplyRun {
         long changed = done(plan, outcome, Action.UPDATE);
         long destroyed = done(plan, outcome, Action.DELETE, Action.DELETE_THEN_CREATE, Action.CREATE_THEN_DELETE);
         long forgotten = done(plan, outcome, Action.FORGET);
+        long adopted = plan.changes().stream().filter(c -> c.adopting() && !outcome.unfinished().contains(c.address())).count();
         return (outcome.failed() + outcome.skipped() > 0 || outcome.cancelled() ? "Apply incomplete! " : "Apply complete! ")
-                + "Resources: " + added + " added, " + changed + " changed, " + destroyed + " destroyed"
+                + "Resources: " + (adopted > 0 ? adopted + " adopted, " : "") + added + " added, " + changed + " changed, " + destroyed + " destroyed"
                 + (forgotten > 0 ? ", " + forgotten + " forgotten" : "")
                 + (outcome.failed() > 0 ? "; " + outcome.failed() + " failed" : "")
                 + (outcome.skipped() > 0 ? "; " + outcome.skipped() + " skipped" : "") + ".";

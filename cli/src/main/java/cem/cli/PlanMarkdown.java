@@ -27,9 +27,7 @@ final class PlanMarkdown {
         if (!plan.hasChanges()) {
             head.append("**No changes.** The infrastructure matches the configuration.\n");
         } else {
-            head.append("**Plan:** ").append(plan.toAdd()).append(" to add, ").append(plan.toChange()).append(" to change, ")
-                    .append(plan.toDestroy()).append(" to destroy")
-                    .append(plan.toForget() > 0 ? ", " + plan.toForget() + " to forget" : "").append(".\n");
+            head.append("**Plan:** ").append(plan.summary()).append(".\n");
         }
         if (!plan.drift().isEmpty()) {
             head.append("\n:warning: **").append(plan.drift().size()).append(" resource(s) changed outside cem** since the last apply.\n");
@@ -43,7 +41,7 @@ final class PlanMarkdown {
         }
         List<String> sections = new ArrayList<>();
         for (ResourceChange c : plan.changes()) {
-            if (c.action() == Action.NO_OP && c.previousAddress() == null) {
+            if (c.action() == Action.NO_OP && c.previousAddress() == null && !c.adopting()) {
                 continue;
             }
             Plan one = new Plan(plan.mode(), List.of(c), List.of(), plan.lineage(), plan.serial(), plan.configDigest(),

@@ -32,7 +32,7 @@ final class PlanText {
             out.append(paint(BOLD, "Note: Objects have changed outside of cem")).append("\n\n");
             out.append("cem detected the following changes made outside of cem since the last \"cem apply\":\n\n");
             for (ResourceChange c : plan.drift()) {
-                resource(c, true, out);
+                resource(c, true, plan, out);
             }
             if (plan.mode() != PlanMode.REFRESH_ONLY) {
                 out.append("Unless you have made equivalent changes to your configuration, the actions below undo them.\n\n");
@@ -50,7 +50,7 @@ final class PlanText {
             out.append('\n');
         }
         List<ResourceChange> actions = plan.changes().stream()
-                .filter(c -> c.action() != Action.NO_OP || c.previousAddress() != null).toList();
+                .filter(c -> c.action() != Action.NO_OP || c.previousAddress() != null || c.adopting()).toList();
         if (plan.mode() == PlanMode.REFRESH_ONLY) {
             out.append(plan.drift().isEmpty() ? "No changes. The state matches what is live.\n"
                     : "This is a refresh-only plan: applying it updates the cem state to match the objects above, and changes nothing on any host.\n");
@@ -64,14 +64,9 @@ final class PlanText {
         nftablesNote(actions, out);
         ItmsPlanNotes.append(plan, out);
         for (ResourceChange c : actions) {
-            resource(c, false, out);
+            resource(c, false, plan, out);
         }
-        out.append(paint(BOLD, "Plan:")).append(' ')
-                .append(plan.toAdd()).append(" to add, ")
-                .append(plan.toChange()).append(" to change, ")
-                .append(plan.toDestroy()).append(" to destroy")
-                .append(plan.toForget() > 0 ? ", " + plan.toForget() + " to forget" : "")
-                .append(".\n");
+        out.append(paint(BOLD, "Plan:")).append(' ').append(plan.summary()).append(".\n");
         return out.toString();
     }
 
@@ -94,8 +89,14 @@ final class PlanText {
         }
     }
 
-    private void resource(ResourceChange c, boolean drift, StringBuilder out) {
+    private void resource(ResourceChange c, boolean drift, Plan plan, StringBuilder out) {
         String headline = headline(c, drift);
+        java.util.Optional<cem.diag.Diagnostic> refused = drift ? java.util.Optional.empty() : plan.diagnostics().list().stream()
+                .filter(d -> d.isError() && c.address().equals(d.address())).findFirst();
+        if (refused.isPresent() && c.action().changesHost()) {
+            // The plan cannot be applied as it stands: it does not promise what apply cannot do.
+            headline = paint(RED, "cannot be " + verb(c.action())) + " (" + refused.get().code() + ": " + refused.get().summary() + ")";
+        }
         if (!drift && c.type().equals("cem_certificate") && (c.action() == Action.CREATE || c.action().isReplace())) {
             headline = paint(BOLD + RED, "will be REVOKED — one-way: a revoked certificate cannot be restored");
         } else if (!drift && c.type().equals("cem_certificate") && (c.action() == Action.DELETE || c.action() == Action.FORGET)) {
@@ -107,6 +108,13 @@ final class PlanText {
         out.append("  ").append(paint(BOLD, "# " + c.address())).append(' ').append(headline).append('\n');
         if (c.previousAddress() != null) {
             out.append("  # (moved from ").append(c.previousAddress()).append(")\n");
+        }
+        if (c.adopting() && !drift) {
+            out.append("  # (it exists on host ").append(c.host()).append(" but not in the cem state; apply records it")
+                    .append(c.action() == Action.NO_OP ? " and changes nothing on the host)\n" : ")\n");
+        }
+        if (!drift) {
+            c.effects().forEach(e -> out.append("  # apply also ").append(e).append('\n'));
         }
         if (c.action() == Action.FORGET || (c.action() == Action.NO_OP && !drift)) {
             out.append('\n');
@@ -203,6 +211,13 @@ final class PlanText {
         if (drift) {
             return c.action() == Action.DELETE ? "has been deleted" : "has changed";
         }
+        if (c.adopting()) {
+            return switch (c.action()) {
+                case NO_OP -> "will be adopted";
+                case UPDATE -> "will be adopted and updated in-place";
+                default -> "will be adopted and replaced";
+            } + reasonText(c);
+        }
         return switch (c.action()) {
             case CREATE -> "will be created";
             case UPDATE -> onlyMoves(c) ? "will be moved within its chain" : "will be updated in-place";
@@ -213,6 +228,15 @@ final class PlanText {
             case NO_OP -> c.previousAddress() != null ? "has moved from " + c.previousAddress() : "has no changes";
             case READ -> "will be read";
         } + reasonText(c);
+    }
+
+    private static String verb(Action a) {
+        return switch (a) {
+            case CREATE -> "created";
+            case UPDATE -> "updated";
+            case DELETE -> "destroyed";
+            default -> "replaced";
+        };
     }
 
     /** An update whose only change is its place among ordered objects (a firewall rule in its chain). */
@@ -241,7 +265,6 @@ final class PlanText {
             case "not_in_configuration" -> " (it is no longer in the configuration)";
             case "destroy_requested" -> " (destroy requested)";
             case "replace_by_request" -> " (--replace)";
-            case "not_in_state" -> " (it exists on the host but not in the state: cem adopts it)";
             case "not_deleted_by_cem" -> " (cem never deletes this kind of object)";
             case "not_created_by_cem" -> " (it names an object cem did not create)";
             default -> "";

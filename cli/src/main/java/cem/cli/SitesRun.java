@@ -221,6 +221,7 @@ final class SitesRun {
 
     /** The closing line over all sites. */
     static String total(List<Site> sites) {
+        long adopt = 0;
         long add = 0;
         long change = 0;
         long destroy = 0;
@@ -229,12 +230,13 @@ final class SitesRun {
             if (s.planFailed()) {
                 failed++;
             } else {
+                adopt += s.plan().toAdopt();
                 add += s.plan().toAdd();
                 change += s.plan().toChange();
                 destroy += s.plan().toDestroy();
             }
         }
-        return "Plan (" + sites.size() + " site" + (sites.size() == 1 ? "" : "s") + "): " + add + " to add, " + change + " to change, " + destroy
+        return "Plan (" + sites.size() + " site" + (sites.size() == 1 ? "" : "s") + "): " + (adopt > 0 ? adopt + " to adopt, " : "") + add + " to add, " + change + " to change, " + destroy
                 + " to destroy." + (failed > 0 ? " " + failed + " site" + (failed == 1 ? " has" : "s have") + " errors." : "");
     }
 
@@ -276,8 +278,7 @@ final class SitesRun {
         for (Site s : detailed) {
             String body = share < 600 ? "" : new PlanMarkdown(share - 200).render(s.plan());
             body = body.substring(body.indexOf('\n') + 1).strip(); // drop its own heading
-            String section = "\n<details><summary>site <b>" + s.name() + "</b>: " + s.plan().toAdd() + " to add, " + s.plan().toChange()
-                    + " to change, " + s.plan().toDestroy() + " to destroy</summary>\n\n" + body + "\n</details>\n";
+            String section = "\n<details><summary>site <b>" + s.name() + "</b>: " + s.plan().summary() + "</summary>\n\n" + body + "\n</details>\n";
             if (body.isEmpty() || out.length() + section.length() > maxChars - 300) {
                 break;
             }

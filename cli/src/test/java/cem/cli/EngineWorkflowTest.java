@@ -320,7 +320,7 @@ class EngineWorkflowTest {
         estate.edit("localPorts: [4726]", "localPorts: [4727]");
         CliRun run = estate.cem("plan", "--json", "site");
         JsonNode plan = run.json();
-        assertEquals("1.0", plan.get("format_version").asText());
+        assertEquals("1.1", plan.get("format_version").asText());
         assertTrue(plan.get("applyable").asBoolean());
         JsonNode rule = null;
         for (JsonNode c : plan.get("resource_changes")) {
@@ -402,11 +402,48 @@ class EngineWorkflowTest {
     void importAdoptsAnExistingObject() {
         applied();
         assertEquals(0, estate.cem("state", "rm", "-d", "site", "windows_firewall_rule.agents-in").exitCode());
-        assertTrue(has(plan().out(), "windows_firewall_rule.agents-in will be updated in-place (it exists on the host but not in the state"),
-                "not in state: adopted");
+        assertTrue(has(plan().out(), "windows_firewall_rule.agents-in will be adopted"), "not in state: adopted");
         CliRun imported = estate.cem("import", "-d", "site", "windows_firewall_rule.agents-in", "windows_firewall_rule.agents-in");
         assertEquals(0, imported.exitCode(), imported.err());
         assertEquals(0, plan().exitCode());
+    }
+
+    /**
+     * An object on its host that the state does not hold is adopted, as Terraform 1.5 shows an import: its own
+     * headline and count, {@code importing} in the JSON plan, and apply only records it (no provider call).
+     */
+    @Test
+    void anAdoptionIsNeitherAChangeNorAModification() throws Exception {
+        applied();
+        assertEquals(0, estate.cem("state", "rm", "-d", "site", "windows_firewall_rule.agents-in").exitCode());
+        CliRun plan = plan();
+        assertEquals(2, plan.exitCode(), "an adoption is a change of the state: " + plan.out());
+        assertTrue(has(plan.out(), "# windows_firewall_rule.agents-in will be adopted\n"
+                + "  # (it exists on host ns1 but not in the cem state; apply records it and changes nothing on the host)"), plan.out());
+        assertTrue(has(plan.out(), "Plan: 1 to adopt, 0 to add, 0 to change, 0 to destroy."), plan.out());
+        JsonNode change = null;
+        for (JsonNode c : estate.cem("plan", "--json", "site").json().get("resource_changes")) {
+            if (c.get("address").asText().equals("windows_firewall_rule.agents-in")) {
+                change = c.get("change");
+            }
+        }
+        assertEquals("[\"no-op\"]", change.get("actions").toString());
+        assertTrue(change.path("importing").has("id"), change.toString());
+
+        Path calls = estate.world.directory().resolve("calls.log");
+        Files.deleteIfExists(calls);
+        CliRun apply = applied();
+        assertTrue(apply.err().contains("windows_firewall_rule.agents-in: Adoption complete"), apply.err());
+        assertFalse(apply.err().contains("Modification complete"), apply.err());
+        assertTrue(has(apply.out(), "Apply complete! Resources: 1 adopted, 0 added, 0 changed, 0 destroyed."), apply.out());
+        assertFalse(Files.readString(calls).contains("apply "), "nothing was sent to a host: " + Files.readString(calls));
+        assertEquals(0, plan().exitCode(), "recorded in the state");
+
+        estate.edit("localPorts: [4726]", "localPorts: [4727]");
+        assertEquals(0, estate.cem("state", "rm", "-d", "site", "windows_firewall_rule.agents-in").exitCode());
+        CliRun both = plan();
+        assertTrue(has(both.out(), "# windows_firewall_rule.agents-in will be adopted and updated in-place"), both.out());
+        assertTrue(has(both.out(), "Plan: 1 to adopt, 0 to add, 1 to change, 0 to destroy."), both.out());
     }
 
     /** Contains, ignoring how many spaces align the columns. */

@@ -51,7 +51,7 @@ class FaultSoakTest {
             pb.environment().put("CEM_LAB_STATS", stats.toString());
             code = pb.start().waitFor();
             String out = Files.readString(log, StandardCharsets.UTF_8);
-            java.util.regex.Matcher left = Pattern.compile("Plan \\(\\d+ sites?\\): (\\d+) to add, (\\d+) to change").matcher(out);
+            java.util.regex.Matcher left = Pattern.compile("Plan \\(\\d+ sites?\\): (?:\\d+ to adopt, )?(\\d+) to add, (\\d+) to change").matcher(out);
             if (left.find()) {
                 remaining.add(Integer.parseInt(left.group(1)) + Integer.parseInt(left.group(2)));
             }

@@ -39,7 +39,8 @@ class InjectionCorpusTest {
             "  - {type: certificate, name: gw-cert, host: ig1, pfx: ../certs/gateway.pfx, password: '${file:../certs/example.pass}', friendlyName: %s}",
             "  - {type: windows_firewall_rule, name: fw-ns, host: ns1, direction: inbound, action: allow, localPorts: [4726], displayName: %s}",
             "  - {type: windows_firewall_rule, name: fw-ig, host: ig1, direction: inbound, action: allow, localPorts: [443], displayName: %s}",
-            "  - {type: windows_service, name: svc, host: ns1, service: %s, state: running}",
+            // cem installs no service: one that does not exist is planned only when something it depends on may install it.
+            "  - {type: windows_service, name: svc, host: ns1, service: %s, state: running, dependsOn: [internet_gateway.ig]}",
             "  - {type: resource_target, name: target, host: ns1, targetName: %s, filters: [{type: resourceCollection, operation: union, ref: %s}]}",
             "  - {type: internet_gateway, name: ig, host: ig1, externalFqdn: gateway.example.com, listenerPort: 443, certificate: gw-cert,"
                     + " servers: [{fqdn: smp.example.net}], installer: {package: %s, arguments: [%s]}}");

@@ -82,7 +82,7 @@ class KerberosWorkstationTest {
 
         CliRun plan = CliRun.run(session(cache), tmp, "plan", "--detailed-exitcode", "site");
         assertEquals(2, plan.exitCode(), plan.out() + plan.err());
-        assertTrue(plan.out().contains("Plan: 1 to add, 1 to change, 0 to destroy."), plan.out());
+        assertTrue(plan.out().contains("Plan: 1 to adopt, 1 to add, 1 to change, 0 to destroy."), plan.out());
         CliRun apply = CliRun.run(session(cache), tmp, "apply", "--auto-approve", "site");
         assertEquals(0, apply.exitCode(), apply.out() + apply.err());
         assertEquals("Running", ns.state().snapshot().at("/services/W3SVC/state").asText());

@@ -30,7 +30,7 @@ class QuickstartTest {
         CliRun plan = CliRun.run(env, tmp, "plan", "--detailed-exitcode", "quickstart");
         assertEquals(2, plan.exitCode(), plan.err() + plan.out());
         assertTrue(plan.out().contains("# internet_gateway.ig1 will be created"), plan.out()); // installed from its package
-        assertTrue(plan.out().contains("Plan: 13 to add, 2 to change, 0 to destroy."), plan.out());
+        assertTrue(plan.out().contains("Plan: 2 to adopt, 13 to add, 1 to change, 0 to destroy."), plan.out());
 
         CliRun apply = CliRun.run(env, tmp, "apply", "--auto-approve", "quickstart");
         assertEquals(0, apply.exitCode(), apply.err() + apply.out());

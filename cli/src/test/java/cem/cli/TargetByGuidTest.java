@@ -30,7 +30,7 @@ class TargetByGuidTest {
         Files.writeString(site.resolve("estate.yaml"), base + "resources:\n  - {type: resource_target, name: existing, host: ns1, guid: \"{"
                 + guid + "}\"}\n");
         CliRun plan = CliRun.run(Map.of(), tmp, "plan", "site");
-        assertTrue(plan.out().contains("resource_target.existing will be updated in-place (it exists on the host but not in the state"),
+        assertTrue(plan.out().contains("resource_target.existing will be adopted\n"),
                 plan.out() + plan.err());
         assertEquals(0, CliRun.run(Map.of(), tmp, "apply", "--auto-approve", "site").exitCode());
         assertEquals(0, CliRun.run(Map.of(), tmp, "plan", "--detailed-exitcode", "site").exitCode());

@@ -97,7 +97,7 @@ class WindowsLabTest {
     void planApplyConvergeDriftAndRotate() throws Exception {
         CliRun first = cem("plan", "--detailed-exitcode", "site");
         assertEquals(2, first.exitCode(), first.err() + first.out());
-        assertTrue(first.out().contains("Plan: 5 to add, 2 to change, 0 to destroy."), first.out());
+        assertTrue(first.out().contains("Plan: 2 to adopt, 5 to add, 1 to change, 0 to destroy."), first.out());
         // First contact: the loader finds no agent (exit 3), the agent is installed once, the loader runs the batch.
         assertEquals(3, winrm.scripts(), "first refresh of ns1: loader, install, loader");
         assertEquals(3, ssh.commands(), "first refresh of ig1: loader, install, loader");

@@ -105,6 +105,13 @@ public final class Applier {
             if (c.action() == Action.FORGET) {
                 recorder.remove(c.address());
                 stateOnly = true;
+            } else if (c.action() == Action.NO_OP && c.adopting()) {
+                // Found on the host as the configuration wants it: only the state learns of it, nothing on the host changes.
+                DesiredResource d = desired.get(c.address());
+                recorder.put(new ResourceState(c.address(), c.type(), c.host(), c.identity(), c.before(), c.dependencies(),
+                        d != null && d.preventDestroy()));
+                hook.adopted(c.address());
+                stateOnly = true;
             } else if (c.previousAddress() != null) {
                 stateOnly = true; // the move itself was applied to the working state
             }

@@ -15,5 +15,8 @@ public interface ApplyHook {
     /** One resource finished; {@code error} is null on success. */
     default void finished(String address, Action action, Duration elapsed, String error) {}
 
+    /** An object found on its host was recorded in the state as it is (an adoption with no change). */
+    default void adopted(String address) {}
+
     ApplyHook NONE = new ApplyHook() {};
 }

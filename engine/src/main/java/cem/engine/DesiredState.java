@@ -64,11 +64,32 @@ public final class DesiredState {
     /** {@code attributes} with the schema's defaults where they have no value (changed in place). */
     static ObjectNode withDefaults(ResourceSchema schema, ObjectNode attributes) {
         new java.util.TreeMap<>(schema.defaults()).forEach((k, v) -> {
-            if (!attributes.has(k)) {
+            if (!k.contains(NESTED) && !attributes.has(k)) {
                 attributes.set(k, toJson(v));
             }
         });
+        fillNested(schema, attributes);
         return attributes;
+    }
+
+    /** A default for a key of every object in a list attribute is written {@code list[].key} (a gateway server's port). */
+    private static final String NESTED = "[].";
+
+    /**
+     * Fills the schema's defaults of keys inside list items into {@code attributes}, where an item
+     * leaves them out: so that what is planned, recorded and read all say the value apply uses.
+     */
+    static void fillNested(ResourceSchema schema, ObjectNode attributes) {
+        schema.defaults().forEach((k, v) -> {
+            int at = k.indexOf(NESTED);
+            if (at > 0) {
+                for (JsonNode item : attributes.path(k.substring(0, at))) {
+                    if (item instanceof ObjectNode o && !o.has(k.substring(at + NESTED.length()))) {
+                        o.set(k.substring(at + NESTED.length()), toJson(v));
+                    }
+                }
+            }
+        });
     }
 
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();

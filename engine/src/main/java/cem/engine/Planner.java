@@ -134,6 +134,7 @@ public final class Planner {
                     s.attributes(), s.attributes(), Set.of(), sensitiveOf(s.type()), Set.of(), "removed_from_configuration",
                     s.identity(), s.dependencies()));
         }
+        changes = new PlanRefinement(registry, new Hosts(config, secrets)).refine(changes, toRead, diags);
         changes = target(changes, desired, state, options);
         Identities.renameHints(changes, config, registry, diags);
         Plan plan = new Plan(options.mode(), changes, drift, prior.lineage(), prior.serial(), configDigest,
@@ -261,18 +262,21 @@ public final class Planner {
                 replacePaths.add(a);
             }
         });
-        if (changed.isEmpty() && !forceReplace && s != null) {
-            return new ResourceChange(address, null, type, host, provider, Action.NO_OP, before, maskAfter(after, before, sensitive),
+        ResourceChange c;
+        if (changed.isEmpty() && !forceReplace) {
+            c = new ResourceChange(address, null, type, host, provider, Action.NO_OP, before, maskAfter(after, before, sensitive),
                     Set.of(), sensitive, Set.of(), null, identity, d.dependencies());
-        }
-        if (!replacePaths.isEmpty() || forceReplace) {
+        } else if (!replacePaths.isEmpty() || forceReplace) {
             Action action = schema.createBeforeDestroy() ? Action.CREATE_THEN_DELETE : Action.DELETE_THEN_CREATE;
             computed.forEach(after::remove);
-            return new ResourceChange(address, null, type, host, provider, action, before, after, computed, sensitive, replacePaths,
+            c = new ResourceChange(address, null, type, host, provider, action, before, after, computed, sensitive, replacePaths,
                     forceReplace ? "replace_by_request" : "replace_because_cannot_update", identity, d.dependencies());
+        } else {
+            c = new ResourceChange(address, null, type, host, provider, Action.UPDATE, before, after, Set.of(), sensitive,
+                    Set.of(), null, identity, d.dependencies());
         }
-        return new ResourceChange(address, null, type, host, provider, Action.UPDATE, before, after, Set.of(), sensitive,
-                Set.of(), s == null ? "not_in_state" : null, identity, d.dependencies());
+        // On the host but not in the state: apply adopts it, as Terraform imports, then makes the changes (if any).
+        return s == null ? c.adopted() : c;
     }
 
     /** A sensitive value is unchanged when the state's digest matches the resolved secret. */
@@ -320,13 +324,15 @@ public final class Planner {
                     s.identity(), s.dependencies()));
         }
         ObjectNode now = (ObjectNode) mask(live.attributes(), s, schema);
+        ObjectNode recorded = ((ObjectNode) s.attributes()).deepCopy();
+        DesiredState.fillNested(schema, recorded); // a state written before a default was filled in is no drift
         boolean differs = false;
-        for (Iterator<String> it = s.attributes().fieldNames(); it.hasNext(); ) {
+        for (Iterator<String> it = recorded.fieldNames(); it.hasNext(); ) {
             String attr = it.next();
             // A position is read relative to the configuration's order, not the state's: moves show in the plan, not as drift.
             boolean position = schema.orderGroup() != null && attr.equals(ResourceSchema.POSITION);
             if (!position && !schema.isSensitive(attr) && !schema.isComputed(attr) && live.attributes().has(attr)
-                    && !Values.equal(schema, attr, s.attributes().get(attr), live.attributes().get(attr))) {
+                    && !Values.equal(schema, attr, recorded.get(attr), live.attributes().get(attr))) {
                 differs = true;
             }
         }

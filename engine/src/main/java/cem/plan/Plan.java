@@ -39,7 +39,7 @@ public record Plan(
     }
 
     public boolean hasChanges() {
-        return changes.stream().anyMatch(c -> c.action() != Action.NO_OP || c.previousAddress() != null)
+        return changes.stream().anyMatch(c -> c.action() != Action.NO_OP || c.previousAddress() != null || c.adopting())
                 || (mode == PlanMode.REFRESH_ONLY && !drift.isEmpty());
     }
 
@@ -61,5 +61,16 @@ public record Plan(
 
     public long toForget() {
         return count(Action.FORGET);
+    }
+
+    /** Objects found on their hosts that apply records in the state (with their changes, if any). */
+    public long toAdopt() {
+        return changes.stream().filter(ResourceChange::adopting).count();
+    }
+
+    /** The counts as the summary line says them, in Terraform's words: "1 to adopt, 2 to add, 0 to change, 0 to destroy". */
+    public String summary() {
+        return (toAdopt() > 0 ? toAdopt() + " to adopt, " : "") + toAdd() + " to add, " + toChange() + " to change, " + toDestroy()
+                + " to destroy" + (toForget() > 0 ? ", " + toForget() + " to forget" : "");
     }
 }

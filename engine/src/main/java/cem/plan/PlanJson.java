@@ -18,7 +18,8 @@ import java.util.TreeSet;
  */
 public final class PlanJson {
 
-    public static final String FORMAT_VERSION = "1.0";
+    /** 1.1 added {@code change.importing} (adoptions, as Terraform 1.5 marks imports) and {@code change.side_effects}. */
+    public static final String FORMAT_VERSION = "1.1";
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
     private PlanJson() {}
@@ -71,6 +72,14 @@ public final class PlanJson {
         change.set("after_sensitive", flags(c.after(), c.sensitive()));
         ArrayNode replace = change.putArray("replace_paths");
         c.replacePaths().forEach(p -> replace.addArray().add(p));
+        if (c.adopting()) {
+            // Terraform 1.5's field for an import, so that policies written for it see cem's adoptions.
+            change.putObject("importing").put("id", c.identity());
+        }
+        if (!c.effects().isEmpty()) {
+            ArrayNode effects = change.putArray("side_effects");
+            c.effects().forEach(effects::add);
+        }
         if (withRefs && c.after() != null) {
             ObjectNode refs = change.putObject("after_refs");
             c.sensitive().forEach(a -> {
@@ -149,11 +158,13 @@ public final class PlanJson {
         }
         List<String> deps = new ArrayList<>();
         n.path("dependencies").forEach(d -> deps.add(d.asText()));
+        List<String> effects = new ArrayList<>();
+        ch.path("side_effects").forEach(e -> effects.add(e.asText()));
         return new ResourceChange(n.path("address").asText(), n.hasNonNull("previous_address") ? n.get("previous_address").asText() : null,
                 n.path("type").asText(), n.path("host").asText(), n.path("provider_name").asText(), action(ch.path("actions")),
                 ch.path("before").isObject() ? ch.get("before") : null, after, unknown, sensitive, replace,
                 n.hasNonNull("action_reason") ? n.get("action_reason").asText() : null,
-                n.hasNonNull("identity") ? n.get("identity").asText() : null, deps);
+                n.hasNonNull("identity") ? n.get("identity").asText() : null, deps, ch.has("importing"), effects);
     }
 
     private static Action action(JsonNode actions) {

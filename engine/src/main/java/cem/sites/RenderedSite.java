@@ -72,12 +72,25 @@ public record RenderedSite(Site site, Path directory, List<File> files, List<Pat
                 offset += tlines.get(i).length() + 1;
             }
             int width = s.end().line() == s.start().line() ? Math.max(0, s.end().column() - s.start().column()) : 0;
+            if (tline.startsWith("[=", column - 1)) {
+                // The value came from an interpolation: the template's part is all of it; the value shows in the rendered line.
+                width = SiteRenderer.skip(tline, column + 1, ']') - (column - 1);
+            }
             width = Math.min(width, Math.max(0, tline.length() - column + 1));
             SourceRange at = new SourceRange(renderer.shown(template), new SourcePos(line, column, offset + column - 1),
                     new SourcePos(line, column + width, offset + column - 1 + width));
-            return annotate(d, at, "In " + siteLabel + ", rendered as " + s.label() + ": " + rendered.strip());
+            return annotate(d, at, "In " + siteLabel + ", rendered as " + s.label() + ":\n" + underlined(rendered, s));
         }
         return d;
+    }
+
+    /** The rendered line as a snippet, with the subject's span (the rendered value) underlined. */
+    private static String underlined(String rendered, SourceRange s) {
+        int start = Math.min(Math.max(0, s.start().column() - 1), rendered.length());
+        int width = s.end().line() == s.start().line() ? s.end().column() - s.start().column() : rendered.length() - start;
+        String number = String.valueOf(s.start().line());
+        return "  " + number + " | " + rendered + "\n  " + " ".repeat(number.length()) + " | " + " ".repeat(start)
+                + "^".repeat(Math.max(1, Math.min(width, rendered.length() - start)));
     }
 
     private static Diagnostic annotate(Diagnostic d, SourceRange at, String note) {

@@ -429,7 +429,7 @@ public final class SiteRenderer {
     }
 
     /** The index after the closing character of a tag or interpolation that starts before {@code from}, minding strings and brackets. */
-    private static int skip(String text, int from, char close) {
+    static int skip(String text, int from, char close) {
         int depth = 0;
         char quote = 0;
         for (int i = from; i < text.length(); i++) {

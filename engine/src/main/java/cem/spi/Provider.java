@@ -15,6 +15,14 @@ public interface Provider extends AutoCloseable {
     /** Reads all listed resources of one host. Must not change anything. */
     ReadResponse read(ReadRequest request);
 
+    /**
+     * Refines the changes planned for one host: values known before apply, side effects apply will
+     * have, and diagnostics for what apply cannot do. Runs no remote command.
+     */
+    default PlanResponse plan(PlanRequest request) {
+        return PlanResponse.NONE;
+    }
+
     /** Makes the listed changes on one host; each change is idempotent. */
     ApplyResponse apply(ApplyRequest request);
 

@@ -150,7 +150,10 @@ class SiteRendererTest {
         Diagnostic port = shown.list().stream().filter(Diagnostic::isError).findFirst().orElseThrow();
         assertEquals("templates/site.yaml.ftl:16:18", port.subject().label(), port.toString());
         assertTrue(port.detail().contains("In site ber (sites.yaml:8:5), rendered as sites/ber/site.yaml:20:18"), port.detail());
-        assertTrue(port.detail().endsWith("localPorts: [0]"), port.detail());
+        assertEquals(16, port.subject().end().line());
+        assertEquals(25, port.subject().end().column(), "the template's whole interpolation [=port] is underlined: " + port.subject());
+        assertTrue(port.detail().endsWith("\n  20 |     localPorts: [0]\n     |                  ^"),
+                "the rendered line, with the value underlined: " + port.detail());
     }
 
     @Test

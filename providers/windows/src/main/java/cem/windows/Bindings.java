@@ -126,25 +126,29 @@ final class Bindings {
     static ObjectNode removeArgs(ResourceInstance r, JsonNode lastRead) {
         Binding b = of(r);
         ObjectNode args = common(b);
-        boolean shared = lastRead == null || !b.protocol().equals("https");
-        if (lastRead != null) {
-            for (JsonNode site : lastRead.path("sites")) {
-                for (JsonNode other : site.path("bindings")) {
-                    Optional<Binding> o = parse(site.path("name").asText(), other.path("protocol").asText(),
-                            other.path("bindingInformation").asText(), other.path("sslFlags").asInt());
-                    if (o.isPresent() && o.get().protocol().equals("https") && o.get().endpoint().equalsIgnoreCase(b.endpoint())
-                            && !same(o.get(), b)) {
-                        shared = true;
-                    }
-                }
-            }
-        }
+        boolean shared = lastRead == null || !b.protocol().equals("https") || !sharing(b, lastRead).isEmpty();
         if (shared) {
             args.putNull("sslEndpointParameter").putNull("sslEndpoint");
         } else {
             args.put("sslEndpointParameter", b.endpointParameter()).put("sslEndpoint", b.endpoint());
         }
         return args;
+    }
+
+    /** The sites whose other https bindings the last read showed on the HTTP.SYS record of {@code b} (they share its certificate). */
+    static java.util.Set<String> sharing(Binding b, JsonNode lastRead) {
+        java.util.Set<String> sites = new java.util.TreeSet<>();
+        for (JsonNode site : lastRead == null ? WindowsProvider.array() : lastRead.path("sites")) {
+            for (JsonNode other : site.path("bindings")) {
+                Optional<Binding> o = parse(site.path("name").asText(), other.path("protocol").asText(),
+                        other.path("bindingInformation").asText(), other.path("sslFlags").asInt());
+                if (o.isPresent() && o.get().protocol().equals("https") && o.get().endpoint().equalsIgnoreCase(b.endpoint())
+                        && !same(o.get(), b)) {
+                    sites.add(o.get().site());
+                }
+            }
+        }
+        return sites;
     }
 
     private static ObjectNode common(Binding b) {

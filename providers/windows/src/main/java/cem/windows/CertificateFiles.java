@@ -65,6 +65,34 @@ final class CertificateFiles {
         return file + "|" + Files.size(file) + "|" + Files.getLastModifiedTime(file).toMillis() + "|" + password;
     }
 
+    /**
+     * The certificate a resource's file holds, read before apply: what Windows will show of it once
+     * imported (see {@link #shown}), for the plan. Empty when the file cannot be read (validate says why).
+     */
+    static Optional<cem.cert.CertificateFacts> facts(JsonNode attributes, Path base) {
+        try {
+            if (attributes.hasNonNull("pfx")) {
+                return Optional.of(cem.cert.CertificateFile.readPfx(base.resolve(attributes.get("pfx").asText()).normalize(),
+                        attributes.path("password").asText("").toCharArray()));
+            }
+            return Optional.of(cem.cert.CertificateFile.readPem(base.resolve(attributes.path("pem").asText()).normalize()));
+        } catch (cem.cert.CertificateFile.ReadException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** A certificate's computed attributes as cem records them: thumbprint (upper case), subject (RFC 1779) and notAfter. */
+    static java.util.Map<String, JsonNode> shown(X509Certificate cert) {
+        try {
+            var json = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance;
+            return java.util.Map.of("thumbprint", json.textNode(thumbprint(cert)),
+                    "subject", json.textNode(cert.getSubjectX500Principal().getName(javax.security.auth.x500.X500Principal.RFC1779)),
+                    "notAfter", json.textNode(cert.getNotAfter().toInstant().toString()));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static String thumbprint(X509Certificate cert) throws GeneralSecurityException {
         return HexFormat.of().withUpperCase().formatHex(MessageDigest.getInstance("SHA-1").digest(cert.getEncoded()));
     }

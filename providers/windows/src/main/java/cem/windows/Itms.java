@@ -26,6 +26,16 @@ final class Itms {
         return FORGOTTEN_ON_DELETE.contains(r.type()) || (r.type().equals("resource_target") && r.attributes().hasNonNull("guid"));
     }
     static final int DEFAULT_SITE_PORT = 4726;
+    /** Backups of the gateway's settings kept unless backups.keep says otherwise. */
+    static final int DEFAULT_KEEP_BACKUPS = 5;
+
+    /**
+     * Whether a change of the gateway's settings restarts its service: a gateway cem creates is started;
+     * one that exists is restarted only when it runs (a stopped one stays stopped).
+     */
+    static boolean restartsService(boolean creates, WindowsProvider.Known known) {
+        return creates || known.gatewayRunning();
+    }
 
     private Itms() {}
 
@@ -331,7 +341,7 @@ final class Itms {
                     agent.add("internet_gateway.install", installArgs(r));
                 }
                 args.put("settingsKey", settingsKey(r)).put("serviceDisplayName", IG_SERVICE).put("backupDirectory", BACKUPS);
-                args.put("keepBackups", a.path("backups").path("keep").asInt(5));
+                args.put("keepBackups", a.path("backups").path("keep").asInt(DEFAULT_KEEP_BACKUPS));
                 args.put("listenerPort", a.path("listenerPort").asInt());
                 ArrayNode servers = args.putArray("servers");
                 a.path("servers").forEach(s -> servers.add(s.path("fqdn").asText() + ":" + s.path("port").asInt(DEFAULT_SITE_PORT)));

@@ -79,8 +79,7 @@ final class Ops {
                 return AsdkOps.add(agent, change, host, new AsdkReads(known.asdk()));
             }
             case "internet_gateway", "cem_certificate", "site_server", "offline_package" -> {
-                // A gateway cem creates is started; one that exists is restarted only when it runs (a stopped one stays stopped).
-                return Itms.op(agent, change, known.gatewayRunning() || change.operation() == ApplyRequest.Operation.CREATE);
+                return Itms.op(agent, change, Itms.restartsService(change.operation() == ApplyRequest.Operation.CREATE, known));
             }
             default -> throw new IllegalArgumentException("not a Windows resource type: " + r.type());
         }

@@ -145,10 +145,8 @@ final class Reads {
         if (attrs.has("friendlyName")) {
             attrs.put("friendlyName", found.path("friendlyName").asText(""));
         }
-        X509Certificate parsed = der(found.path("rawData").asText());
-        attrs.put("thumbprint", found.path("thumbprint").asText().toUpperCase(Locale.ROOT));
-        attrs.put("subject", parsed.getSubjectX500Principal().getName(javax.security.auth.x500.X500Principal.RFC1779));
-        attrs.put("notAfter", parsed.getNotAfter().toInstant().toString());
+        CertificateFiles.shown(der(found.path("rawData").asText())).forEach(attrs::set);
+        attrs.put("thumbprint", found.path("thumbprint").asText().toUpperCase(Locale.ROOT)); // as the store keys it
         return new LiveResource(r.address(), true, found.path("thumbprint").asText(), attrs);
     }
 

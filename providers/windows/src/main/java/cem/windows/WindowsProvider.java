@@ -130,6 +130,11 @@ public final class WindowsProvider implements Provider {
     }
 
     @Override
+    public cem.spi.PlanResponse plan(cem.spi.PlanRequest request) {
+        return PlanNotes.of(request, known(request.host()));
+    }
+
+    @Override
     public ApplyResponse apply(ApplyRequest request) {
         int prepared = prepare(request);
         Agent agent = new Agent();

@@ -15,7 +15,8 @@ final class WindowsSchemas {
 
     static Map<String, ResourceSchema> all() {
         Map<String, ResourceSchema> all = new java.util.HashMap<>(windows());
-        all.put("internet_gateway", ResourceSchema.of("internet_gateway", false, Map.of("autoRefresh", true),
+        all.put("internet_gateway", ResourceSchema.of("internet_gateway", false,
+                Map.of("autoRefresh", true, "servers[].port", Itms.DEFAULT_SITE_PORT),
                 List.of(AttributeSchema.of("externalFqdn", Kind.CASE_INSENSITIVE),
                         AttributeSchema.of("listenerPort", Kind.NUMBER),
                         AttributeSchema.of("servers", Kind.OBJECT),
