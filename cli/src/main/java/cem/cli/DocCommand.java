@@ -24,9 +24,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code cem doc [TYPE[.ATTRIBUTE]]}: the resource reference in the terminal, and the generator of {@code docs/}. */
 @Command(name = "doc", description = {
-    "Show the reference of a resource type: its arguments and attributes, what forces a replacement, its identity on the host,",
-    "what cem never deletes and how to adopt an existing object.",
-    "Without NAME, list the types."})
+    "Show the reference of a resource type, or list the types.",
+    "A page gives the arguments and attributes, what forces a replacement, the identity on the host, what cem never deletes",
+    "and how to adopt an existing object. Without NAME, the types are listed, one line each."})
 final class DocCommand implements Callable<Integer> {
 
     /** Terminal width when nothing says otherwise. */

@@ -167,7 +167,7 @@ final class ResourceDocs {
             text.add(node.get("description").asText());
         }
         if (named != null) {
-            text.add((references.containsKey(path) ? "Names a `" : "Each item names a `") + named + "` resource.");
+            text.add((references.containsKey(path) ? "Refers to the `" : "Each item refers to the `") + named + "` resource of that name.");
         } else if (ref != null && resolved.hasNonNull("description")
                 && ("secretRef".equals(refName) || !node.hasNonNull("description") && label(refName).equals(refName))) {
             text.add(resolved.get("description").asText()); // what the type means, where its name does not say it
@@ -216,7 +216,15 @@ final class ResourceDocs {
     }
 
     private static String plural(String type) {
-        return type.startsWith("one of") || type.contains(" ") ? "(" + type + ")" : type + "s";
+        Matcher labelled = Pattern.compile("string \\(an? (.+)\\)").matcher(type);
+        if (labelled.matches()) {
+            return "strings (" + labelled.group(1).replace("reference", "references").replace("name", "names").replace("path", "paths")
+                    .replace("GUID", "GUIDs") + ")";
+        }
+        if (type.startsWith("integer")) {
+            return "integers" + type.substring("integer".length());
+        }
+        return type.contains(" ") ? "(" + type + ")" : type + "s";
     }
 
     private static String range(JsonNode node) {
