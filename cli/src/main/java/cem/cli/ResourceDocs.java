@@ -169,7 +169,8 @@ final class ResourceDocs {
         if (named != null) {
             text.add((references.containsKey(path) ? "Refers to the `" : "Each item refers to the `") + named + "` resource of that name.");
         } else if (ref != null && resolved.hasNonNull("description")
-                && ("secretRef".equals(refName) || !node.hasNonNull("description") && label(refName).equals(refName))) {
+                && ("secretRef".equals(refName) || !node.hasNonNull("description") && !resolved.get("description").asText()
+                        .equalsIgnoreCase(label(refName) + "."))) {
             text.add(resolved.get("description").asText()); // what the type means, where its name does not say it
         }
         out.add(new Argument(name, typeOf(resolved, refName), required, defaultValue, String.join(" ", text),
@@ -205,21 +206,17 @@ final class ResourceDocs {
         };
     }
 
-    private static String label(String refName) {
-        return switch (refName) {
-            case "secretRef" -> "a secret reference";
-            case "fqdn" -> "a DNS name";
-            case "path" -> "a file path";
-            case "guid" -> "a GUID";
-            default -> refName;
-        };
+    /** What a definition of the schema is, from the start of its description ("A DNS name." → "a DNS name"). */
+    private String label(String refName) {
+        String description = schema.path("$defs").path(refName).path("description").asText("");
+        Matcher m = Pattern.compile("^An? [^.:,(]+").matcher(description);
+        return m.find() ? "a" + m.group().substring(1).stripTrailing() : refName;
     }
 
     private static String plural(String type) {
         Matcher labelled = Pattern.compile("string \\(an? (.+)\\)").matcher(type);
         if (labelled.matches()) {
-            return "strings (" + labelled.group(1).replace("reference", "references").replace("name", "names").replace("path", "paths")
-                    .replace("GUID", "GUIDs") + ")";
+            return "strings (" + labelled.group(1) + "s)";
         }
         if (type.startsWith("integer")) {
             return "integers" + type.substring("integer".length());
