@@ -17,7 +17,7 @@ import picocli.CommandLine.ScopeType;
         subcommands = {ValidateCommand.class, PlanCommand.class, ApplyCommand.class, DestroyCommand.class, RenderCommand.class, RolloutCommand.class,
             ShowCommand.class,
             StateCommand.class, InitCommand.class, LockCommand.class, ImportCommand.class, ForceUnlockCommand.class, GraphCommand.class, TrustCommand.class,
-            LabCommand.class, AgentCommand.class, ReportCommand.class, DoctorCommand.class, ProbeCommand.class, IgCommand.class, CompletionCommand.class, ManCommand.class,
+            LabCommand.class, AgentCommand.class, ReportCommand.class, DoctorCommand.class, ProbeCommand.class, IgCommand.class, DocCommand.class, CompletionCommand.class, ManCommand.class,
             VersionCommand.class,
             picocli.CommandLine.HelpCommand.class},
         footer = {"", "Run `cem COMMAND --help` for a command's options. Docs: README.md."})

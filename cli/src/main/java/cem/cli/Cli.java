@@ -16,14 +16,31 @@ final class Cli {
     }
 
     int execute(String... args) {
-        CommandLine cl = new CommandLine(new CemCommand(), new CommandFactory(withAllowances(session, args)));
-        wholeSentences(cl);
+        CommandLine cl = tree(withAllowances(session, args));
         cl.setOut(session.out());
         cl.setErr(session.err());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setParameterExceptionHandler(this::badUsage);
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> failure(e, commandLine));
         return cl.execute(args);
+    }
+
+    /** The command tree of a session, its descriptions joined into whole sentences. */
+    static CommandLine tree(Session session) {
+        CommandLine cl = new CommandLine(new CemCommand(), new CommandFactory(session));
+        wholeSentences(cl);
+        return cl;
+    }
+
+    /** A command and all its subcommands, depth first, without picocli's {@code help}. */
+    static java.util.List<CommandLine> commands(CommandLine cmd) {
+        java.util.List<CommandLine> out = new java.util.ArrayList<>(java.util.List.of(cmd));
+        for (CommandLine sub : cmd.getSubcommands().values()) {
+            if (!sub.getCommandName().equals("help")) {
+                out.addAll(commands(sub));
+            }
+        }
+        return out;
     }
 
     /**

@@ -32,15 +32,19 @@ final class ManCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Path dir = session.resolve(directory);
         Files.createDirectories(dir);
-        int pages = write(spec.root().commandLine(), dir);
+        var commands = Cli.commands(spec.root().commandLine());
+        for (CommandLine cmd : commands) {
+            write(cmd, dir);
+        }
+        int pages = commands.size();
         session.out().println("Wrote " + pages + " man pages to " + dir);
         session.out().flush();
         return 0;
     }
 
-    private int write(CommandLine cmd, Path dir) throws IOException {
+    private void write(CommandLine cmd, Path dir) throws IOException {
         String name = cmd.getCommandSpec().qualifiedName("-");
-        String first = cmd.getCommandSpec().usageMessage().description().length > 0 ? cmd.getCommandSpec().usageMessage().description()[0].replace("%%", "%") : "";
+        String first = summary(cmd);
         StringBuilder page = new StringBuilder();
         page.append(".TH ").append(name.toUpperCase(java.util.Locale.ROOT).replace("-", "\\-")).append(" 1 \"")
                 .append(LocalDate.now()).append("\" \"cem ").append(VersionCommand.version()).append("\" \"cem manual\"\n");
@@ -48,13 +52,12 @@ final class ManCommand implements Callable<Integer> {
         page.append(".SH SYNOPSIS AND OPTIONS\n.nf\n").append(escape(cmd.getUsageMessage(CommandLine.Help.Ansi.OFF))).append(".fi\n");
         page.append(".SH SEE ALSO\ncem(1), README.md\n");
         Files.writeString(dir.resolve(name + ".1"), page.toString(), StandardCharsets.UTF_8);
-        int n = 1;
-        for (CommandLine sub : cmd.getSubcommands().values()) {
-            if (!sub.getCommandName().equals("help")) {
-                n += write(sub, dir);
-            }
-        }
-        return n;
+    }
+
+    /** The first line of a command's description: what the command does. */
+    static String summary(CommandLine cmd) {
+        String[] description = cmd.getCommandSpec().usageMessage().description();
+        return description.length > 0 ? description[0].replace("%%", "%").replace("%n", "") : "";
     }
 
     private static String escape(String text) {

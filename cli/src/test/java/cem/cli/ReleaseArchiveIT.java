@@ -56,6 +56,12 @@ class ReleaseArchiveIT {
         assertTrue(completion.out.contains("_complete_cem"), completion.out);
         assertTrue(Files.readString(home.resolve("share/completion/cem.bash")).contains("plan"), "the completion lists the commands");
         assertTrue(Files.exists(home.resolve("share/man/cem-plan.1")), "man pages are in share/man");
+        assertEquals(Files.readString(Path.of("../docs/resources/internet_gateway.md")),
+                Files.readString(home.resolve("docs/resources/internet_gateway.md")), "the reference is in docs/, as the repository has it");
+        assertTrue(Files.exists(home.resolve("docs/commands/cem-plan.md")), "with the command pages");
+        Result doc = run(elsewhere, launcher, "doc", "internet_gateway");
+        assertEquals(0, doc.exit, doc.out);
+        assertTrue(doc.out.contains("- type: internet_gateway"), "the jar carries the examples the pages quote: " + doc.out);
         assertTrue(Files.exists(home.resolve("LICENSE")) && Files.exists(home.resolve("CHANGELOG.md")));
         assertTrue(Files.notExists(home.resolve("examples/quickstart/.cem")), "no lab state is shipped");
     }

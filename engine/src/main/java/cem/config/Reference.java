@@ -25,11 +25,15 @@ public record Reference(ResourceConfig from, String targetAddress, String field,
             "nft_rule", Map.of("gateway", "internet_gateway"),
             "bigip_gateway_vip", Map.of("gateway", "internet_gateway"));
 
+    /** The reference fields of a resource type: attribute path (a list's items as {@code *}) → the type it names. */
+    public static Map<String, String> fields(String type) {
+        return FIELDS.getOrDefault(type, Map.of());
+    }
+
     /** Every reference a resource makes, typed fields first, then {@code dependsOn}. */
     public static List<Reference> of(ResourceConfig r) {
         List<Reference> out = new ArrayList<>();
-        Map<String, String> fields = FIELDS.getOrDefault(r.type(), Map.of());
-        fields.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
+        fields(r.type()).entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
             String[] parts = e.getKey().split("/\\*", 2);
             if (parts.length == 1) {
                 r.string(parts[0]).ifPresent(name -> out.add(new Reference(r, e.getValue() + "." + name, parts[0], r.range(parts[0]))));

@@ -32,6 +32,11 @@ public final class ReferenceCheck {
             Map.entry("nft_rule", "linux"),
             Map.entry("bigip_gateway_vip", "bigip"));
 
+    /** The operating system a resource type needs on its host ({@code windows}, {@code linux}, {@code bigip}), if the type is known. */
+    public static java.util.Optional<String> hostOs(String type) {
+        return java.util.Optional.ofNullable(HOST_OS.get(type));
+    }
+
     public Diagnostics check(Configuration config) {
         Diagnostics.Builder out = Diagnostics.builder();
         Set<String> addresses = new HashSet<>();
