@@ -16,7 +16,7 @@ final class PlanRun {
     private PlanRun() {}
 
     static Planner.Planned plan(Workspace ws, State state, PlanOptions options) {
-        return new Planner(ws.config, ws.registry, ws.secrets, ws.digest).plan(state, options);
+        return new Planner(ws.config, ws.registry, ws.secrets, ws.digest).withOverlay(ws.acme()::overlay).plan(state, options);
     }
 
     /**

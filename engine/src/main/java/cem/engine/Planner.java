@@ -42,12 +42,22 @@ public final class Planner {
     private final ProviderRegistry registry;
     private final SecretResolver secrets;
     private final String configDigest;
+    private java.util.function.UnaryOperator<DesiredResource> overlay = java.util.function.UnaryOperator.identity();
 
     public Planner(Configuration config, ProviderRegistry registry, SecretResolver secrets, String configDigest) {
         this.config = config;
         this.registry = registry;
         this.secrets = secrets;
         this.configDigest = configDigest;
+    }
+
+    /**
+     * Adjusts each desired resource before it is compared (a certificate an ACME CA issues gets its
+     * kept PEM, or its pending step). Returns this planner.
+     */
+    public Planner withOverlay(java.util.function.UnaryOperator<DesiredResource> overlay) {
+        this.overlay = overlay;
+        return this;
     }
 
     /** A plan and the state after moves and forgets (what apply starts from). */
@@ -65,6 +75,7 @@ public final class Planner {
     public Planned plan(State prior, PlanOptions options) {
         Diagnostics.Builder diags = Diagnostics.builder();
         Map<String, DesiredResource> desired = DesiredState.of(config, registry, diags);
+        desired.replaceAll((address, d) -> overlay.apply(d));
         State state = applyMoves(prior, diags);
         Map<String, String> previousAddress = new HashMap<>();
         for (Configuration.Moved m : config.moved()) {
