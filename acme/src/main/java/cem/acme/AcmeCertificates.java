@@ -64,6 +64,12 @@ public final class AcmeCertificates {
     private final StateEncryption encryption;
     private final Clock clock;
     private final Map<String, Status> statuses = new LinkedHashMap<>();
+    /**
+     * Certificates the CA was asked for in this run: what is kept of them serves until the next
+     * run, whatever happened (a fresh certificate is not renewed again because renewBefore is
+     * longer than its validity; after a refusal the certificate bound before stays bound).
+     */
+    private final java.util.Set<String> asked = new java.util.HashSet<>();
 
     public AcmeCertificates(Configuration config, SecretResolver secrets, StateStore store, StateEncryption encryption, Clock clock) {
         this.config = config;
@@ -91,11 +97,13 @@ public final class AcmeCertificates {
 
     private Status status(ResourceConfig cert) {
         List<String> names = RequiredNames.requested(config, cert);
-        int renewBefore = cert.attr("acme/renewBefore").isInt() ? cert.attr("acme/renewBefore").asInt()
+        int renewBefore = cert.attr("acme/renewBefore").isIntegralNumber() ? cert.attr("acme/renewBefore").asInt()
                 : cert.integer("minDaysValid").orElse(DEFAULT_RENEW_BEFORE);
         Issued kept = kept(cert).orElse(null);
         String pending = null;
-        if (kept == null) {
+        if (kept != null && asked.contains(cert.address())) {
+            pending = null;
+        } else if (kept == null) {
             pending = "will be issued";
         } else if (kept.daysLeft(clock) < renewBefore) {
             pending = "will be renewed (expires in " + kept.daysLeft(clock) + " days)";
@@ -118,12 +126,23 @@ public final class AcmeCertificates {
         s.names().forEach(attributes.putArray("names")::add);
         if (s.pending() == null) {
             attributes.put("pem", "issued by " + URI.create(s.kept().directory()).getHost() + ", valid until " + s.kept().notAfter());
-            attributes.put("pemData", s.kept().pem());
+            attributes.put("pemData", "${env:" + variable(s.cert()) + "}"); // a reference: plans and state never hold the key
         } else {
             attributes.put("pem", s.pending());
         }
         return new DesiredResource(d.address(), d.type(), d.host(), attributes, d.dependencies(), d.preventDestroy(), d.ignoreChanges(),
                 d.baseDirectory());
+    }
+
+    /** The kept PEM of each current certificate, by the variable its {@code pemData} reference names (for the secret resolver). */
+    public Map<String, String> variables() {
+        Map<String, String> out = new HashMap<>();
+        statuses.values().stream().filter(s -> s.pending() == null).forEach(s -> out.put(variable(s.cert()), s.kept().pem()));
+        return out;
+    }
+
+    private static String variable(ResourceConfig cert) {
+        return "CEM_ACME_PEM_" + java.util.HexFormat.of().formatHex(cert.name().getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /** Whether any certificate waits for the CA. */
@@ -145,6 +164,7 @@ public final class AcmeCertificates {
             }
             JsonNode acme = s.cert().body().get("acme");
             String key = acme.path("directory").asText() + "|" + new TreeSet<>(s.names());
+            asked.add(s.cert().address());
             try {
                 Issued issued = thisApply.get(key);
                 if (issued == null) {

@@ -16,7 +16,8 @@ final class PlanRun {
     private PlanRun() {}
 
     static Planner.Planned plan(Workspace ws, State state, PlanOptions options) {
-        return new Planner(ws.config, ws.registry, ws.secrets, ws.digest).withOverlay(ws.acme()::overlay).plan(state, options);
+        cem.acme.AcmeCertificates acme = ws.acme();
+        return new Planner(ws.config, ws.registry, ws.secrets.with(acme.variables()), ws.digest).withOverlay(acme::overlay).plan(state, options);
     }
 
     /**

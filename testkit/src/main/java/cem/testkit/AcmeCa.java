@@ -144,7 +144,7 @@ public final class AcmeCa implements AutoCloseable {
                 + "\"listenAddress\": \"127.0.0.1:" + acmePort + "\", \"managementListenAddress\": \"127.0.0.1:" + freePort() + "\","
                 + "\"certificate\": \"" + dir.resolve("pebble-cert.pem") + "\", \"privateKey\": \"" + dir.resolve("pebble-key.pem") + "\","
                 + "\"httpPort\": " + freePort() + ", \"tlsPort\": " + freePort() + ", \"ocspResponderURL\": \"\","
-                + "\"externalAccountBindingRequired\": false}}", StandardCharsets.US_ASCII);
+                + "\"externalAccountBindingRequired\": false, \"certificateValidityPeriod\": 7776000}}", StandardCharsets.US_ASCII);
         ProcessBuilder pb = new ProcessBuilder(PEBBLE.toString(), "-config", dir.resolve("pebble.json").toString(), "-dnsserver", dnsServer())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("pebble.log").toFile());
         pb.environment().remove("PEBBLE_VA_ALWAYS_VALID");
