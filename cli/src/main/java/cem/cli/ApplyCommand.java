@@ -84,6 +84,18 @@ final class ApplyCommand implements Callable<Integer> {
                     session.err().println("Apply cancelled.");
                     return ExitCodes.ERROR;
                 }
+                if (mode == PlanMode.NORMAL && ws.acme().anyPending()) {
+                    // The CA is asked only now, after the confirmation: the plan above shows what will be requested.
+                    cem.diag.Diagnostics issued = ws.acme().issuePending();
+                    PlanRun.diagnostics(ws, issued, color);
+                    planned = PlanRun.plan(ws, state, planOptions.options(mode));
+                    plan = planned.plan();
+                    if (issued.hasErrors()) {
+                        // What does not need the refused certificate goes on; its import fails, so what is bound stays bound.
+                        finish(ws, plan, ApplyRun.run(ws, plan, planned.workingState(), planned.desired(), planOptions.parallelism), color);
+                        return ExitCodes.ERROR;
+                    }
+                }
                 Applier.Outcome outcome = ApplyRun.run(ws, plan, planned.workingState(), planned.desired(), planOptions.parallelism);
                 return finish(ws, plan, outcome, color);
             }
@@ -121,8 +133,15 @@ final class ApplyCommand implements Callable<Integer> {
                     "The plan in " + label + " no longer applies: " + stale + ".",
                     "Run `cem plan " + ws.session.shown(ws.config.directory()) + " -out " + label + "` again, review it, and apply the new file.", null, null));
         }
+        if (ws.acme().anyPending()) {
+            throw new DiagnosticsException(new Diagnostic(Severity.ERROR, cem.acme.AcmeCertificates.ISSUE_FAILED,
+                    "Saved plan needs a certificate from an ACME CA", "The plan in " + label + " issues or renews an ACME certificate;"
+                            + " cem asks the CA only during an interactive or auto-approved apply of the configuration.",
+                    "Run `cem apply " + ws.session.shown(ws.config.directory()) + "` (the plan it shows asks for confirmation).", null, null));
+        }
         var diags = cem.diag.Diagnostics.builder();
         var desired = DesiredState.of(ws.config, ws.registry, diags);
+        desired.replaceAll((address, d) -> ws.acme().overlay(d));
         State start = Planner.applyMovesAndForget(ws.config, ws.registry, state);
         return ApplyRun.run(ws, plan, start, desired, parallelism);
     }

@@ -17,7 +17,8 @@ final class ApplyRun {
     static Applier.Outcome run(Workspace ws, Plan plan, State start, Map<String, DesiredResource> desired, int parallelism) {
         StateRecorder recorder = new StateRecorder(ws.store, start, VersionCommand.version());
         ApplyProgress progress = new ApplyProgress(ws.session.err(), ws.session.terminal());
-        Applier applier = new Applier(ws.registry, new Hosts(ws.config, ws.secrets), ws.secrets, recorder, progress, parallelism,
+        cem.config.SecretResolver secrets = ws.secrets.with(ws.acme().variables()); // an ACME certificate's kept PEM, in memory
+        Applier applier = new Applier(ws.registry, new Hosts(ws.config, secrets), secrets, recorder, progress, parallelism,
                 ws.secretDigest());
         Thread onInterrupt = new Thread(() -> {
             ws.session.err().println("\nInterrupt received: finishing the changes in flight, then saving the state...");

@@ -20,7 +20,9 @@ final class PlanRun {
         try (Interruption interruption = Interruption.watch(ws.session, "the refresh")) {
             try {
                 if (!interruption.received()) {
-                    Planner.Planned planned = new Planner(ws.config, ws.registry, ws.secrets, ws.digest, ws.secretDigest()).plan(state, options);
+                    cem.acme.AcmeCertificates acme = ws.acme();
+                    Planner.Planned planned = new Planner(ws.config, ws.registry, ws.secrets.with(acme.variables()), ws.digest,
+                            ws.secretDigest()).withOverlay(acme::overlay).plan(state, options);
                     if (!interruption.received()) {
                         return planned;
                     }

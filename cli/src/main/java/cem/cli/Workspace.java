@@ -46,6 +46,7 @@ final class Workspace implements AutoCloseable {
     private final java.util.function.UnaryOperator<Diagnostics> remap;
     /** The lab this workspace's lab hosts are routed to (its own or a fleet's), or null. */
     private cem.lab.Lab labInUse;
+    private cem.acme.AcmeCertificates acme;
 
     private Workspace(Session session, Configuration config, Diagnostics warnings, StateStore store, ProviderRegistry registry,
             SecretResolver secrets, String digest, cem.lab.Lab lab, cem.state.StateEncryption encryption, cem.state.Integrity integrity,
@@ -61,6 +62,14 @@ final class Workspace implements AutoCloseable {
         this.secrets = secrets;
         this.digest = digest;
         this.encryption = encryption;
+    }
+
+    /** The certificates an ACME CA issues for this configuration, with what is kept of them read once. */
+    synchronized cem.acme.AcmeCertificates acme() {
+        if (acme == null) {
+            acme = new cem.acme.AcmeCertificates(config, secrets, store, encryption, Clock.systemUTC());
+        }
+        return acme;
     }
 
     /** Loads and validates a configuration directory; any error stops the command with its diagnostics. */

@@ -49,37 +49,22 @@ final class CertificateRule {
                 quality(cert, facts, out);
             });
         }
-        for (ResourceConfig gw : config.ofType("internet_gateway")) {
-            gw.string("externalFqdn").ifPresent(fqdn ->
-                    coverage(gw, "certificate", List.of(fqdn), "the gateway's external name", loaded, out));
-        }
-        for (ResourceConfig site : config.ofType("site_server")) {
-            List<String> names = new ArrayList<>();
-            site.string("serverFqdn").ifPresent(names::add);
-            site.string("publishedFqdn").ifPresent(names::add);
-            coverage(site, "certificate", names, "the site server's internal and published names", loaded, out);
-        }
-        for (ResourceConfig binding : config.ofType("iis_binding")) {
-            String header = binding.string("hostHeader").orElse("");
-            String name = !header.isEmpty() ? header
-                    : Optional.ofNullable(config.hosts().get(binding.host())).map(HostConfig::clientName).orElse(null);
-            if (name != null) {
-                coverage(binding, "certificate", List.of(name),
-                        header.isEmpty() ? "the name of host \"" + binding.host() + "\"" : "the binding's host header", loaded, out);
-            }
-        }
+        RequiredNames.of(config).forEach((certName, required) -> required.forEach(r -> coverage(r, certName, loaded, out)));
         return out.build();
     }
 
     private Optional<CertificateFacts> load(ResourceConfig cert, Diagnostics.Builder out) {
         Optional<String> pfx = cert.string("pfx");
         Optional<String> pem = cert.string("pem");
+        if (cert.body().has("acme")) {
+            return Optional.empty(); // issued by cem: AcmeRule checks it
+        }
         if (pfx.isPresent() == pem.isPresent()) {
             out.add(Diagnostic.error(pfx.isPresent() ? ConfigCodes.CONFLICTING_KEYS : ConfigCodes.MISSING_KEY,
                     pfx.isPresent() ? "Both \"pfx\" and \"pem\" in certificate \"" + cert.name() + "\""
                             : "Missing \"pfx\" or \"pem\" in certificate \"" + cert.name() + "\"",
-                    "A certificate comes from exactly one file.",
-                    "Keep one of \"pfx:\" (with \"password:\") or \"pem:\".", cert.declRange()).withAddress(cert.address()));
+                    "A certificate comes from exactly one file, or from an ACME CA.",
+                    "Keep one of \"pfx:\" (with \"password:\"), \"pem:\" or \"acme:\" (issued by an ACME CA).", cert.declRange()).withAddress(cert.address()));
             return Optional.empty();
         }
         Path base = baseDirectory(cert);
@@ -200,20 +185,15 @@ final class CertificateRule {
         return a.startsWith("SHA1") || a.startsWith("MD5") || a.startsWith("MD2") || a.contains("SHA1WITH");
     }
 
-    private static void coverage(ResourceConfig user, String field, List<String> names, String what,
-            Map<String, CertificateFacts> loaded, Diagnostics.Builder out) {
-        Optional<String> certName = user.string(field);
-        if (certName.isEmpty() || !loaded.containsKey(certName.get())) {
-            return;
-        }
-        CertificateFacts facts = loaded.get(certName.get());
-        for (String name : names) {
-            if (!HostnameMatch.covers(facts.dnsNames(), name)) {
-                add(out, user, ConfigCodes.CERT_NAME_MISMATCH, "Certificate \"" + certName.get() + "\" does not cover " + name,
-                        "It must cover " + what + " (" + name + "), but its names are " + facts.dnsNames() + "."
-                                + (facts.dnsNames().stream().anyMatch(n -> n.startsWith("*")) ? " A wildcard stands for exactly one label." : ""),
-                        "Use a certificate whose Subject Alternative Names include " + name + ".", user.range(field));
-            }
+    private static void coverage(RequiredNames.Requirement required, String certName, Map<String, CertificateFacts> loaded,
+            Diagnostics.Builder out) {
+        CertificateFacts facts = loaded.get(certName);
+        String name = required.name();
+        if (facts != null && !HostnameMatch.covers(facts.dnsNames(), name)) {
+            add(out, required.user(), ConfigCodes.CERT_NAME_MISMATCH, "Certificate \"" + certName + "\" does not cover " + name,
+                    "It must cover " + required.what() + " (" + name + "), but its names are " + facts.dnsNames() + "."
+                            + (facts.dnsNames().stream().anyMatch(n -> n.startsWith("*")) ? " A wildcard stands for exactly one label." : ""),
+                    "Use a certificate whose Subject Alternative Names include " + name + ".", required.user().range("certificate"));
         }
     }
 

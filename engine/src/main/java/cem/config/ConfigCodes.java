@@ -69,6 +69,11 @@ public final class ConfigCodes {
     public static final String CERT_NO_PRIVATE_KEY = "CRT3210";
     public static final String CERT_INCOMPLETE_CHAIN = "CRT3211";
     public static final String CERT_NOT_YET_VALID = "CRT3212";
+    /** An ACME certificate that also names a file, or has no names to request. */
+    public static final String ACME_CONFLICT = "CRT3213";
+    public static final String ACME_NO_NAMES = "CRT3214";
+    /** ACME certificates need encryption at rest: the issued private key is kept in the state backend. */
+    public static final String ACME_NEEDS_ENCRYPTION = "CRT3215";
 
     public static final String BINDING_CERT_OTHER_HOST = "SEM3301";
     public static final String POLICY_NO_TARGETS = "SEM3302";

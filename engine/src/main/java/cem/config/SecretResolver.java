@@ -50,6 +50,13 @@ public final class SecretResolver {
         return scope;
     }
 
+    /** This resolver with more variables, held in memory only (what cem itself produced, such as an issued key). */
+    public SecretResolver with(Map<String, String> variables) {
+        Map<String, String> all = new java.util.HashMap<>(environment);
+        all.putAll(variables);
+        return new SecretResolver(all);
+    }
+
     private static String notNeededYet(Severity severity) {
         return severity == Severity.WARNING
                 ? " Validation does not connect to hosts, so this is a warning here; plan and apply need the value."

@@ -67,6 +67,7 @@ public final class Validator {
                 .plus(new ReferenceCheck().check(config))
                 .plus(new HostRules(secrets, missingCredential).check(config))
                 .plus(new CertificateRule(secrets, clock).check(config))
+                .plus(new AcmeRule().check(config))
                 .plus(new PortRule().check(config))
                 .plus(new HostPortRule().check(config))
                 .plus(new ResourceRules().check(config))

@@ -43,6 +43,7 @@ public final class Planner {
     private final SecretResolver secrets;
     private final String configDigest;
     private final cem.state.SecretDigest secretDigest;
+    private java.util.function.UnaryOperator<DesiredResource> overlay = java.util.function.UnaryOperator.identity();
 
     /** @param secretDigest how the state's digests of secrets are checked (keyed when the state is encrypted) */
     public Planner(Configuration config, ProviderRegistry registry, SecretResolver secrets, String configDigest,
@@ -52,6 +53,15 @@ public final class Planner {
         this.registry = registry;
         this.secrets = secrets;
         this.configDigest = configDigest;
+    }
+
+    /**
+     * Adjusts each desired resource before it is compared (a certificate an ACME CA issues gets its
+     * kept PEM, or its pending step). Returns this planner.
+     */
+    public Planner withOverlay(java.util.function.UnaryOperator<DesiredResource> overlay) {
+        this.overlay = overlay;
+        return this;
     }
 
     /** A plan and the state after moves and forgets (what apply starts from). */
@@ -69,6 +79,7 @@ public final class Planner {
     public Planned plan(State prior, PlanOptions options) {
         Diagnostics.Builder diags = Diagnostics.builder();
         Map<String, DesiredResource> desired = DesiredState.of(config, registry, diags);
+        desired.replaceAll((address, d) -> overlay.apply(d));
         State state = applyMoves(prior, diags);
         desired = Identities.keepNames(desired, state, registry);
         Map<String, String> previousAddress = new HashMap<>();

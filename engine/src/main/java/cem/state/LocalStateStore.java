@@ -333,6 +333,36 @@ public final class LocalStateStore implements StateStore {
         return new StateException(message, "Wait for it to finish, or pass --lock-timeout=5m to wait longer.");
     }
 
+    @Override
+    public Optional<String> readDocument(String name) throws StateException {
+        Path file = document(name);
+        try {
+            return Files.exists(file) ? Optional.of(Files.readString(file, StandardCharsets.UTF_8)) : Optional.empty();
+        } catch (IOException e) {
+            throw new StateException("Cannot read " + file + ": " + e.getMessage(), "Check the permissions of " + dir + ".");
+        }
+    }
+
+    @Override
+    public void writeDocument(String name, String text) throws StateException {
+        Path file = document(name);
+        try {
+            Files.createDirectories(file.getParent());
+            Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+            OwnerOnly.write(temp, text);
+            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new StateException("Cannot write " + file + ": " + e.getMessage(), "Check the permissions of " + dir + ".");
+        }
+    }
+
+    private Path document(String name) {
+        if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,199}")) {
+            throw new IllegalArgumentException("not a document name: " + name);
+        }
+        return dir.resolve("documents").resolve(name + ".json");
+    }
+
     private final class FileLock implements Lock {
         private final LockInfo info;
 

@@ -58,6 +58,21 @@ public interface StateStore {
         return currentLock().map(java.util.List::of).orElse(java.util.List.of());
     }
 
+    /**
+     * A document kept beside the state under {@code name} (letters, digits, {@code .-_}), already
+     * sealed by the caller: the key and certificate an ACME CA issued. Empty when none was written.
+     */
+    default Optional<String> readDocument(String name) throws StateException {
+        throw new StateException(describe() + " keeps no documents beside the state.",
+                "Use the local state backend for ACME certificates.");
+    }
+
+    /** Writes a document beside the state atomically, readable by its owner only. */
+    default void writeDocument(String name, String text) throws StateException {
+        throw new StateException(describe() + " keeps no documents beside the state.",
+                "Use the local state backend for ACME certificates.");
+    }
+
     /** Where the state lives, for messages ("postgres cem.states key site-a"). */
     default String describe() {
         return getClass().getSimpleName();

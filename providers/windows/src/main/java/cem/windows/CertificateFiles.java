@@ -59,6 +59,10 @@ final class CertificateFiles {
     }
 
     private static String cacheKey(JsonNode attributes, Path base) throws IOException, GeneralSecurityException {
+        if (attributes.hasNonNull("pemData")) {
+            return "pemData|" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(attributes.get("pemData").asText().getBytes(StandardCharsets.US_ASCII)));
+        }
         Path file = base.resolve(attributes.hasNonNull("pfx") ? attributes.get("pfx").asText() : attributes.path("pem").asText()).toAbsolutePath().normalize();
         String password = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                 .digest(attributes.path("password").asText("").getBytes(StandardCharsets.UTF_8)));
@@ -101,7 +105,7 @@ final class CertificateFiles {
         if (attributes.hasNonNull("pfx")) {
             return new Pfx(Files.readAllBytes(base.resolve(attributes.get("pfx").asText()).normalize()), attributes.path("password").asText(""));
         }
-        String text = Files.readString(base.resolve(attributes.path("pem").asText()).normalize(), StandardCharsets.US_ASCII);
+        String text = pemText(attributes, base);
         List<Certificate> chain = new ArrayList<>();
         PrivateKey key = null;
         Matcher m = PEM.matcher(text);
@@ -131,6 +135,17 @@ final class CertificateFiles {
         return new Pfx(out.toByteArray(), password);
     }
 
+    /** The PEM text: held in memory for a certificate cem issued through ACME ({@code pemData}), else read from the file. */
+    private static String pemText(JsonNode attributes, Path base) throws IOException {
+        if (attributes.hasNonNull("pemData")) {
+            return attributes.get("pemData").asText();
+        }
+        if (attributes.has("acme")) {
+            throw new IOException("the ACME certificate is not issued yet");
+        }
+        return Files.readString(base.resolve(attributes.path("pem").asText()).normalize(), StandardCharsets.US_ASCII);
+    }
+
     private static X509Certificate leaf(JsonNode attributes, Path base) throws IOException, GeneralSecurityException {
         if (attributes.hasNonNull("pfx")) {
             KeyStore ks = KeyStore.getInstance("PKCS12");
@@ -143,8 +158,7 @@ final class CertificateFiles {
             }
             return (X509Certificate) ks.getCertificate(Collections.list(ks.aliases()).get(0));
         }
-        String text = Files.readString(base.resolve(attributes.path("pem").asText()).normalize(), StandardCharsets.US_ASCII);
-        Matcher m = PEM.matcher(text);
+        Matcher m = PEM.matcher(pemText(attributes, base));
         while (m.find()) {
             if (m.group(1).equals("CERTIFICATE")) {
                 return (X509Certificate) CertificateFactory.getInstance("X.509")

@@ -137,6 +137,7 @@ final class Reads {
         }
         ObjectNode attrs = ((ObjectNode) r.attributes()).deepCopy();
         attrs.remove("password");
+        attrs.remove("pemData");
         if (!fromFile) {
             // The certificate cem imported before is still there, but the file now holds another one.
             String other = "(certificate " + found.path("thumbprint").asText() + ")";
@@ -145,9 +146,26 @@ final class Reads {
         if (attrs.has("friendlyName")) {
             attrs.put("friendlyName", found.path("friendlyName").asText(""));
         }
-        CertificateFiles.shown(der(found.path("rawData").asText())).forEach(attrs::set);
+        X509Certificate parsed = der(found.path("rawData").asText());
+        CertificateFiles.shown(parsed).forEach(attrs::set);
         attrs.put("thumbprint", found.path("thumbprint").asText().toUpperCase(Locale.ROOT)); // as the store keys it
+        if (attrs.has("names")) {
+            attrs.set("names", dnsNames(parsed)); // an ACME certificate: the names it covers today
+        }
         return new LiveResource(r.address(), true, found.path("thumbprint").asText(), attrs);
+    }
+
+    private static com.fasterxml.jackson.databind.node.ArrayNode dnsNames(X509Certificate cert) {
+        com.fasterxml.jackson.databind.node.ArrayNode out = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
+        try {
+            java.util.Collection<java.util.List<?>> sans = cert.getSubjectAlternativeNames();
+            if (sans != null) {
+                sans.stream().filter(n -> Integer.valueOf(2).equals(n.get(0))).forEach(n -> out.add(String.valueOf(n.get(1)).toLowerCase(Locale.ROOT)));
+            }
+        } catch (java.security.cert.CertificateParsingException e) {
+            // no names readable: the plan shows them all as wanted
+        }
+        return out;
     }
 
     /** A certificate from X509Certificate2.RawData (DER, base64): Java reads names, key, usages and dates, not the host's locale. */

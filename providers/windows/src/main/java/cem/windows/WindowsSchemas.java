@@ -124,7 +124,11 @@ final class WindowsSchemas {
                         AttributeSchema.of("notAfter", Kind.STRING).asComputed(),
                         AttributeSchema.of("minDaysValid", Kind.NUMBER),
                         AttributeSchema.of("allowEcdsa", Kind.BOOLEAN),
-                        AttributeSchema.of("trustedCaFile", Kind.STRING))),
+                        AttributeSchema.of("trustedCaFile", Kind.STRING),
+                        // Issued by an ACME CA: cem fills in "names" and, once issued, the PEM it keeps sealed ("pemData").
+                        AttributeSchema.of("acme", Kind.OBJECT),
+                        AttributeSchema.of("names", Kind.SET),
+                        AttributeSchema.of("pemData", Kind.STRING).asSensitive())),
                 "iis_binding", ResourceSchema.of("iis_binding", false,
                         Map.of("protocol", "https", "ip", "*", "hostHeader", "", "sni", false), List.of(
                                 AttributeSchema.of("site", Kind.CASE_INSENSITIVE).forcingReplacement(),

@@ -1,0 +1,256 @@
+package cem.acme;
+
+import cem.config.Configuration;
+import cem.config.RequiredNames;
+import cem.config.ResourceConfig;
+import cem.config.SecretResolver;
+import cem.diag.Diagnostic;
+import cem.diag.Diagnostics;
+import cem.diag.DiagnosticsException;
+import cem.diag.Result;
+import cem.diag.Severity;
+import cem.engine.DesiredResource;
+import cem.state.StateEncryption;
+import cem.state.StateException;
+import cem.state.StateStore;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * The certificates of a configuration that an ACME CA issues: what each needs (nothing, an
+ * issuance, a renewal), the desired attributes the planner sees — the kept PEM in memory
+ * ({@code pemData}), or the pending step in {@code pem} so that the plan shows it — and the
+ * issuance itself, once per set of names per apply. The issued key and certificate are kept in
+ * the state backend sealed with the state's encryption key, never in clear.
+ */
+public final class AcmeCertificates {
+
+    /** The problem codes of this module. */
+    public static final String ISSUE_FAILED = "ACM5101";
+    public static final String UNREADABLE = "ACM5102";
+
+    private static final int DEFAULT_RENEW_BEFORE = 30;
+
+    /**
+     * One ACME certificate's situation.
+     *
+     * @param cert the certificate resource
+     * @param names the names it must cover
+     * @param renewBefore days before expiry to renew
+     * @param kept what was issued before, or null
+     * @param pending "will be issued", "will be renewed (…)", or null when the kept one serves
+     */
+    public record Status(ResourceConfig cert, List<String> names, int renewBefore, Issued kept, String pending) {
+
+        public Status {
+            names = List.copyOf(names);
+        }
+    }
+
+    private final Configuration config;
+    private final SecretResolver secrets;
+    private final StateStore store;
+    private final StateEncryption encryption;
+    private final Clock clock;
+    private final Map<String, Status> statuses = new LinkedHashMap<>();
+    /**
+     * Certificates the CA was asked for in this run: what is kept of them serves until the next
+     * run, whatever happened (a fresh certificate is not renewed again because renewBefore is
+     * longer than its validity; after a refusal the certificate bound before stays bound).
+     */
+    private final java.util.Set<String> asked = new java.util.HashSet<>();
+
+    public AcmeCertificates(Configuration config, SecretResolver secrets, StateStore store, StateEncryption encryption, Clock clock) {
+        this.config = config;
+        this.secrets = secrets;
+        this.store = store;
+        this.encryption = encryption;
+        this.clock = clock;
+        refresh();
+    }
+
+    /** Every ACME certificate's status, by address. */
+    public Map<String, Status> statuses() {
+        return Map.copyOf(statuses);
+    }
+
+    /** Reads what is kept again (after an issuance). */
+    private void refresh() {
+        statuses.clear();
+        for (ResourceConfig cert : config.ofType("certificate")) {
+            if (cert.body().has("acme")) {
+                statuses.put(cert.address(), status(cert));
+            }
+        }
+    }
+
+    private Status status(ResourceConfig cert) {
+        List<String> names = RequiredNames.requested(config, cert);
+        int renewBefore = cert.attr("acme/renewBefore").isIntegralNumber() ? cert.attr("acme/renewBefore").asInt()
+                : cert.integer("minDaysValid").orElse(DEFAULT_RENEW_BEFORE);
+        Issued kept = kept(cert).orElse(null);
+        String pending = null;
+        if (kept != null && asked.contains(cert.address())) {
+            pending = null;
+        } else if (kept == null) {
+            pending = "will be issued";
+        } else if (kept.daysLeft(clock) < renewBefore) {
+            pending = "will be renewed (expires in " + kept.daysLeft(clock) + " days)";
+        } else if (!new TreeSet<>(kept.names()).equals(new TreeSet<>(names))) {
+            pending = "will be renewed (names changed)";
+        }
+        return new Status(cert, names, renewBefore, kept, pending);
+    }
+
+    /**
+     * The desired certificate as the planner should see it: the names to cover, and either the
+     * kept PEM (the provider imports and finds it by its thumbprint) or the pending step.
+     */
+    public DesiredResource overlay(DesiredResource d) {
+        Status s = statuses.get(d.address());
+        if (s == null) {
+            return d;
+        }
+        ObjectNode attributes = d.attributes().deepCopy();
+        s.names().forEach(attributes.putArray("names")::add);
+        if (s.pending() == null) {
+            attributes.put("pem", "issued by " + URI.create(s.kept().directory()).getHost() + ", valid until " + s.kept().notAfter());
+            attributes.put("pemData", "${env:" + variable(s.cert()) + "}"); // a reference: plans and state never hold the key
+        } else {
+            attributes.put("pem", s.pending());
+        }
+        return new DesiredResource(d.address(), d.type(), d.host(), attributes, d.dependencies(), d.preventDestroy(), d.ignoreChanges(),
+                d.baseDirectory());
+    }
+
+    /** The kept PEM of each current certificate, by the variable its {@code pemData} reference names (for the secret resolver). */
+    public Map<String, String> variables() {
+        Map<String, String> out = new HashMap<>();
+        statuses.values().stream().filter(s -> s.pending() == null).forEach(s -> out.put(variable(s.cert()), s.kept().pem()));
+        return out;
+    }
+
+    private static String variable(ResourceConfig cert) {
+        return "CEM_ACME_PEM_" + java.util.HexFormat.of().formatHex(cert.name().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** Whether any certificate waits for the CA. */
+    public boolean anyPending() {
+        return statuses.values().stream().anyMatch(s -> s.pending() != null);
+    }
+
+    /**
+     * Issues every pending certificate (one order per directory and set of names, however many
+     * hosts carry it) and keeps each sealed. A failure is a diagnostic naming the certificate and
+     * the CA's problem; the certificate bound today stays as it is.
+     */
+    public Diagnostics issuePending() {
+        Diagnostics.Builder out = Diagnostics.builder();
+        Map<String, Issued> thisApply = new HashMap<>();
+        for (Status s : new ArrayList<>(statuses.values())) {
+            if (s.pending() == null) {
+                continue;
+            }
+            JsonNode acme = s.cert().body().get("acme");
+            String key = acme.path("directory").asText() + "|" + new TreeSet<>(s.names());
+            asked.add(s.cert().address());
+            try {
+                Issued issued = thisApply.get(key);
+                if (issued == null) {
+                    issued = new AcmeIssuer(clock).issue(request(s));
+                    thisApply.put(key, issued);
+                }
+                keep(s.cert(), issued);
+            } catch (AcmeFailure e) {
+                out.add(Diagnostic.error(ISSUE_FAILED, "ACME CA did not issue certificate \"" + s.cert().name() + "\"",
+                        "Asked " + acme.path("directory").asText() + " for " + s.names() + ": " + e.getMessage() + ".",
+                        hint(e.problemType()), s.cert().doc().keyRange(s.cert().pointer() + "/acme")).withAddress(s.cert().address()));
+            } catch (StateException e) {
+                out.add(Diagnostic.error(UNREADABLE, "Cannot keep the certificate \"" + s.cert().name() + "\"", e.getMessage(), e.hint(),
+                        null).withAddress(s.cert().address()));
+            }
+        }
+        refresh();
+        return out.build();
+    }
+
+    private static String hint(String problemType) {
+        if (problemType == null) {
+            return "Check that the DNS server takes the TSIG-signed update for the zone, and that the directory URL is reachable.";
+        }
+        if (problemType.endsWith(":rateLimited")) {
+            return "The CA limits how often it issues: wait for the time it names, and try changes against its staging directory first.";
+        }
+        if (problemType.endsWith(":caa")) {
+            return "A CAA record of the domain forbids this CA: add one that names it (RFC 8659).";
+        }
+        if (problemType.endsWith(":dns") || problemType.endsWith(":unauthorized") || problemType.endsWith(":incorrectResponse")) {
+            return "The CA did not see the TXT record: check that the RFC 2136 server is the zone's primary and that its secondaries are in sync.";
+        }
+        return "See the CA's problem document above; nothing was changed on the hosts, the bound certificate stays.";
+    }
+
+    private AcmeIssuer.Request request(Status s) throws AcmeFailure {
+        ResourceConfig cert = s.cert();
+        JsonNode acme = cert.body().get("acme");
+        JsonNode dns = acme.path("dns01").path("rfc2136");
+        Path base = cert.doc().directory();
+        List<String> contact = new ArrayList<>();
+        acme.path("contact").forEach(c -> contact.add(c.asText()));
+        Rfc2136 rfc2136 = Rfc2136.of(dns.path("server").asText(), dns.path("zone").asText(null), dns.path("tsigKeyName").asText(),
+                dns.path("tsigAlgorithm").asText(null), secret(dns.path("tsigSecret").asText(), base));
+        return new AcmeIssuer.Request(URI.create(acme.path("directory").asText()), secret(acme.path("accountKey").asText(), base), contact,
+                acme.hasNonNull("trustedCaFile") ? Trust.of(base.resolve(acme.get("trustedCaFile").asText()).normalize()) : null,
+                acme.path("keySize").asInt(2048), s.names(), rfc2136);
+    }
+
+    private String secret(String ref, Path base) {
+        Result<String> value = secrets.resolve(ref, base, null, Severity.ERROR);
+        if (value.value() == null) {
+            throw new DiagnosticsException(value.diagnostics());
+        }
+        return value.value();
+    }
+
+    private Optional<Issued> kept(ResourceConfig cert) {
+        if (encryption == null) {
+            return Optional.empty(); // validation refused it already
+        }
+        try {
+            Optional<String> text = store.readDocument(document(cert));
+            if (text.isEmpty()) {
+                return Optional.empty();
+            }
+            if (!new com.fasterxml.jackson.databind.ObjectMapper().readTree(text.get()).path("lineage").asText().equals(document(cert))) {
+                throw new IOException("it was written for another certificate");
+            }
+            return Optional.of(Issued.fromJson(encryption.open(text.get(), "The kept ACME certificate " + cert.name())));
+        } catch (StateException e) {
+            throw new DiagnosticsException(new Diagnostic(Severity.ERROR, UNREADABLE, "Cannot read the kept certificate \"" + cert.name() + "\"",
+                    e.getMessage(), e.hint(), null, null));
+        } catch (IOException e) {
+            throw new DiagnosticsException(new Diagnostic(Severity.ERROR, UNREADABLE, "Cannot read the kept certificate \"" + cert.name() + "\"",
+                    e.getMessage(), "Remove it from the state backend to issue a new one.", null, null));
+        }
+    }
+
+    private void keep(ResourceConfig cert, Issued issued) throws StateException {
+        // The document's name is bound into the sealed envelope: one certificate's record cannot stand in for another's.
+        store.writeDocument(document(cert), encryption.seal(issued.toJson(), document(cert), 0));
+    }
+
+    private static String document(ResourceConfig cert) {
+        return "acme-" + cert.name();
+    }
+}

@@ -1,0 +1,182 @@
+package cem.acme;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.net.URI;
+import java.security.KeyPair;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import javax.net.ssl.SSLContext;
+import org.shredzone.acme4j.Account;
+import org.shredzone.acme4j.AccountBuilder;
+import org.shredzone.acme4j.Authorization;
+import org.shredzone.acme4j.Order;
+import org.shredzone.acme4j.Problem;
+import org.shredzone.acme4j.Session;
+import org.shredzone.acme4j.Status;
+import org.shredzone.acme4j.challenge.Dns01Challenge;
+import org.shredzone.acme4j.connector.HttpConnector;
+import org.shredzone.acme4j.connector.NetworkSettings;
+import org.shredzone.acme4j.exception.AcmeException;
+import org.shredzone.acme4j.exception.AcmeServerException;
+import org.shredzone.acme4j.provider.GenericAcmeProvider;
+import org.shredzone.acme4j.util.KeyPairUtils;
+
+/**
+ * Obtains a certificate from an ACME CA with acme4j: logs in (or registers) the account, orders the
+ * names, answers each DNS-01 challenge with a TXT record put through RFC 2136 (removed afterwards),
+ * finalizes with a fresh RSA key and downloads the chain. Nothing touches the disk.
+ */
+public final class AcmeIssuer {
+
+    private static final Duration WAIT = Duration.ofSeconds(90);
+
+    /**
+     * What to ask for.
+     *
+     * @param directory the CA's directory URL
+     * @param accountKeyPem the account's key pair, PEM
+     * @param contact contact URLs ({@code mailto:})
+     * @param trust the TLS trust for the directory, or null for the JVM's trust store
+     * @param keySize RSA bits of the certificate's key
+     * @param names the names to request
+     * @param dns where the TXT records go
+     */
+    public record Request(URI directory, String accountKeyPem, List<String> contact, SSLContext trust, int keySize, List<String> names,
+            Rfc2136 dns) {
+
+        public Request {
+            contact = List.copyOf(contact);
+            names = List.copyOf(names);
+        }
+    }
+
+    private final Clock clock;
+
+    public AcmeIssuer(Clock clock) {
+        this.clock = clock;
+    }
+
+    public Issued issue(Request r) throws AcmeFailure {
+        List<String[]> records = new ArrayList<>();
+        try {
+            Session session = new Session(r.directory(), new TrustingProvider(r.trust()));
+            AccountBuilder builder = new AccountBuilder().agreeToTermsOfService().useKeyPair(accountKey(r.accountKeyPem()));
+            r.contact().forEach(builder::addContact);
+            Account account = builder.create(session);
+            Order order = account.newOrder().domains(r.names()).create();
+            List<Authorization> pending = new ArrayList<>();
+            for (Authorization auth : order.getAuthorizations()) {
+                if (auth.getStatus() == Status.VALID) {
+                    continue; // an authorization the CA still remembers
+                }
+                Dns01Challenge challenge = auth.findChallenge(Dns01Challenge.class).orElseThrow(() -> new AcmeFailure(
+                        "the CA offers no DNS-01 challenge for " + auth.getIdentifier().getDomain(), null, null));
+                String name = Dns01Challenge.toRRName(auth.getIdentifier());
+                r.dns().addTxt(name, challenge.getDigest());
+                records.add(new String[] {name, challenge.getDigest()});
+                challenge.trigger();
+                pending.add(auth);
+            }
+            for (Authorization auth : pending) {
+                if (auth.waitForCompletion(WAIT) != Status.VALID) {
+                    throw refusal("the CA did not validate " + auth.getIdentifier().getDomain(),
+                            auth.getChallenges().stream().map(c -> c.getError().orElse(null)).filter(p -> p != null).findFirst().orElse(null));
+                }
+            }
+            KeyPair key = KeyPairUtils.createKeyPair(r.keySize());
+            order.waitUntilReady(WAIT);
+            order.execute(key);
+            if (order.waitForCompletion(WAIT) != Status.VALID) {
+                throw refusal("the CA did not issue the certificate", order.getError().orElse(null));
+            }
+            List<X509Certificate> chain = order.getCertificate().getCertificateChain();
+            return new Issued(pem(key, chain), r.names(), chain.get(0).getNotAfter().toInstant(), clock.instant(), r.directory().toString(),
+                    account.getLocation().toString());
+        } catch (AcmeServerException e) {
+            throw refusal("the CA refused the request", e.getProblem());
+        } catch (AcmeException | IOException | CertificateEncodingException e) {
+            throw new AcmeFailure(e.getMessage(), null, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AcmeFailure("interrupted while waiting for the CA", null, e);
+        } finally {
+            for (String[] txt : records) {
+                try {
+                    r.dns().removeTxt(txt[0], txt[1]);
+                } catch (IOException e) {
+                    // a left-over challenge record is harmless; the next issuance adds its own
+                }
+            }
+        }
+    }
+
+    private static AcmeFailure refusal(String what, Problem problem) {
+        if (problem == null) {
+            return new AcmeFailure(what, null, null);
+        }
+        String detail = problem.getDetail().orElse(problem.getTitle().orElse(""));
+        List<String> sub = new ArrayList<>();
+        problem.getSubProblems().forEach(p -> sub.add(p.getDetail().orElse(p.getType().toString())));
+        return new AcmeFailure(what + ": " + problem.getType() + (detail.isEmpty() ? "" : " — " + detail)
+                + (sub.isEmpty() ? "" : " (" + String.join("; ", sub) + ")"), problem.getType().toString(), null);
+    }
+
+    /** The account's key pair from PEM: a traditional key pair ({@code openssl genrsa} of old) or PKCS#8 RSA (OpenSSL 3). */
+    static KeyPair accountKey(String pem) throws IOException {
+        try (org.bouncycastle.openssl.PEMParser parser = new org.bouncycastle.openssl.PEMParser(new StringReader(pem))) {
+            var converter = new org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter();
+            for (Object o = parser.readObject(); o != null; o = parser.readObject()) {
+                if (o instanceof org.bouncycastle.openssl.PEMKeyPair pair) {
+                    return converter.getKeyPair(pair);
+                }
+                if (o instanceof org.bouncycastle.asn1.pkcs.PrivateKeyInfo info
+                        && converter.getPrivateKey(info) instanceof java.security.interfaces.RSAPrivateCrtKey rsa) {
+                    return new KeyPair(java.security.KeyFactory.getInstance("RSA").generatePublic(
+                            new java.security.spec.RSAPublicKeySpec(rsa.getModulus(), rsa.getPublicExponent())), rsa);
+                }
+            }
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IOException("the account key cannot be read: " + e.getMessage(), e);
+        }
+        throw new IOException("the account key holds no RSA or EC key pair in PEM");
+    }
+
+    static String pem(KeyPair key, List<X509Certificate> chain) throws CertificateEncodingException {
+        StringBuilder out = new StringBuilder();
+        for (X509Certificate c : chain) {
+            out.append(block("CERTIFICATE", c.getEncoded()));
+        }
+        return out.append(block("PRIVATE KEY", key.getPrivate().getEncoded())).toString();
+    }
+
+    private static String block(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
+                + "\n-----END " + type + "-----\n";
+    }
+
+    /** acme4j's generic provider, trusting the given TLS context for this session only (never the whole JVM). */
+    private static final class TrustingProvider extends GenericAcmeProvider {
+        private final SSLContext trust;
+
+        TrustingProvider(SSLContext trust) {
+            this.trust = trust;
+        }
+
+        @Override
+        protected HttpConnector createHttpConnector(NetworkSettings settings) {
+            return new HttpConnector(settings) {
+                @Override
+                public java.net.http.HttpClient.Builder createClientBuilder() {
+                    java.net.http.HttpClient.Builder b = super.createClientBuilder();
+                    return trust == null ? b : b.sslContext(trust);
+                }
+            };
+        }
+    }
+}
