@@ -235,7 +235,7 @@ public final class AcmeCertificates {
             if (!new com.fasterxml.jackson.databind.ObjectMapper().readTree(text.get()).path("lineage").asText().equals(document(cert))) {
                 throw new IOException("it was written for another certificate");
             }
-            return Optional.of(Issued.fromJson(encryption.open(text.get(), "The kept ACME certificate " + cert.name())));
+            return Optional.of(Issued.fromJson(encryption.open(text.get(), cem.state.StateEncryption.Kind.DOCUMENT, "The kept ACME certificate " + cert.name())));
         } catch (StateException e) {
             throw new DiagnosticsException(new Diagnostic(Severity.ERROR, UNREADABLE, "Cannot read the kept certificate \"" + cert.name() + "\"",
                     e.getMessage(), e.hint(), null, null));
@@ -247,7 +247,7 @@ public final class AcmeCertificates {
 
     private void keep(ResourceConfig cert, Issued issued) throws StateException {
         // The document's name is bound into the sealed envelope: one certificate's record cannot stand in for another's.
-        store.writeDocument(document(cert), encryption.seal(issued.toJson(), document(cert), 0));
+        store.writeDocument(document(cert), encryption.seal(issued.toJson(), cem.state.StateEncryption.Kind.DOCUMENT, document(cert), 0));
     }
 
     private static String document(ResourceConfig cert) {

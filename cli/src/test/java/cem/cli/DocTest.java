@@ -316,6 +316,6 @@ class DocTest {
         Map<String, AttributeSchema> attributes = new HashMap<>(s.attributes());
         attributes.put(a.name(), a);
         return new ResourceSchema(s.type(), attributes, s.createBeforeDestroy(), s.defaults(), s.forgetOnDelete(), s.forgetWhenSet(),
-                s.orderGroup(), s.identity());
+                s.orderGroup(), s.identity(), s.derivedName());
     }
 }

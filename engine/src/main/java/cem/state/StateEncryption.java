@@ -35,7 +35,7 @@ public final class StateEncryption {
 
     /** What a sealed document is; bound into its associated data. */
     public enum Kind {
-        STATE("state"), PLAN("saved plan");
+        STATE("state"), PLAN("saved plan"), DOCUMENT("kept document");
 
         private final String label;
 
