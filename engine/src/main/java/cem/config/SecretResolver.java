@@ -54,7 +54,7 @@ public final class SecretResolver {
     public SecretResolver with(Map<String, String> variables) {
         Map<String, String> all = new java.util.HashMap<>(environment);
         all.putAll(variables);
-        return new SecretResolver(all);
+        return new SecretResolver(Map.copyOf(all), scope, withheld); // the scope and --no-credentials hold for them too
     }
 
     private static String notNeededYet(Severity severity) {
