@@ -25,7 +25,8 @@ class DoctorPortsTest {
     @TempDir
     Path tmp;
 
-    private static JsonNode finding(JsonNode report, String check, String subject) {
+    /** The doctor's finding of {@code check} on {@code subject} in its JSON report; fails when there is none. */
+    static JsonNode finding(JsonNode report, String check, String subject) {
         for (JsonNode f : report.path("findings")) {
             if (f.path("check").asText().equals(check) && f.path("subject").asText().equals(subject)) {
                 return f;

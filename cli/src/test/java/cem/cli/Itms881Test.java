@@ -23,12 +23,7 @@ class Itms881Test {
     Path tmp;
 
     private static JsonNode finding(JsonNode report, String check, String subject) {
-        for (JsonNode f : report.path("findings")) {
-            if (f.path("check").asText().equals(check) && f.path("subject").asText().equals(subject)) {
-                return f;
-            }
-        }
-        throw new AssertionError("no " + check + " of " + subject + " in " + report.toPrettyString());
+        return DoctorPortsTest.finding(report, check, subject);
     }
 
     @Test

@@ -20,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -33,7 +32,7 @@ import net.jqwik.api.lifecycle.AfterContainer;
  * mutated as a hostile host could send them, end in diagnostics naming the host or a
  * {@link cem.spi.HostAnswerException}, never in another exception, a hang or unbounded memory.
  */
-class HostileAnswersTest {
+class HostileAnswersTest extends cem.testkit.hostile.HostileHarness {
 
     private static final Path DIR;
     private static final BigipHost DEVICE;
@@ -69,11 +68,6 @@ class HostileAnswersTest {
     @AfterContainer
     static void report() {
         System.out.println(HostileAnswers.report("F5 tmsh"));
-    }
-
-    @Provide
-    Arbitrary<List<Mutation>> mutations() {
-        return HostileAnswers.mutations();
     }
 
     @Example

@@ -21,7 +21,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -34,7 +33,7 @@ import net.jqwik.api.lifecycle.AfterContainer;
  * could send them, end in diagnostics naming the host or a {@link cem.spi.HostAnswerException},
  * never in another exception, a hang or unbounded memory.
  */
-class HostileAnswersTest {
+class HostileAnswersTest extends cem.testkit.hostile.HostileHarness {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Path DIR;
@@ -73,11 +72,6 @@ class HostileAnswersTest {
     @AfterContainer
     static void report() {
         System.out.println(HostileAnswers.report("nftables"));
-    }
-
-    @Provide
-    Arbitrary<List<Mutation>> mutations() {
-        return HostileAnswers.mutations();
     }
 
     @Example

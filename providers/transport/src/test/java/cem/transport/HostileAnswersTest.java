@@ -25,7 +25,7 @@ import net.jqwik.api.Provide;
  * in text or in a JSchException that the connection turns into a diagnostic naming the host, never
  * in another exception or a hang.
  */
-class HostileAnswersTest {
+class HostileAnswersTest extends cem.testkit.hostile.HostileHarness {
 
     /** What Windows PowerShell 5.1 writes to stderr over WinRM: a progress record, then two error lines. */
     static final String CLIXML = "#< CLIXML\r\n<Objs Version=\"1.1.0.1\" xmlns=\"http://schemas.microsoft.com/powershell/2004/04\">"
@@ -36,11 +36,6 @@ class HostileAnswersTest {
 
     /** An ed25519 host key blob (the type name, then 32 bytes of key). */
     static final byte[] KEY = Base64.getDecoder().decode("AAAAC3NzaC1lZDI1NTE5AAAAIHNXvqFbn6xdJ7l0K6QbdSdcX7Jk0Ur3ofp1JEoc7W7v");
-
-    @Provide
-    Arbitrary<List<Mutation>> mutations() {
-        return HostileAnswers.mutations();
-    }
 
     @Example
     void theErrorTextIsKeptAndTheRestLeftOut() {

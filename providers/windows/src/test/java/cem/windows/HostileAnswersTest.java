@@ -17,7 +17,6 @@ import cem.testkit.hostile.Mutation;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -30,7 +29,7 @@ import net.jqwik.api.lifecycle.AfterContainer;
  * mutated as a hostile host could send them, end in diagnostics naming the host or a
  * {@link cem.spi.HostAnswerException}, never in another exception, a hang or unbounded memory.
  */
-class HostileAnswersTest {
+class HostileAnswersTest extends cem.testkit.hostile.HostileHarness {
 
     private static final Path CONFIG = Path.of("../../examples/quickstart").toAbsolutePath().normalize();
     private static final WindowsHost NS = new WindowsHost("ns1", new WindowsState(null, List.of("Default Web Site", "CEM Agent"),
@@ -58,11 +57,6 @@ class HostileAnswersTest {
     @AfterContainer
     static void report() {
         System.out.println(HostileAnswers.report("Windows agent, ASDK"));
-    }
-
-    @Provide
-    Arbitrary<List<Mutation>> mutations() {
-        return HostileAnswers.mutations();
     }
 
     @Example
