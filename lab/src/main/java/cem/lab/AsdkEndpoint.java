@@ -79,6 +79,7 @@ final class AsdkEndpoint {
             form.putIfAbsent(f.path("name").asText(), f.path("value").asText());
         }
         if (!base.matches("(?i)https?://[^/]+/Altiris/ASDK\\.NS/") || !METHODS.containsKey(service)) {
+            // Base URL: domain §8.1/§12 (S20, S21). [?] The 404 body is ASP.NET's usual text from memory, no document; cem only relays the status.
             return answer(404, "The resource cannot be found.");
         }
         List<String> parameters = METHODS.get(service).get(method);
@@ -113,6 +114,8 @@ final class AsdkEndpoint {
             case "ExportItemXmlString" -> declaration() + "<string xmlns=\"" + NS + "\">" + escape(export(ns, guid(f.get("itemGuid")))) + "</string>";
             case "ImportItemXmlString" -> NsItems.importXml(ns, f.get("xml"));
             case "EnablePolicyItem", "DisablePolicyItem" -> {
+                // [?] An empty 200 body for these methods (and for AssignResourceTargetsToPolicy, ImportItemXmlString, DeleteItem):
+                // the lab's reading of a void ASMX method; S20 gives the methods, not the wire answer. Mirrors what cem's Asdk expects.
                 NsItems.policyByGuid(ns, guid(f.get("policyItemGuid"))).put("enabled", method.equals("EnablePolicyItem"));
                 yield "";
             }
@@ -138,7 +141,10 @@ final class AsdkEndpoint {
         };
     }
 
-    /** A GUID as .NET's Guid parses it (braces allowed), in its lower-case form; else the FormatException ASP.NET reports. */
+    /**
+     * A GUID as .NET's Guid parses it (braces allowed), in its lower-case form; else the FormatException ASP.NET reports.
+     * [?] The FormatException's wording is .NET Framework's from memory, not in the documentation we have.
+     */
     static String guid(String text) {
         String t = text.trim().replace("{", "").replace("}", "");
         if (!t.matches("[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}")) {

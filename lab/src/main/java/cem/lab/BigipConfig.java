@@ -29,7 +29,7 @@ import java.util.Set;
  *       in bigip.conf listings).
  *   <li>Errors: {@code 01020036:3: The requested Pool (/P/N) was not found.}
  *       (F5Networks/f5-appsvcs-extension, terraform-provider-bigip tests); {@code 01020066:3: The
- *       requested … already exists …}; {@code 01070333:3: Virtual Server /P/A illegally shares
+ *       requested … already exists …} <b>[?]</b> wording (no source at hand); {@code 01070333:3: Virtual Server /P/A illegally shares
  *       destination address, source address, service port, ip-protocol, and vlan with Virtual Server
  *       /P/B.} (F5's App Services iApp tests, {@code tests/functional/*_BIP_scale.py}); a pool in use
  *       {@code 01070265:3: …} <b>[?]</b> wording.
@@ -41,7 +41,10 @@ final class BigipConfig {
     /** The first words of the tmsh commands the lab knows. */
     static final Set<String> VERBS = Set.of("cd", "list", "create", "modify", "delete", "submit", "save", "show", "quit");
 
-    /** Service names tmsh prints, from a CentOS /etc/services. */
+    /**
+     * Service names tmsh prints, from a CentOS /etc/services (as the provider's services.txt). [?] Port 0 as {@code any} is
+     * tmsh's wildcard, not /etc/services'; cem probe does not check it (a {@code list ltm virtual} on a lab VE does).
+     */
     private static final Map<Integer, String> SERVICES = Map.of(0, "any", 21, "ftp", 22, "ssh", 25, "smtp", 53, "domain", 80, "http",
             443, "https", 8080, "webcache", 8443, "pcsync-https");
 
@@ -74,6 +77,8 @@ final class BigipConfig {
             return Answer.ok("");
         }
         if (line.equals("submit cli transaction")) {
+            // [?] All or nothing, the lab's reading of a cli transaction, and the "not found" text below: no source at hand
+            // (domain §12: what follows a failed submit is undocumented). Check on a lab VE (README, F5 section).
             if (transaction == null) {
                 return Answer.fail("01020036:3: The requested cli transaction was not found.");
             }
@@ -94,12 +99,14 @@ final class BigipConfig {
             return Answer.ok("");
         }
         if (line.equals("save sys config")) {
+            // [?] The printed lines are the lab's picture of tmsh's output, no source; cem does not parse them.
             state.put("saves", state.path("saves").asInt() + 1);
             return Answer.ok("Saving running configuration...\n  /config/bigip.conf\n  /config/bigip_base.conf\n  /config/bigip_user.conf\n");
         }
         if (line.startsWith("cd ")) {
             String to = resolve(line.substring(3).strip());
             if (!to.equals("/") && !partitions().contains(to.substring(1))) {
+                // [?] The folder error's wording is modelled on 01020036 (domain §12), not seen for folders.
                 return Answer.fail("01020036:3: The requested folder (" + to + ") was not found.");
             }
             cwd = to;
@@ -125,7 +132,10 @@ final class BigipConfig {
         return cwd.equals("/") ? "/" + name : cwd + "/" + name;
     }
 
-    /** One create/modify/delete; returns tmsh's error or null. */
+    /**
+     * One create/modify/delete; returns tmsh's error or null. [?] The {@code Syntax Error: …} texts and the partition's
+     * 01020066 text are the lab's picture (only {@code Syntax Error: unexpected argument} has a source, domain §12).
+     */
     private String change(ObjectNode s, String line) {
         List<String> t = new ArrayList<>(Arrays.asList(line.replace("{", " { ").replace("}", " } ").trim().split("\\s+")));
         if (t.size() < 4) {
@@ -231,6 +241,7 @@ final class BigipConfig {
         return null;
     }
 
+    /** [I] Only address and port are compared (the 01070333 text also names source, protocol and vlan, which the lab does not model). */
     private static String checkVirtual(ObjectNode s, String path, ObjectNode o) {
         String target = o.path("pool").asText("");
         if (!target.isEmpty() && !s.with("pools").has(target)) {

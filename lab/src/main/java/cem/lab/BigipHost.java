@@ -117,6 +117,7 @@ public final class BigipHost implements HostExecutor {
             }
         } else {
             if (!commandLine.equals("tmsh -q") && !commandLine.equals("tmsh")) {
+                // bash's answer for an unknown command: status 127 (bash manual, "Exit Status"); [?] the message's wording; not an F5 text.
                 return Execution.error(127, "-bash: " + commandLine.split(" ", 2)[0] + ": command not found\n");
             }
             for (String raw : new String(stdin, StandardCharsets.UTF_8).split("\n")) {

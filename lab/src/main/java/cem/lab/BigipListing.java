@@ -51,6 +51,12 @@ final class BigipListing {
         return BigipConfig.Answer.ok(out.toString());
     }
 
+    /**
+     * One object, one line. Attributes in alphabetical order with {@code ip-protocol tcp mask 255.255.255.255 … source 0.0.0.0/0
+     * … translate-address enabled translate-port enabled}, as public one-line listings show (code search, e.g. a {@code ltm
+     * virtual Shared/…} listing); [?] the defaults the lab prints for what cem never set, and that the lab omits the
+     * attributes a real device adds (creation-time, vs-index, persist …); the defaults echo what cem.bigip.Tmsh sends.
+     */
     private static String object(boolean pool, String path, JsonNode o, String cwd) {
         String folder = path.substring(0, path.lastIndexOf('/'));
         if (pool) {

@@ -111,7 +111,7 @@ public final class Drift {
             Map.Entry<String, JsonNode> target = it.next();
             JsonNode first = target.getValue().path("filters").path(0);
             if (first.isObject()) {
-                ((ObjectNode) first).put("operation", "Except");
+                ((ObjectNode) first).put("operation", "Except"); // Union/Intersect/Except: domain §8.2 (S22)
                 done.add(host + ": resource target \"" + target.getKey() + "\": its first filter turned into an Except in the console");
             }
             break;

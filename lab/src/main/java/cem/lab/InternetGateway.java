@@ -293,7 +293,7 @@ final class InternetGateway {
             int colon = text.lastIndexOf(':');
             int port;
             try {
-                port = colon < 0 ? 4726 : Integer.parseInt(text.substring(colon + 1));
+                port = colon < 0 ? 4726 : Integer.parseInt(text.substring(colon + 1)); // 4726: the CEM agent site's default (domain §2.2, S2)
             } catch (NumberFormatException e) {
                 return text;
             }
@@ -324,7 +324,7 @@ final class InternetGateway {
         return false;
     }
 
-    /** "IP:port:host" of an http/https binding ("*:4726:", "[::]:443:host"). */
+    /** "IP:port:host" of an http/https binding ("*:4726:", "[::]:443:host"; New-IISSiteBinding -BindingInformation, S25). */
     private static final java.util.regex.Pattern BINDING = java.util.regex.Pattern.compile("^.*:([0-9]{1,5}):[^:]*$");
 
     /** Appends a line to a.log, rotating it when full. */

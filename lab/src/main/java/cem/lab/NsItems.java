@@ -124,7 +124,10 @@ final class NsItems {
         return guid;
     }
 
-    /** The lab NS's twelve computers, when a target's filters let them through (a Union of a collection or group). */
+    /**
+     * The lab NS's twelve computers, when a target's filters let them through (a Union of a collection or group).
+     * [?] A simplification of the lab, not documented membership evaluation (S22 gives the operations, not their arithmetic).
+     */
     static List<String> members(ObjectNode ns, String guid) {
         for (JsonNode t : ns.path("targets")) {
             if (t.path("guid").asText().equals(guid)) {

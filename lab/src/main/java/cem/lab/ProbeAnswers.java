@@ -107,7 +107,12 @@ final class ProbeAnswers {
         return out;
     }
 
-    /** {@code netsh http show sslcert}: every record, keyed "IP:port" or "Hostname:port" as netsh labels them. */
+    /**
+     * {@code netsh http show sslcert}: every record, keyed "IP:port" or "Hostname:port" as netsh labels them.
+     * [?] The layout (heading, label column, "Certificate Hash" in lower case, "Verify Client Certificate Revocation") is
+     * not in netsh-http.md (it gives the syntax only, cmdlets-FACTS.md): the lab's picture; {@code cem probe}'s probe.sslcert
+     * prints a real host's text.
+     */
     static JsonNode sslcert(JsonNode s) {
         StringBuilder b = new StringBuilder("\r\nSSL Certificate bindings:\r\n-------------------------\r\n\r\n");
         for (Map.Entry<String, JsonNode> r : (Iterable<Map.Entry<String, JsonNode>>) () -> s.path("sslBindings").fields()) {
