@@ -102,12 +102,6 @@ public final class HostileAnswers {
         check(host, call);
     }
 
-    /** The baseline of a harness: the lab's own answers read with no error, and every resource found. */
-    public static void assertReadCleanly(cem.spi.ReadResponse read, int resources) {
-        org.junit.jupiter.api.Assertions.assertEquals(List.of(), read.diagnostics().list().stream().filter(Diagnostic::isError).toList());
-        org.junit.jupiter.api.Assertions.assertEquals(resources, read.resources().values().stream().filter(cem.spi.LiveResource::exists).count());
-    }
-
     /** The line a property class prints after its tries. */
     public static String report(String what) {
         return "hostile answers (" + what + "): " + TRIES.get() + " tries, " + REFUSED.get()
