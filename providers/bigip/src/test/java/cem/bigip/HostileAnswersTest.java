@@ -49,7 +49,7 @@ class HostileAnswersTest extends ProviderHarness {
         DEVICE = new BigipHost("f5", DIR.resolve("f5-bigip.json"));
         LAB = HostileAnswers.lab(DEVICE, "admin");
         HostileTransportFactory.answerWith(LAB);
-        try (BigipProvider provider = newProvider()) {
+        try (BigipProvider provider = new BigipProvider(new ProviderContext(Map.of(), DIR, false))) {
             var applied = provider.apply(new ApplyRequest(HOST, VIPS.stream().map(v -> new ApplyRequest.Change(ApplyRequest.Operation.CREATE, v))
                     .toList()));
             if (applied.diagnostics().hasErrors()) {
@@ -59,28 +59,13 @@ class HostileAnswersTest extends ProviderHarness {
         DEVICE.addMember("/cem/cem-ig1-pool", "172.16.10.99:443"); // a member cem did not add: the listing has more to read
     }
 
-    private static BigipProvider newProvider() {
-        return new BigipProvider(new ProviderContext(Map.of(), DIR, false));
+    HostileAnswersTest() {
+        super(LAB, HOST, VIPS);
     }
 
     @Override
     protected BigipProvider provider() {
-        return newProvider();
-    }
-
-    @Override
-    protected java.util.function.Function<RemoteCommand, CommandResult> lab() {
-        return LAB;
-    }
-
-    @Override
-    protected HostTarget host() {
-        return HOST;
-    }
-
-    @Override
-    protected List<ResourceInstance> resources() {
-        return VIPS;
+        return new BigipProvider(new ProviderContext(Map.of(), DIR, false));
     }
 
     @Example

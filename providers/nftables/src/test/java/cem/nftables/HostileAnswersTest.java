@@ -55,7 +55,7 @@ class HostileAnswersTest extends ProviderHarness {
         HostileTransportFactory.answerWith(LAB);
         List<ApplyRequest.Change> create = new ArrayList<>();
         RULES.forEach(r -> create.add(new ApplyRequest.Change(ApplyRequest.Operation.CREATE, r)));
-        try (NftProvider provider = newProvider()) {
+        try (NftProvider provider = new NftProvider(new ProviderContext(Map.of(), DIR, false))) {
             var applied = provider.apply(new ApplyRequest(HOST, create, List.of()));
             if (applied.diagnostics().hasErrors()) {
                 throw new IllegalStateException("the lab firewall refused the harness's rules: " + applied.diagnostics());
@@ -63,28 +63,13 @@ class HostileAnswersTest extends ProviderHarness {
         }
     }
 
-    private static NftProvider newProvider() {
-        return new NftProvider(new ProviderContext(Map.of(), DIR, false));
+    HostileAnswersTest() {
+        super(LAB, HOST, RULES);
     }
 
     @Override
     protected NftProvider provider() {
-        return newProvider();
-    }
-
-    @Override
-    protected java.util.function.Function<RemoteCommand, CommandResult> lab() {
-        return LAB;
-    }
-
-    @Override
-    protected HostTarget host() {
-        return HOST;
-    }
-
-    @Override
-    protected List<ResourceInstance> resources() {
-        return RULES;
+        return new NftProvider(new ProviderContext(Map.of(), DIR, false));
     }
 
     @Example

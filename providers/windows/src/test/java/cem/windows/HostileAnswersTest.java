@@ -37,29 +37,13 @@ class HostileAnswersTest extends ProviderHarness {
         }
     }
 
+    /** A fresh lab host has W3SVC, the Default Web Site's binding on port 80, and the NS's CEM policy. */
+    HostileAnswersTest() {
+        super(LAB, HOST, RESOURCES, java.util.Set.of("windows_service.bare", "windows_service.w3svc", "iis_binding.plain", "cem_policy.default"));
+    }
+
     @Override
     protected WindowsProvider provider() {
         return new WindowsProvider(new ProviderContext(Map.of(), CONFIG, false));
-    }
-
-    @Override
-    protected java.util.function.Function<RemoteCommand, CommandResult> lab() {
-        return LAB;
-    }
-
-    @Override
-    protected HostTarget host() {
-        return HOST;
-    }
-
-    @Override
-    protected List<ResourceInstance> resources() {
-        return RESOURCES;
-    }
-
-    /** What a fresh lab host has: W3SVC, the Default Web Site's binding on port 80, and the NS's CEM policy. */
-    @Override
-    protected java.util.Set<String> present() {
-        return java.util.Set.of("windows_service.bare", "windows_service.w3svc", "iis_binding.plain", "cem_policy.default");
     }
 }

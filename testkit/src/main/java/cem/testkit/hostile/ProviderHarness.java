@@ -21,52 +21,63 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 
 /**
- * A provider's hostile-answer harness: a lab host's answers to a read of {@link #resources()} —
+ * A provider's hostile-answer harness: a lab host's answers to a read of its resources —
  * first as the lab gives them, then through each try's mutations — and, where a subclass says so,
  * to an apply ({@link #tryApply}). A subclass gives only what is its own: the lab host, the host
- * target (transport {@code hostile}), the resources and a fresh provider.
+ * target (transport {@code hostile}), the resources (to its constructor) and a fresh provider.
  */
 public abstract class ProviderHarness extends HostileHarness {
 
-    /** The lab host answering as the transport would hand its answers on ({@link HostileAnswers#lab}). */
-    protected abstract Function<RemoteCommand, CommandResult> lab();
+    private final Function<RemoteCommand, CommandResult> lab;
+    private final HostTarget host;
+    private final List<ResourceInstance> resources;
+    private final Set<String> present;
 
-    protected abstract HostTarget host();
+    /**
+     * @param lab the lab host answering as the transport would hand its answers on ({@link HostileAnswers#lab})
+     * @param host the host target (transport {@code hostile})
+     * @param resources what the read asks for
+     * @param present the addresses of those the lab holds
+     */
+    protected ProviderHarness(Function<RemoteCommand, CommandResult> lab, HostTarget host, List<ResourceInstance> resources, Set<String> present) {
+        this.lab = lab;
+        this.host = host;
+        this.resources = resources;
+        this.present = present;
+    }
 
-    protected abstract List<ResourceInstance> resources();
+    /** A harness whose lab holds every resource it reads. */
+    protected ProviderHarness(Function<RemoteCommand, CommandResult> lab, HostTarget host, List<ResourceInstance> resources) {
+        this(lab, host, resources, resources.stream().map(ResourceInstance::address).collect(Collectors.toSet()));
+    }
 
     /** A new provider for one try (closed after it). */
     protected abstract Provider provider();
 
-    /** The addresses of the {@link #resources()} the lab holds (all of them unless a subclass says otherwise). */
-    protected Set<String> present() {
-        return resources().stream().map(ResourceInstance::address).collect(Collectors.toSet());
-    }
-
     @Example
     void theLabsOwnAnswersAreReadWithoutAnError() {
-        HostileTransportFactory.answerWith(lab());
+        HostileTransportFactory.answerWith(lab);
         try (Provider provider = provider()) {
-            ReadResponse read = provider.read(new ReadRequest(host(), resources()));
+            ReadResponse read = provider.read(new ReadRequest(host, resources));
             assertEquals(List.of(), read.diagnostics().list().stream().filter(Diagnostic::isError).toList());
-            assertEquals(resources().size(), read.resources().size(), "every resource is answered, present or not");
-            assertEquals(present(), read.resources().values().stream().filter(LiveResource::exists).map(LiveResource::address)
+            assertEquals(resources.size(), read.resources().size(), "every resource is answered, present or not");
+            assertEquals(present, read.resources().values().stream().filter(LiveResource::exists).map(LiveResource::address)
                     .collect(Collectors.toSet()));
         }
     }
 
     @Property
     void aHostileAnswerToAReadEndsInADiagnosticOfTheHost(@ForAll("mutations") List<Mutation> mutations) {
-        HostileAnswers.tryWith(lab(), mutations, host().name(), () -> {
+        HostileAnswers.tryWith(lab, mutations, host.name(), () -> {
             try (Provider provider = provider()) {
-                return provider.read(new ReadRequest(host(), resources())).diagnostics();
+                return provider.read(new ReadRequest(host, resources)).diagnostics();
             }
         });
     }
 
     /** One try of an apply: the lab's answers to {@code apply} through {@code mutations}. */
     protected void tryApply(ApplyRequest apply, List<Mutation> mutations) {
-        HostileAnswers.tryWith(lab(), mutations, host().name(), () -> {
+        HostileAnswers.tryWith(lab, mutations, host.name(), () -> {
             try (Provider provider = provider()) {
                 return provider.apply(apply).diagnostics();
             }
