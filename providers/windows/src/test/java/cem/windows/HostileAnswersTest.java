@@ -46,4 +46,12 @@ class HostileAnswersTest extends ProviderHarness {
     protected WindowsProvider provider() {
         return new WindowsProvider(new ProviderContext(Map.of(), CONFIG, false));
     }
+
+    @net.jqwik.api.Example
+    void xmlThatDoesNotParseIsAFailureAndPrintsNothing() {
+        // found by this harness: the JDK's default error handler printed "[Fatal Error] …" with the host's text on stderr
+        String printed = HostileAnswers.stderrOf(() -> org.junit.jupiter.api.Assertions.assertThrows(Asdk.Failure.class,
+                () -> Asdk.items("<ArrayOfItemDetails>\u001b]0;pwned\u0007<")));
+        org.junit.jupiter.api.Assertions.assertEquals("", printed);
+    }
 }

@@ -53,10 +53,30 @@ public final class HostileAnswers {
 
     /**
      * Runs one try: {@code read} must return diagnostics that name the host or a resource, or throw
-     * {@link HostAnswerException}; anything else fails the try, and so does taking longer than {@link #LIMIT}.
+     * {@link HostAnswerException}; anything else fails the try, and so do taking longer than {@link #LIMIT}
+     * and printing on stderr.
      */
     public static void check(String host, Supplier<Diagnostics> read) {
         TRIES.incrementAndGet();
+        String printed = stderrOf(() -> tryOnce(host, read));
+        // What a library prints of a host's answer bypasses cem's diagnostics and TerminalText: the host's bytes, raw, on the terminal.
+        assertTrue(printed.isEmpty(), "a hostile answer printed on stderr: " + HostAnswerException.excerpt(printed));
+    }
+
+    /** What {@code run} printed on stderr (tries run one at a time, so the process's stderr is theirs meanwhile). */
+    public static String stderrOf(Runnable run) {
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream stderr = System.err;
+        System.setErr(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            run.run();
+        } finally {
+            System.setErr(stderr);
+        }
+        return printed.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static void tryOnce(String host, Supplier<Diagnostics> read) {
         assertTimeoutPreemptively(LIMIT, () -> {
             Diagnostics diagnostics;
             try {
