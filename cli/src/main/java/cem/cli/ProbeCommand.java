@@ -6,6 +6,7 @@ import cem.diag.Diagnostic;
 import cem.diag.DiagnosticsException;
 import cem.diag.Result;
 import cem.diag.Severity;
+import cem.diag.TerminalText;
 import cem.engine.Hosts;
 import cem.spi.HostTarget;
 import cem.spi.ProviderContext;
@@ -233,7 +234,7 @@ final class ProbeCommand implements Callable<Integer> {
         StringBuilder b = new StringBuilder("What no document says, checked read-only on your servers:\n");
         Map<String, List<Check>> byHost = new LinkedHashMap<>();
         for (Check c : checks) {
-            byHost.computeIfAbsent(c.host().isEmpty() ? "(not answerable by a host today)" : c.host(), k -> new ArrayList<>()).add(c);
+            byHost.computeIfAbsent(c.host().isEmpty() ? "(not answerable by a host today)" : TerminalText.safe(c.host()), k -> new ArrayList<>()).add(c);
         }
         Map<Status, Integer> counts = new EnumMap<>(Status.class);
         for (Status s : Status.values()) {
@@ -243,10 +244,12 @@ final class ProbeCommand implements Callable<Integer> {
             b.append('\n').append(host).append('\n');
             for (Check c : list) {
                 counts.merge(c.status(), 1, Integer::sum);
-                b.append(String.format("  %-12s %s: %s%n", c.status().word(), c.id(), c.assumption()));
-                b.append("               seen: ").append(c.evidence()).append('\n');
+                // The evidence is the host's words (and an assumption or a fix may quote them): shown, never obeyed by the terminal.
+                b.append(String.format("  %-12s %s: %s%n", c.status().word(), c.id(), TerminalText.safe(c.assumption())));
+                b.append("               seen: ").append(TerminalText.safe(c.evidence())).append('\n');
                 if (!c.settles().isEmpty()) {
-                    b.append("               ").append(c.status() == Status.CONTRADICTED ? "to correct: " : "to settle: ").append(c.settles()).append('\n');
+                    b.append("               ").append(c.status() == Status.CONTRADICTED ? "to correct: " : "to settle: ").append(TerminalText.safe(c.settles()))
+                            .append('\n');
                 }
             }
         });

@@ -135,7 +135,7 @@ class HostileProbeDoctorTest extends HostileHarness {
         checks.addAll(probe(NS));
         // the quickstart has no SNI binding: nothing shows how netsh names one
         assertEquals(List.of("iis.sni"), checks.stream().filter(c -> c.status() != Assumptions.Status.CONFIRMED).map(Assumptions.Check::id).toList());
-        assertEquals(11, checks.size());
+        assertEquals(12, checks.size());
         List<Finding> findings = doctor();
         assertFalse(findings.isEmpty());
         assertEquals(List.of(), findings.stream().filter(f -> f.status() == Finding.Status.SKIP).toList());
