@@ -1,6 +1,7 @@
 package cem.cli;
 
 import cem.cli.Finding.Symptom;
+import cem.config.Configuration;
 import cem.diag.Result;
 import cem.engine.Hosts;
 import cem.spi.HostTarget;
@@ -23,6 +24,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Function;
 
 /**
  * What the doctor asks Windows hosts beyond a plan's read, one agent batch per host, hosts in
@@ -57,10 +59,19 @@ final class HostFacts {
      */
     static List<Finding> check(Workspace ws, List<String> agents, boolean debug, LogWindow window, Map<String, String> iisStates)
             throws Exception {
+        Hosts hosts = new Hosts(ws.config, ws.secrets);
+        try (Sessions sessions = new Sessions(new ProviderContext(ws.session.env(), ws.config.directory(), debug), "winrm")) {
+            return check(ws.config, hosts::target, sessions, agents, window, iisStates);
+        }
+    }
+
+    /** The checks on {@code config}'s hosts, reached through {@code sessions} as {@code targets} resolves them. */
+    static List<Finding> check(Configuration config, Function<String, Result<HostTarget>> targets, Sessions sessions, List<String> agents,
+            LogWindow window, Map<String, String> iisStates) throws InterruptedException {
         Set<String> nsHosts = new LinkedHashSet<>();
-        ws.config.ofType("cem_policy").forEach(p -> nsHosts.add(p.host()));
+        config.ofType("cem_policy").forEach(p -> nsHosts.add(p.host()));
         Map<String, String> gatewayHosts = new LinkedHashMap<>();
-        ws.config.ofType("internet_gateway").forEach(g -> gatewayHosts.put(g.host(), g.address()));
+        config.ofType("internet_gateway").forEach(g -> gatewayHosts.put(g.host(), g.address()));
         Map<String, List<Map.Entry<String, JsonNode>>> ops = new LinkedHashMap<>();
         for (String h : nsHosts) {
             ops.computeIfAbsent(h, k -> new ArrayList<>()).add(Probes.hostFacts());
@@ -69,36 +80,33 @@ final class HostFacts {
         for (String a : agents) {
             ops.computeIfAbsent(a, k -> new ArrayList<>()).add(Probes.agentStatus());
         }
-        Set<String> iisHosts = iisHosts(ws);
+        Set<String> iisHosts = iisHosts(config);
         iisHosts.forEach(h -> ops.computeIfAbsent(h, k -> new ArrayList<>()).add(webService()));
         Map<String, Map<String, JsonNode>> answers = new LinkedHashMap<>();
         List<Finding> out = new ArrayList<>();
-        Hosts hosts = new Hosts(ws.config, ws.secrets);
-        try (Sessions sessions = new Sessions(new ProviderContext(ws.session.env(), ws.config.directory(), debug), "winrm")) {
-            ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(16, ops.size())));
-            try {
-                Map<String, Future<Map<String, JsonNode>>> running = new LinkedHashMap<>();
-                for (Map.Entry<String, List<Map.Entry<String, JsonNode>>> e : ops.entrySet()) {
-                    Result<HostTarget> target = hosts.target(e.getKey());
-                    if (target.value() == null) {
-                        out.add(Finding.skip(Symptom.AGENT_NOT_SWITCHING, "host", e.getKey(), target.diagnostics().list().isEmpty()
-                                ? "not a host of this configuration" : target.diagnostics().list().get(0).summary()));
-                        continue;
-                    }
-                    Callable<Map<String, JsonNode>> call = () -> run(sessions, target.value(), e.getValue());
-                    running.put(e.getKey(), pool.submit(call));
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(16, ops.size())));
+        try {
+            Map<String, Future<Map<String, JsonNode>>> running = new LinkedHashMap<>();
+            for (Map.Entry<String, List<Map.Entry<String, JsonNode>>> e : ops.entrySet()) {
+                Result<HostTarget> target = targets.apply(e.getKey());
+                if (target.value() == null) {
+                    out.add(Finding.skip(Symptom.AGENT_NOT_SWITCHING, "host", e.getKey(), target.diagnostics().list().isEmpty()
+                            ? "not a host of this configuration" : target.diagnostics().list().get(0).summary()));
+                    continue;
                 }
-                for (Map.Entry<String, Future<Map<String, JsonNode>>> e : running.entrySet()) {
-                    try {
-                        answers.put(e.getKey(), e.getValue().get());
-                    } catch (java.util.concurrent.ExecutionException x) {
-                        out.add(Finding.skip(Symptom.IG_NOT_ONLINE, "host", e.getKey(), "cannot ask host " + e.getKey() + ": "
-                                + (x.getCause() == null ? x : x.getCause().getMessage())));
-                    }
-                }
-            } finally {
-                pool.shutdownNow();
+                Callable<Map<String, JsonNode>> call = () -> run(sessions, target.value(), e.getValue());
+                running.put(e.getKey(), pool.submit(call));
             }
+            for (Map.Entry<String, Future<Map<String, JsonNode>>> e : running.entrySet()) {
+                try {
+                    answers.put(e.getKey(), e.getValue().get());
+                } catch (java.util.concurrent.ExecutionException x) {
+                    out.add(Finding.skip(Symptom.IG_NOT_ONLINE, "host", e.getKey(), "cannot ask host " + e.getKey() + ": "
+                            + ProbeCommand.unreadable(e.getKey(), x).getMessage()));
+                }
+            }
+        } finally {
+            pool.shutdownNow();
         }
         clocks(nsHosts, gatewayHosts, answers, out);
         for (String h : nsHosts) {
@@ -165,10 +173,10 @@ final class HostFacts {
     }
 
     /** The hosts with an HTTPS IIS binding in the configuration: IIS (W3SVC) must run there. */
-    private static Set<String> iisHosts(Workspace ws) {
+    private static Set<String> iisHosts(Configuration config) {
         Set<String> out = new LinkedHashSet<>();
-        for (cem.config.ResourceConfig b : ws.config.ofType("iis_binding")) {
-            if (b.host() != null && b.string("protocol").orElse("https").equals("https") && ws.config.hosts().containsKey(b.host())) {
+        for (cem.config.ResourceConfig b : config.ofType("iis_binding")) {
+            if (b.host() != null && b.string("protocol").orElse("https").equals("https") && config.hosts().containsKey(b.host())) {
                 out.add(b.host());
             }
         }

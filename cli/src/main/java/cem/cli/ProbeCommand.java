@@ -6,10 +6,12 @@ import cem.diag.Diagnostic;
 import cem.diag.DiagnosticsException;
 import cem.diag.Result;
 import cem.diag.Severity;
+import cem.diag.TerminalText;
 import cem.engine.Hosts;
 import cem.spi.HostTarget;
 import cem.spi.ProviderContext;
 import cem.spi.Sessions;
+import cem.spi.TransportException;
 import cem.windows.Assumptions;
 import cem.windows.Assumptions.Check;
 import cem.windows.Assumptions.Status;
@@ -84,7 +86,7 @@ final class ProbeCommand implements Callable<Integer> {
                         try {
                             checks.addAll(e.getValue().get());
                         } catch (java.util.concurrent.ExecutionException x) {
-                            Throwable cause = x.getCause() == null ? x : x.getCause();
+                            Throwable cause = unreadable(e.getKey().host(), x);
                             checks.add(new Check("host", e.getKey().host(), "the host answers the probe", Status.UNKNOWN,
                                     "cannot ask host " + e.getKey().host() + ": " + cause.getMessage(), "Check the host's address and credentials: `cem trust "
                                             + e.getKey().host() + "`, then run the probe again."));
@@ -101,19 +103,39 @@ final class ProbeCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Why a host could not be probed: it cannot be reached (TransportException) or its answer cannot
+     * be read (HostAnswerException). Anything else is a bug in cem, not the host's doing: thrown on.
+     */
+    static Throwable unreadable(String host, java.util.concurrent.ExecutionException x) {
+        if (x.getCause() instanceof TransportException || x.getCause() instanceof cem.spi.HostAnswerException) {
+            return x.getCause();
+        }
+        throw new IllegalStateException("asking host " + host + " failed", x.getCause());
+    }
+
     /** The cem_policy resource on this host, if the configuration has one: its ASDK URL and policy name. */
     private static JsonNode policyOf(Workspace ws, String host) {
         return ws.config.ofType("cem_policy").stream().filter(r -> host.equals(r.host())).findFirst().map(r -> r.body()).orElse(null);
     }
 
-    private static List<Check> probe(Hosts resolver, Sessions sessions, Assumptions.Target t, JsonNode policy) throws Exception {
+    private static List<Check> probe(Hosts resolver, Sessions sessions, Assumptions.Target t, JsonNode policy) throws TransportException {
         Result<HostTarget> target = resolver.target(t.host());
         if (target.value() == null) {
             return List.of(new Check("host", t.host(), "the host answers the probe", Status.UNKNOWN, target.diagnostics().list().isEmpty()
                     ? "not a host of this configuration" : target.diagnostics().list().get(0).summary(), "Fix the host's entry in the configuration."));
         }
+        return probe(sessions, target.value(), t, policy);
+    }
+
+    /**
+     * One host's checks: its batch of probe ops, then, on an NS, the policy's ASDK checks. A host
+     * that cannot be reached throws TransportException; one whose answer cannot be read,
+     * HostAnswerException (the command says so as the host's check).
+     */
+    static List<Check> probe(Sessions sessions, HostTarget host, Assumptions.Target t, JsonNode policy) throws TransportException {
         List<Map.Entry<String, JsonNode>> ops = Assumptions.ops(t);
-        JsonNode results = WindowsProvider.runOps(sessions.of(target.value()), ops);
+        JsonNode results = WindowsProvider.runOps(sessions.of(host), ops);
         Map<String, JsonNode> answers = new HashMap<>();
         Map<String, String> errors = new HashMap<>();
         for (int i = 0; i < ops.size(); i++) {
@@ -128,7 +150,7 @@ final class ProbeCommand implements Callable<Integer> {
         if (t.ns()) {
             String name = policy == null ? cem.windows.PolicyProbe.defaultPolicy() : policy.path("policyName").asText(
                     cem.windows.PolicyProbe.defaultPolicy());
-            checks.addAll(cem.windows.PolicyProbe.run(sessions.of(target.value()), t.host(), target.value().settings().path("address").asText(t.host()),
+            checks.addAll(cem.windows.PolicyProbe.run(sessions.of(host), t.host(), host.settings().path("address").asText(t.host()),
                     policy == null ? null : policy.path("asdkUrl").asText(null), name));
         }
         return checks;
@@ -212,7 +234,7 @@ final class ProbeCommand implements Callable<Integer> {
         StringBuilder b = new StringBuilder("What no document says, checked read-only on your servers:\n");
         Map<String, List<Check>> byHost = new LinkedHashMap<>();
         for (Check c : checks) {
-            byHost.computeIfAbsent(c.host().isEmpty() ? "(not answerable by a host today)" : c.host(), k -> new ArrayList<>()).add(c);
+            byHost.computeIfAbsent(c.host().isEmpty() ? "(not answerable by a host today)" : TerminalText.safe(c.host()), k -> new ArrayList<>()).add(c);
         }
         Map<Status, Integer> counts = new EnumMap<>(Status.class);
         for (Status s : Status.values()) {
@@ -222,10 +244,12 @@ final class ProbeCommand implements Callable<Integer> {
             b.append('\n').append(host).append('\n');
             for (Check c : list) {
                 counts.merge(c.status(), 1, Integer::sum);
-                b.append(String.format("  %-12s %s: %s%n", c.status().word(), c.id(), c.assumption()));
-                b.append("               seen: ").append(c.evidence()).append('\n');
+                // The evidence is the host's words (and an assumption or a fix may quote them): shown, never obeyed by the terminal.
+                b.append(String.format("  %-12s %s: %s%n", c.status().word(), c.id(), TerminalText.safe(c.assumption())));
+                b.append("               seen: ").append(TerminalText.safe(c.evidence())).append('\n');
                 if (!c.settles().isEmpty()) {
-                    b.append("               ").append(c.status() == Status.CONTRADICTED ? "to correct: " : "to settle: ").append(c.settles()).append('\n');
+                    b.append("               ").append(c.status() == Status.CONTRADICTED ? "to correct: " : "to settle: ").append(TerminalText.safe(c.settles()))
+                            .append('\n');
                 }
             }
         });

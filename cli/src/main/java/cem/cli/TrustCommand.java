@@ -6,6 +6,7 @@ import cem.config.SecretResolver;
 import cem.diag.Diagnostic;
 import cem.diag.DiagnosticsException;
 import cem.diag.Severity;
+import cem.diag.TerminalText;
 import cem.spi.ConnectionSpec;
 import cem.spi.TransportException;
 import cem.transport.HostIdentity;
@@ -70,7 +71,7 @@ final class TrustCommand implements Callable<Integer> {
             if (transport.equals("ssh")) {
                 HostIdentity.SshKey key = HostIdentity.sshKey(spec);
                 session.out().println("Host " + host + " (" + key.knownHostsName() + ") presents this SSH host key:");
-                session.out().println("  " + key.type() + " " + key.fingerprint());
+                session.out().println("  " + TerminalText.safe(key.type()) + " " + key.fingerprint());
                 session.out().println("Compare it with the key on the host (`ssh-keygen -lf /etc/ssh/ssh_host_" + shortType(key.type())
                         + "_key.pub`) before trusting it.");
                 if (yes || confirm()) {
@@ -80,21 +81,26 @@ final class TrustCommand implements Callable<Integer> {
                     session.out().println("Not recorded.");
                 }
             } else {
-                X509Certificate cert = HostIdentity.tlsCertificate(spec);
-                session.out().println("Host " + host + " presents this TLS certificate on its WinRM listener:");
-                session.out().println("  subject  " + cert.getSubjectX500Principal().getName());
-                session.out().println("  issuer   " + cert.getIssuerX500Principal().getName());
-                session.out().println("  valid    " + cert.getNotBefore().toInstant() + " to " + cert.getNotAfter().toInstant());
-                session.out().println("  SHA-256  " + HostIdentity.sha256(cert));
-                session.out().println("If it is the right one, pin it in the host's settings:");
-                session.out().println("    tls: {pinnedSha256: " + HostIdentity.sha256(cert) + "}");
-                session.out().println("or name the CA that issued it with tls: {caFile: path/to/ca.pem}.");
+                session.out().print(describe(host, HostIdentity.tlsCertificate(spec)));
             }
         } catch (TransportException e) {
             throw new DiagnosticsException(new Diagnostic(Severity.ERROR, "PRV4010", e.getMessage(), "", e.hint(), null, null));
         }
         session.out().flush();
         return 0;
+    }
+
+    /** What a WinRM listener's certificate says; its names are the host's words, shown with their control characters escaped. */
+    static String describe(String host, X509Certificate cert) {
+        String sha256 = HostIdentity.sha256(cert);
+        return "Host " + host + " presents this TLS certificate on its WinRM listener:\n"
+                + "  subject  " + TerminalText.safe(cert.getSubjectX500Principal().getName()) + "\n"
+                + "  issuer   " + TerminalText.safe(cert.getIssuerX500Principal().getName()) + "\n"
+                + "  valid    " + cert.getNotBefore().toInstant() + " to " + cert.getNotAfter().toInstant() + "\n"
+                + "  SHA-256  " + sha256 + "\n"
+                + "If it is the right one, pin it in the host's settings:\n"
+                + "    tls: {pinnedSha256: " + sha256 + "}\n"
+                + "or name the CA that issued it with tls: {caFile: path/to/ca.pem}.\n";
     }
 
     private boolean confirm() throws IOException {

@@ -3,11 +3,13 @@ package cem.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import cem.windows.Assumptions;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
@@ -72,5 +74,15 @@ class ProbeTest {
         assertTrue(one.out().contains("confirmed    ig.settings.key") && !one.out().contains("ns.version"), one.out());
         assertTrue(one.out().contains("Probe: 7 confirmed, 0 contradicted, 1 unknown. Nothing was changed."), one.out());
         assertEquals(1, CliRun.run(Map.of(), tmp, "probe", "quickstart", "edge-fw").exitCode(), "a Linux host is no probe target");
+    }
+
+    @Test
+    void theHostsWordsAreShownWithTheirEscapesNotObeyed() {
+        // What a hostile host holds reaches the evidence: a Version value that clears the screen and retitles the window (issue 24, item 11).
+        String escapes = "8.7\u001b[2J\u001b]0;pwned\u0007\u009b";
+        String text = ProbeCommand.text(List.of(new Assumptions.Check("ns.version", "ns1", "the NS's version is the Version value",
+                Assumptions.Status.CONTRADICTED, "Version = \"" + escapes + "\" (String)", "Correct Get-CemNsVersion for \"" + escapes + "\".")));
+        assertTrue(text.contains("Version = \"8.7\\x1b[2J\\x1b]0;pwned\\x07\\u009b\""), text);
+        assertTrue(text.chars().noneMatch(c -> c < 0x20 && c != '\n' || c >= 0x7f && c <= 0x9f), text);
     }
 }

@@ -50,4 +50,20 @@ class TrustCommandTest {
             assertEquals(0, winrm.commands(), "no command, no credential");
         }
     }
+
+    @Test
+    void aCertificatesNamesAreShownWithTheirEscapesNotObeyed() throws Exception {
+        // A hostile host's certificate: its subject clears the screen and retitles the window (issue 24, item 11).
+        Certificates.Issued ca = Certificates.rootCa("CN=cem lab CA\u001b[2J");
+        Certificates.Issued cert = ca.issue("CN=127.0.0.1\u001b]0;pwned\u0007").ip("127.0.0.1").build();
+        try (LabWinRmServer winrm = new LabWinRmServer(CommandShell.on(new WindowsHost("ig1")), new Faults(), "cem", "x",
+                cert.serverContext(), 30).start()) {
+            Path site = Files.createDirectories(tmp.resolve("site"));
+            Files.writeString(site.resolve("hosts.yaml"), "version: 1\nhosts:\n  ig1: {address: 127.0.0.1, port: " + winrm.port() + ", os: windows}\n");
+            CliRun shown = CliRun.run(Map.of(), tmp, "trust", "ig1", "-d", "site");
+            assertEquals(0, shown.exitCode(), shown.err());
+            assertTrue(shown.out().contains("subject  CN=127.0.0.1\\x1b]0") && shown.out().contains("issuer   CN=cem lab CA\\x1b[2J"), shown.out());
+            assertTrue(shown.out().chars().noneMatch(c -> c < 0x20 && c != '\n'), shown.out());
+        }
+    }
 }

@@ -236,6 +236,22 @@ final class Asdk {
      */
     static final int MAX_DEPTH = 100;
 
+    /** Errors end the parse with their exception (the Failure says what); nothing is printed. */
+    private static final org.xml.sax.ErrorHandler SILENT = new org.xml.sax.ErrorHandler() {
+        @Override
+        public void warning(org.xml.sax.SAXParseException e) {}
+
+        @Override
+        public void error(org.xml.sax.SAXParseException e) throws SAXException {
+            throw e;
+        }
+
+        @Override
+        public void fatalError(org.xml.sax.SAXParseException e) throws SAXException {
+            throw e;
+        }
+    };
+
     /** Parses XML with no DTDs (so no entities to expand, no external ones to fetch) and no deeper than {@link #MAX_DEPTH}. */
     static Document parse(String xml) {
         try {
@@ -245,7 +261,9 @@ final class Asdk {
             f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
             f.setAttribute("http://www.oracle.com/xml/jaxp/properties/maxElementDepth", MAX_DEPTH); // the JDK's jdk.xml.maxElementDepth
             f.setExpandEntityReferences(false);
-            return f.newDocumentBuilder().parse(new InputSource(new StringReader(xml)));
+            javax.xml.parsers.DocumentBuilder builder = f.newDocumentBuilder();
+            builder.setErrorHandler(SILENT); // the default handler prints "[Fatal Error] …" with the host's text on stderr
+            return builder.parse(new InputSource(new StringReader(xml)));
         } catch (ParserConfigurationException | SAXException | java.io.IOException e) {
             throw new Failure("the answer is not XML: " + e.getMessage());
         }

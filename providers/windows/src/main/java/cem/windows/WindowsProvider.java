@@ -310,14 +310,19 @@ public final class WindowsProvider implements Provider {
         }
     }
 
-    /** Runs ops on a host outside a plan (cem ig restore): the same agent, installed when needed. */
+    /**
+     * Runs ops on a host outside a plan (cem probe, cem doctor, cem ig restore): the same agent,
+     * installed when needed.
+     *
+     * @throws cem.spi.HostAnswerException when the agent could not run the batch on the host, or answered something else
+     */
     public static JsonNode runOps(Transport transport, List<Map.Entry<String, JsonNode>> ops) throws TransportException {
         Agent agent = new Agent();
         ops.forEach(op -> agent.add(op.getKey(), op.getValue()));
         try {
             return agent.run(transport, TIMEOUT);
         } catch (Agent.AgentException e) {
-            throw new IllegalStateException(e.getMessage() + ": " + e.detail());
+            throw new cem.spi.HostAnswerException(e.getMessage() + ": " + cem.spi.HostAnswerException.excerpt(e.detail()));
         }
     }
 

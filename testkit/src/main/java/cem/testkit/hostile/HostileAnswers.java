@@ -53,10 +53,30 @@ public final class HostileAnswers {
 
     /**
      * Runs one try: {@code read} must return diagnostics that name the host or a resource, or throw
-     * {@link HostAnswerException}; anything else fails the try, and so does taking longer than {@link #LIMIT}.
+     * {@link HostAnswerException}; anything else fails the try, and so do taking longer than {@link #LIMIT}
+     * and printing on stderr.
      */
     public static void check(String host, Supplier<Diagnostics> read) {
         TRIES.incrementAndGet();
+        String printed = stderrOf(() -> tryOnce(host, read));
+        // What a library prints of a host's answer bypasses cem's diagnostics and TerminalText: the host's bytes, raw, on the terminal.
+        assertTrue(printed.isEmpty(), "a hostile answer printed on stderr: " + HostAnswerException.excerpt(printed));
+    }
+
+    /** What {@code run} printed on stderr (tries run one at a time, so the process's stderr is theirs meanwhile). */
+    public static String stderrOf(Runnable run) {
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream stderr = System.err;
+        System.setErr(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            run.run();
+        } finally {
+            System.setErr(stderr);
+        }
+        return printed.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static void tryOnce(String host, Supplier<Diagnostics> read) {
         assertTimeoutPreemptively(LIMIT, () -> {
             Diagnostics diagnostics;
             try {
@@ -100,12 +120,6 @@ public final class HostileAnswers {
             Supplier<Diagnostics> call) {
         HostileTransportFactory.answerWith(c -> mutate(lab.apply(c), mutations));
         check(host, call);
-    }
-
-    /** The baseline of a harness: the lab's own answers read with no error, and every resource found. */
-    public static void assertReadCleanly(cem.spi.ReadResponse read, int resources) {
-        org.junit.jupiter.api.Assertions.assertEquals(List.of(), read.diagnostics().list().stream().filter(Diagnostic::isError).toList());
-        org.junit.jupiter.api.Assertions.assertEquals(resources, read.resources().values().stream().filter(cem.spi.LiveResource::exists).count());
     }
 
     /** The line a property class prints after its tries. */
