@@ -115,16 +115,16 @@ public record ReadScope(List<Path> allowedRoots, Set<String> allowedEnv) {
     public Result<Path> directory(String written, Path base, SourceRange at) {
         Path dir = base.resolve(written).toAbsolutePath().normalize();
         if (Files.isSymbolicLink(dir)) {
-            return Result.failed(Diagnostic.error(ConfigCodes.DOCUMENTS_LINK, "Directory " + written + " is a symbolic link",
+            return Result.failed(Diagnostic.error(ConfigCodes.DOCUMENTS_LINK, "Documents directory " + written + " is a symbolic link",
                     dir + " is a link; cem does not follow links where it keeps its files, so that nobody who can replace it redirects them.",
                     "Name the directory the link points to.", at));
         }
         if (Files.exists(dir) && !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-            return Result.failed(Diagnostic.error(ConfigCodes.DOCUMENTS_NOT_DIRECTORY, "Directory " + written + " is not a directory",
+            return Result.failed(Diagnostic.error(ConfigCodes.DOCUMENTS_NOT_DIRECTORY, "Documents directory " + written + " is not a directory",
                     dir + " is a file, a device or a pipe.", "Name a directory, or a path where cem may create one.", at));
         }
         try {
-            Diagnostic outside = outside("Directory " + written, dir, realPath(dir), base, dir, at);
+            Diagnostic outside = outside("Documents directory " + written, dir, realPath(dir), base, dir, at);
             return outside == null ? Result.of(dir) : Result.failed(outside);
         } catch (IOException e) {
             return Result.of(dir); // unreadable on the way: writing in it fails with the store's message
