@@ -33,18 +33,25 @@ class AcmeDocumentsTest {
         new SecureRandom().nextBytes(key);
         Files.writeString(site.resolve("state.key"), Base64.getEncoder().encodeToString(key));
         Files.writeString(site.resolve("tsig.secret"), Base64.getEncoder().encodeToString(key));
-        edit(site.resolve("estate.yaml"), "backend:\n  type: local\n  encryption:\n    key: ${file:state.key}\n", backend);
+        QuickstartAcmeTest.edit(site.resolve("estate.yaml"), "backend:\n  type: local\n  encryption:\n    key: ${file:state.key}\n", backend);
         return site;
+    }
+
+    /** The local backend, encrypted, its documents in {@code directory}. */
+    private static String withDocumentsIn(String directory) {
+        return """
+                backend:
+                  type: local
+                  encryption:
+                    key: ${file:state.key}
+                  documents:
+                    directory: %s
+                """.formatted(directory);
     }
 
     /** Points the site at the running Pebble and BIND; returns the environment that allows Pebble's root. */
     private static Map<String, String> useCa(Path site, AcmeCa ca) throws IOException {
-        ca.newAccountKey(site.resolve("acme-account.pem"));
-        Files.writeString(site.resolve("tsig.secret"), ca.tsigSecret());
-        Path yaml = site.resolve("estate.yaml");
-        edit(yaml, "directory: https://acme-staging-v02.api.letsencrypt.org/directory",
-                "directory: " + ca.directory() + "\n      trustedCaFile: " + ca.trustedCaFile());
-        edit(yaml, "server: ns1.example.com:53", "server: " + ca.dnsServer());
+        QuickstartAcmeTest.useCa(site, ca);
         return Map.of("CEM_ALLOW_PATHS", ca.trustedCaFile().getParent().toString());
     }
 
@@ -91,14 +98,7 @@ class AcmeDocumentsTest {
     @Test
     @Timeout(400)
     void aDirectoryTheConfigurationNamesTakesThem() throws Exception {
-        Path site = site("""
-                backend:
-                  type: local
-                  encryption:
-                    key: ${file:state.key}
-                  documents:
-                    directory: ../shared/cem-documents
-                """);
+        Path site = site(withDocumentsIn("../shared/cem-documents"));
         try (AcmeCa ca = AcmeCa.startOrSkip()) {
             Map<String, String> env = useCa(site, ca);
             CliRun apply = CliRun.run(env, tmp, "apply", "--auto-approve", "quickstart-acme");
@@ -114,14 +114,7 @@ class AcmeDocumentsTest {
 
     @Test
     void aNamedDirectoryThatIsALinkAFileOrOutsideTheRepositoryIsRefusedWhereItIsWritten() throws Exception {
-        Path site = site("""
-                backend:
-                  type: local
-                  encryption:
-                    key: ${file:state.key}
-                  documents:
-                    directory: DOCS
-                """);
+        Path site = site(withDocumentsIn("DOCS"));
         Files.writeString(site.resolve("acme-account.pem"), "not read by validate");
         Path yaml = site.resolve("estate.yaml");
         String text = Files.readString(yaml);
@@ -148,11 +141,5 @@ class AcmeDocumentsTest {
 
         Files.writeString(yaml, text.replace("DOCS", elsewhere.toString()));
         assertEquals(0, CliRun.run(Map.of(), tmp, "validate", "quickstart-acme").exitCode(), "a directory of the repository's tree");
-    }
-
-    private static void edit(Path file, String from, String to) throws IOException {
-        String text = Files.readString(file);
-        assertTrue(text.contains(from), from);
-        Files.writeString(file, text.replace(from, to));
     }
 }

@@ -35,12 +35,8 @@ class QuickstartAcmeTest {
             byte[] key = new byte[32];
             new SecureRandom().nextBytes(key);
             Files.writeString(site.resolve("state.key"), Base64.getEncoder().encodeToString(key));
-            ca.newAccountKey(site.resolve("acme-account.pem"));
-            Files.writeString(site.resolve("tsig.secret"), ca.tsigSecret());
+            useCa(site, ca);
             Path yaml = site.resolve("estate.yaml");
-            edit(yaml, "directory: https://acme-staging-v02.api.letsencrypt.org/directory",
-                    "directory: " + ca.directory() + "\n      trustedCaFile: " + ca.trustedCaFile());
-            edit(yaml, "server: ns1.example.com:53", "server: " + ca.dnsServer());
             // Pebble's root lies outside the configuration's tree: its user allows it (issue 24, item 4).
             Map<String, String> env = Map.of("CEM_ALLOW_PATHS", Path.of(String.valueOf(ca.trustedCaFile())).getParent().toString());
 
@@ -85,7 +81,17 @@ class QuickstartAcmeTest {
         }
     }
 
-    private static void edit(Path file, String from, String to) throws IOException {
+    /** Points examples/quickstart-acme at the running Pebble and BIND, with an account key and the TSIG secret. */
+    static void useCa(Path site, AcmeCa ca) throws IOException {
+        ca.newAccountKey(site.resolve("acme-account.pem"));
+        Files.writeString(site.resolve("tsig.secret"), ca.tsigSecret());
+        Path yaml = site.resolve("estate.yaml");
+        edit(yaml, "directory: https://acme-staging-v02.api.letsencrypt.org/directory",
+                "directory: " + ca.directory() + "\n      trustedCaFile: " + ca.trustedCaFile());
+        edit(yaml, "server: ns1.example.com:53", "server: " + ca.dnsServer());
+    }
+
+    static void edit(Path file, String from, String to) throws IOException {
         String text = Files.readString(file);
         assertTrue(text.contains(from), from);
         Files.writeString(file, text.replace(from, to));
