@@ -26,14 +26,25 @@ class AcmeDocumentsTest {
     @TempDir
     Path tmp;
 
-    /** examples/quickstart-acme with its secrets written and the backend block replaced by {@code backend}. */
+    /** examples/quickstart-acme with its secret files written (a key for each), its backend block replaced by {@code backend}. */
     private Path site(String backend) throws IOException {
         Path site = CliRun.copyExample(tmp, "quickstart-acme");
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
-        Files.writeString(site.resolve("state.key"), Base64.getEncoder().encodeToString(key));
-        Files.writeString(site.resolve("tsig.secret"), Base64.getEncoder().encodeToString(key));
-        QuickstartAcmeTest.edit(site.resolve("estate.yaml"), "backend:\n  type: local\n  encryption:\n    key: ${file:state.key}\n", backend);
+        for (String file : new String[] {"state.key", "tsig.secret", "acme-account.pem"}) {
+            Files.writeString(site.resolve(file), Base64.getEncoder().encodeToString(key));
+        }
+        return withBackend(site, backend);
+    }
+
+    /** examples/quickstart-acme pointed at the running Pebble and BIND (SavedPlanAcmeTest), its backend block replaced by {@code backend}. */
+    private Path site(AcmeCa ca, String backend) throws IOException {
+        SavedPlanAcmeTest.prepare(tmp, ca);
+        return withBackend(tmp.resolve("quickstart-acme"), backend);
+    }
+
+    private static Path withBackend(Path site, String backend) throws IOException {
+        edit(site.resolve("estate.yaml"), "backend:\n  type: local\n  encryption:\n    key: ${file:state.key}\n", backend);
         return site;
     }
 
@@ -49,17 +60,16 @@ class AcmeDocumentsTest {
                 """.formatted(directory);
     }
 
-    /** Points the site at the running Pebble and BIND; returns the environment that allows Pebble's root. */
-    private static Map<String, String> useCa(Path site, AcmeCa ca) throws IOException {
-        QuickstartAcmeTest.useCa(site, ca);
+    /** The environment that allows Pebble's root, which lies outside the configuration's tree. */
+    private static Map<String, String> allowing(AcmeCa ca) {
         return Map.of("CEM_ALLOW_PATHS", ca.trustedCaFile().getParent().toString());
     }
 
     @Test
     @Timeout(400)
     void aPostgresBackendKeepsThemInTheDatabase() throws Exception {
-        try (Postgres pg = Postgres.startOrSkip()) {
-            Path site = site("""
+        try (Postgres pg = Postgres.startOrSkip(); AcmeCa ca = AcmeCa.startOrSkip()) {
+            Path site = site(ca, """
                     backend:
                       type: postgres
                       url: %s
@@ -69,38 +79,36 @@ class AcmeDocumentsTest {
                       encryption:
                         key: ${file:state.key}
                     """.formatted(pg.url()));
-            try (AcmeCa ca = AcmeCa.startOrSkip()) {
-                Map<String, String> env = useCa(site, ca);
-                assertEquals(0, CliRun.run(env, tmp, "init", "-d", "quickstart-acme").exitCode());
-                CliRun plan = CliRun.run(env, tmp, "plan", "--detailed-exitcode", "quickstart-acme");
-                assertEquals(2, plan.exitCode(), plan.err() + plan.out());
-                assertTrue(plan.out().contains("will be issued"), plan.out());
+            Map<String, String> env = allowing(ca);
+            assertEquals(0, CliRun.run(env, tmp, "init", "-d", "quickstart-acme").exitCode());
+            CliRun plan = CliRun.run(env, tmp, "plan", "--detailed-exitcode", "quickstart-acme");
+            assertEquals(2, plan.exitCode(), plan.err() + plan.out());
+            assertTrue(plan.out().contains("will be issued"), plan.out());
 
-                CliRun apply = CliRun.run(env, tmp, "apply", "--auto-approve", "quickstart-acme");
-                assertEquals(0, apply.exitCode(), apply.err() + apply.out() + ca.logs());
-                assertTrue(Files.notExists(site.resolve(".cem/documents")) && Files.notExists(site.resolve(".cem/state.json")),
-                        "neither state nor documents beside the configuration");
-                try (var c = java.sql.DriverManager.getConnection(pg.url() + "?user=postgres&sslmode=disable");
-                        var q = c.prepareStatement("SELECT key, name, body FROM cem.documents")) {
-                    var r = q.executeQuery();
-                    assertTrue(r.next());
-                    assertEquals("site-acme", r.getString(1));
-                    assertEquals("acme-gateway-cert", r.getString(2));
-                    assertTrue(r.getString(3).contains("\"encrypted\"") && !r.getString(3).contains("PRIVATE KEY"), "kept sealed");
-                    assertFalse(r.next());
-                }
-                CliRun again = CliRun.run(env, tmp, "plan", "--detailed-exitcode", "quickstart-acme");
-                assertEquals(0, again.exitCode(), "no changes, no new issuance: " + again.out() + again.err());
+            CliRun apply = CliRun.run(env, tmp, "apply", "--auto-approve", "quickstart-acme");
+            assertEquals(0, apply.exitCode(), apply.err() + apply.out() + ca.logs());
+            assertTrue(Files.notExists(site.resolve(".cem/documents")) && Files.notExists(site.resolve(".cem/state.json")),
+                    "neither state nor documents beside the configuration");
+            try (var c = java.sql.DriverManager.getConnection(pg.url() + "?user=postgres&sslmode=disable");
+                    var q = c.prepareStatement("SELECT key, name, body FROM cem.documents")) {
+                var r = q.executeQuery();
+                assertTrue(r.next());
+                assertEquals("site-acme", r.getString(1));
+                assertEquals("acme-gateway-cert", r.getString(2));
+                assertTrue(r.getString(3).contains("\"encrypted\"") && !r.getString(3).contains("PRIVATE KEY"), "kept sealed");
+                assertFalse(r.next());
             }
+            CliRun again = CliRun.run(env, tmp, "plan", "--detailed-exitcode", "quickstart-acme");
+            assertEquals(0, again.exitCode(), "no changes, no new issuance: " + again.out() + again.err());
         }
     }
 
     @Test
     @Timeout(400)
     void aDirectoryTheConfigurationNamesTakesThem() throws Exception {
-        Path site = site(withDocumentsIn("../shared/cem-documents"));
         try (AcmeCa ca = AcmeCa.startOrSkip()) {
-            Map<String, String> env = useCa(site, ca);
+            Path site = site(ca, withDocumentsIn("../shared/cem-documents"));
+            Map<String, String> env = allowing(ca);
             CliRun apply = CliRun.run(env, tmp, "apply", "--auto-approve", "quickstart-acme");
             assertEquals(0, apply.exitCode(), apply.err() + apply.out() + ca.logs());
             Path kept = tmp.resolve("shared/cem-documents/acme-gateway-cert.json");
@@ -115,7 +123,6 @@ class AcmeDocumentsTest {
     @Test
     void aNamedDirectoryThatIsALinkAFileOrOutsideTheRepositoryIsRefusedWhereItIsWritten() throws Exception {
         Path site = site(withDocumentsIn("DOCS"));
-        Files.writeString(site.resolve("acme-account.pem"), "not read by validate");
         Path yaml = site.resolve("estate.yaml");
         String text = Files.readString(yaml);
         Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
@@ -141,5 +148,11 @@ class AcmeDocumentsTest {
 
         Files.writeString(yaml, text.replace("DOCS", elsewhere.toString()));
         assertEquals(0, CliRun.run(Map.of(), tmp, "validate", "quickstart-acme").exitCode(), "a directory of the repository's tree");
+    }
+
+    private static void edit(Path file, String from, String to) throws IOException {
+        String text = Files.readString(file);
+        assertTrue(text.contains(from), from);
+        Files.writeString(file, text.replace(from, to));
     }
 }
