@@ -7,8 +7,10 @@ import cem.diag.DiagnosticsException;
 import cem.diag.Result;
 import cem.diag.Severity;
 import cem.state.BackendSpec;
+import cem.state.DocumentDirectory;
 import cem.state.Integrity;
 import cem.state.LocalStateStore;
+import cem.state.SeparateDocuments;
 import cem.state.StateBackendFactory;
 import cem.state.StateEncryption;
 import cem.state.StateException;
@@ -22,7 +24,8 @@ import java.util.ServiceLoader;
 /**
  * Opens the state store a configuration names: the local file {@code .cem/state.json} by default,
  * or a backend module found with {@link ServiceLoader} ({@code backend: {type: postgres, …}}),
- * its secret references resolved here.
+ * its secret references resolved here; its documents in {@code backend.documents.directory} when
+ * the configuration names one.
  */
 final class StateBackends {
 
@@ -33,6 +36,18 @@ final class StateBackends {
      * @param integrity what the state must carry to be read
      */
     static StateStore open(Session session, Configuration config, SecretResolver secrets, String digest, StateEncryption encryption,
+            Integrity integrity) {
+        StateStore store = backend(session, config, secrets, digest, encryption, integrity);
+        JsonNode directory = config.backend() == null ? null : config.backend().path("documents").get("directory");
+        if (directory == null) {
+            return store;
+        }
+        // Confined, neither a link nor a file (ScopeRule, when validated); DocumentDirectory itself follows no link.
+        Path documents = config.backendDocument().directory().resolve(directory.asText()).toAbsolutePath().normalize();
+        return new SeparateDocuments(store, new DocumentDirectory(documents));
+    }
+
+    private static StateStore backend(Session session, Configuration config, SecretResolver secrets, String digest, StateEncryption encryption,
             Integrity integrity) {
         JsonNode backend = config.backend();
         if (backend == null || backend.path("type").asText("local").equals("local")) {

@@ -34,7 +34,8 @@ class InvalidExamplesTest {
             ConfigCodes.FILE_TOO_LARGE, // BadInputTest: a 50 MB file
             ConfigCodes.UNREADABLE_FILE, // BadInputTest: a file without read permission
             ConfigCodes.NO_DIRECTORY, // BadInputTest: a directory that does not exist
-            ConfigCodes.SECRET_WITHHELD); // ReadScopeCliTest: only `cem plan --no-credentials` withholds secrets
+            ConfigCodes.SECRET_WITHHELD, // ReadScopeCliTest: only `cem plan --no-credentials` withholds secrets
+            ConfigCodes.DOCUMENTS_LINK); // AcmeDocumentsTest: a symbolic link, which not every checkout makes
 
     static Stream<String> folders() throws IOException {
         try (Stream<Path> list = Files.list(INVALID)) {

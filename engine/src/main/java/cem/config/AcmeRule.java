@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * Checks certificates issued by an ACME CA ({@code acme:}): they name no file, they have names to
  * request (given, or required by the model), and the state is encrypted at rest — the issued
- * private key is kept sealed in the state backend, never in clear.
+ * private key is kept sealed in the state backend (or the directory named for documents), never in clear.
  */
 final class AcmeRule {
 
@@ -41,7 +41,8 @@ final class AcmeRule {
             }
             if (config.backend() == null || !config.backend().path("encryption").isObject()) {
                 out.add(Diagnostic.error(ConfigCodes.ACME_NEEDS_ENCRYPTION, "Certificate \"" + cert.name() + "\" needs encryption at rest",
-                        "cem keeps the key and certificate an ACME CA issued in the state backend, sealed with the state's encryption key,"
+                        "cem keeps the key and certificate an ACME CA issued in the state backend (or backend.documents.directory),"
+                                + " sealed with the state's encryption key,"
                                 + " so that a re-apply or another host does not issue again; this configuration encrypts nothing.",
                         "Configure backend.encryption.key (`head -c 32 /dev/urandom | base64` into a file, then"
                                 + " `backend: {type: local, encryption: {key: ${file:state.key}}}`).",

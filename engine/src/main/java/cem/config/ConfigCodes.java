@@ -39,6 +39,10 @@ public final class ConfigCodes {
     public static final String ENV_NOT_ALLOWED = "SEC2107";
     /** A secret not read because the command runs without credentials ({@code cem plan --no-credentials}). */
     public static final String SECRET_WITHHELD = "SEC2108";
+    /** The directory for kept documents ({@code backend.documents.directory}) is a symbolic link. */
+    public static final String DOCUMENTS_LINK = "SEC2120";
+    /** The directory for kept documents is a file, a device or a pipe. */
+    public static final String DOCUMENTS_NOT_DIRECTORY = "SEC2121";
 
     public static final String UNKNOWN_HOST = "GRF3001";
     public static final String DANGLING_REFERENCE = "GRF3002";

@@ -94,17 +94,9 @@ public record ReadScope(List<Path> allowedRoots, Set<String> allowedEnv) {
         } catch (IOException e) {
             return Result.of(file); // unreadable on the way: reading it fails with the caller's diagnostic
         }
-        Path root = rootOf(base);
-        List<Path> roots = new ArrayList<>();
-        roots.add(root);
-        roots.addAll(allowedRoots);
-        if (roots.stream().noneMatch(r -> real.startsWith(realOrSelf(r)))) {
-            return Result.failed(Diagnostic.error(ConfigCodes.PATH_OUTSIDE_ROOT, "File " + written + " is outside what the configuration may read",
-                    "It is " + real + (real.equals(file) ? "" : " (links resolved)") + "; a configuration reads files below " + root
-                            + (allowedRoots.isEmpty() ? "" : " or " + allowedRoots) + ", so that a change to the YAML cannot read this machine's "
-                            + "other files.",
-                    "Move the file into the repository, or allow its directory where cem runs: --allow-path " + real.getParent() + " or "
-                            + PATHS_VARIABLE + "=" + real.getParent() + ".", at));
+        Diagnostic outside = outside("File " + written, file, real, base, real.getParent(), at);
+        if (outside != null) {
+            return Result.failed(outside);
         }
         if (Files.exists(real) && (!Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS) || pseudo(real))) {
             return Result.failed(Diagnostic.error(ConfigCodes.NOT_REGULAR_FILE, "File " + written + " is not a regular file",
@@ -112,6 +104,48 @@ public record ReadScope(List<Path> allowedRoots, Set<String> allowedEnv) {
                     "Point the reference at an ordinary file.", at));
         }
         return Result.of(real);
+    }
+
+    /**
+     * The directory a configuration names for cem to keep files in ({@code backend.documents.directory}),
+     * confined as {@link #file} confines a file read: below the root or an allowed directory; when it
+     * exists, neither a symbolic link (cem does not follow links where it keeps its files) nor anything
+     * but a directory. It is returned as written (made absolute), for a missing one is created there.
+     */
+    public Result<Path> directory(String written, Path base, SourceRange at) {
+        Path dir = base.resolve(written).toAbsolutePath().normalize();
+        if (Files.isSymbolicLink(dir)) {
+            return Result.failed(Diagnostic.error(ConfigCodes.DOCUMENTS_LINK, "Documents directory " + written + " is a symbolic link",
+                    dir + " is a link; cem does not follow links where it keeps its files, so that nobody who can replace it redirects them.",
+                    "Name the directory the link points to.", at));
+        }
+        if (Files.exists(dir) && !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return Result.failed(Diagnostic.error(ConfigCodes.DOCUMENTS_NOT_DIRECTORY, "Documents directory " + written + " is not a directory",
+                    dir + " is a file, a device or a pipe.", "Name a directory, or a path where cem may create one.", at));
+        }
+        try {
+            Diagnostic outside = outside("Documents directory " + written, dir, realPath(dir), base, dir, at);
+            return outside == null ? Result.of(dir) : Result.failed(outside);
+        } catch (IOException e) {
+            return Result.of(dir); // unreadable on the way: writing in it fails with the store's message
+        }
+    }
+
+    /** The diagnostic for {@code real} (the real path of {@code path}) outside the root of {@code base} and the allowed directories, or null. */
+    private Diagnostic outside(String what, Path path, Path real, Path base, Path toAllow, SourceRange at) {
+        Path root = rootOf(base);
+        List<Path> roots = new ArrayList<>();
+        roots.add(root);
+        roots.addAll(allowedRoots);
+        if (roots.stream().anyMatch(r -> real.startsWith(realOrSelf(r)))) {
+            return null;
+        }
+        return Diagnostic.error(ConfigCodes.PATH_OUTSIDE_ROOT, what + " is outside what the configuration may read",
+                "It is " + real + (real.equals(path) ? "" : " (links resolved)") + "; a configuration reads files below " + root
+                        + (allowedRoots.isEmpty() ? "" : " or " + allowedRoots) + ", so that a change to the YAML cannot read this machine's "
+                        + "other files.",
+                "Move it into the repository, or allow its directory where cem runs: --allow-path " + toAllow + " or "
+                        + PATHS_VARIABLE + "=" + toAllow + ".", at);
     }
 
     /**

@@ -29,8 +29,9 @@ import java.util.UUID;
  * batch is appended to {@code state.journal} (one synced JSON line: the serial and the resources
  * that changed), and the journal is folded into {@code state.json} every {@value #COMPACT_EVERY}
  * entries and at the end; reading replays it. A torn last line (a crash while appending) is ignored.
- * A sealed state, or one with a MAC, is always written whole: no journal. The directory and every
- * file in it are created owner-only, and no link in it is followed.
+ * A sealed state, or one with a MAC, is always written whole: no journal. Kept documents (an ACME
+ * CA's certificates, sealed) are in {@code documents/} ({@link DocumentDirectory}). The directory and
+ * every file in it are created owner-only, and no link in it is followed.
  */
 public final class LocalStateStore implements StateStore {
 
@@ -42,6 +43,7 @@ public final class LocalStateStore implements StateStore {
     private final Path lockFile;
     private final Path journalFile;
     private final String jobUrl;
+    private final DocumentDirectory documents;
     private int journalEntries;
 
     /** Journal entries after which the journal is folded into the state file. */
@@ -70,6 +72,7 @@ public final class LocalStateStore implements StateStore {
         this.lockFile = dir.resolve("state.lock");
         this.journalFile = dir.resolve("state.journal");
         this.jobUrl = jobUrl;
+        this.documents = new DocumentDirectory(dir.resolve("documents"));
     }
 
     private final StateEncryption encryption;
@@ -335,32 +338,12 @@ public final class LocalStateStore implements StateStore {
 
     @Override
     public Optional<String> readDocument(String name) throws StateException {
-        Path file = document(name);
-        try {
-            return Files.exists(file) ? Optional.of(Files.readString(file, StandardCharsets.UTF_8)) : Optional.empty();
-        } catch (IOException e) {
-            throw new StateException("Cannot read " + file + ": " + e.getMessage(), "Check the permissions of " + dir + ".");
-        }
+        return documents.read(name);
     }
 
     @Override
     public void writeDocument(String name, String text) throws StateException {
-        Path file = document(name);
-        try {
-            Files.createDirectories(file.getParent());
-            Path temp = file.resolveSibling(file.getFileName() + ".tmp");
-            OwnerOnly.write(temp, text);
-            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new StateException("Cannot write " + file + ": " + e.getMessage(), "Check the permissions of " + dir + ".");
-        }
-    }
-
-    private Path document(String name) {
-        if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,199}")) {
-            throw new IllegalArgumentException("not a document name: " + name);
-        }
-        return dir.resolve("documents").resolve(name + ".json");
+        documents.write(name, text);
     }
 
     private final class FileLock implements Lock {

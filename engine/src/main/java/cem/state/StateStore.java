@@ -59,18 +59,26 @@ public interface StateStore {
     }
 
     /**
-     * A document kept beside the state under {@code name} (letters, digits, {@code .-_}), already
-     * sealed by the caller: the key and certificate an ACME CA issued. Empty when none was written.
+     * A document kept beside the state under {@code name} (letters, digits, {@code .-_}; {@link #documentName}),
+     * already sealed by the caller: the key and certificate an ACME CA issued. Empty when none was written.
      */
     default Optional<String> readDocument(String name) throws StateException {
         throw new StateException(describe() + " keeps no documents beside the state.",
-                "Use the local state backend for ACME certificates.");
+                "Name a directory for them: backend.documents.directory.");
     }
 
     /** Writes a document beside the state atomically, readable by its owner only. */
     default void writeDocument(String name, String text) throws StateException {
         throw new StateException(describe() + " keeps no documents beside the state.",
-                "Use the local state backend for ACME certificates.");
+                "Name a directory for them: backend.documents.directory.");
+    }
+
+    /** {@code name} when it can name a document: a letter or digit, then up to 199 letters, digits and {@code .-_}. */
+    static String documentName(String name) {
+        if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,199}")) {
+            throw new IllegalArgumentException("not a document name: " + name);
+        }
+        return name;
     }
 
     /** Where the state lives, for messages ("postgres cem.states key site-a"). */

@@ -34,12 +34,13 @@ import java.util.concurrent.TimeUnit;
  * tells who holds what (operation, start, CI job, heartbeat). A state read must agree with its
  * row: the head's serial and lineage (or, for an earlier version, its own row's), which the
  * document itself carries under its checksum, MAC or seal; a body copied in from another state or
- * an older version is refused.
+ * an older version is refused. Kept documents (an ACME CA's certificates, sealed by the caller) are
+ * rows of their own, one per state key and name, replaced in one statement.
  */
 public final class PostgresStateStore implements StateStore {
 
     /** The schema version this code reads and writes; {@code cem init} brings a database to it. */
-    static final int SCHEMA_VERSION = 1;
+    static final int SCHEMA_VERSION = 2;
     static final int DEFAULT_KEEP = 100;
     private static final Duration HEARTBEAT = Duration.ofSeconds(15);
 
@@ -127,8 +128,14 @@ public final class PostgresStateStore implements StateStore {
                     s.execute("INSERT INTO " + t("cem_migrations") + " (version) VALUES (1)");
                     done.add("1 (states, heads, locks)");
                 }
+                if (current < 2) {
+                    s.execute("CREATE TABLE " + t("documents") + " (key text NOT NULL, name text NOT NULL, body text NOT NULL, "
+                            + "author text NOT NULL, updated timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (key, name))");
+                    s.execute("INSERT INTO " + t("cem_migrations") + " (version) VALUES (2)");
+                    done.add("2 (documents)");
+                }
                 c.commit();
-                return done.isEmpty() ? "The state database " + where() + " is up to date (schema version " + Math.max(current, 1) + ")."
+                return done.isEmpty() ? "The state database " + where() + " is up to date (schema version " + Math.max(current, SCHEMA_VERSION) + ")."
                         : "Initialised the state database " + where() + ": applied migration " + String.join(", ", done) + ".";
             } catch (SQLException e) {
                 c.rollback();
@@ -274,6 +281,42 @@ public final class PostgresStateStore implements StateStore {
             throw new StateException("Cannot write the state to " + where() + ": " + e.getMessage() + ". The previous version is intact.",
                     "Check the database, then run the command again: cem re-reads what is live.");
         }
+    }
+
+    @Override
+    public Optional<String> readDocument(String name) throws StateException {
+        try (Connection c = connect(); PreparedStatement s = c.prepareStatement("SELECT body FROM " + t("documents") + " WHERE key = ? AND name = ?")) {
+            s.setString(1, spec.key());
+            s.setString(2, StateStore.documentName(name));
+            try (ResultSet r = s.executeQuery()) {
+                return r.next() ? Optional.of(r.getString(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw documentError("read", name, e);
+        }
+    }
+
+    @Override
+    public void writeDocument(String name, String text) throws StateException {
+        try (Connection c = connect(); PreparedStatement s = c.prepareStatement("INSERT INTO " + t("documents") + " (key, name, body, author) "
+                + "VALUES (?, ?, ?, ?) ON CONFLICT (key, name) DO UPDATE SET body = excluded.body, author = excluded.author, updated = now()")) {
+            s.setString(1, spec.key());
+            s.setString(2, StateStore.documentName(name));
+            s.setString(3, text);
+            s.setString(4, author());
+            s.executeUpdate();
+        } catch (SQLException e) {
+            throw documentError("write", name, e);
+        }
+    }
+
+    private StateException documentError(String verb, String name, SQLException e) {
+        if (missingTables(e)) {
+            return new StateException("The state database " + where() + " has no table for kept documents (it was set up by an older cem).",
+                    "Run `cem init` once to upgrade it (schema " + schema + "); it is idempotent.");
+        }
+        return new StateException("Cannot " + verb + " the document " + name + " in " + where() + ": " + e.getMessage(),
+                "Check that the database is reachable and run again.");
     }
 
     @Override

@@ -247,4 +247,48 @@ class PostgresStateStoreTest {
         }
         assertEquals(1, a.read(1).orElseThrow().serial(), "the earlier version itself still reads");
     }
+
+    /** Issue 26, item 3: the documents an ACME CA issued are kept in the database, beside the state of their key. */
+    @Test
+    void documentsAreKeptPerStateKeyAndReplacedWhole() throws Exception {
+        String schema = fresh();
+        PostgresStateStore a = store(schema, "site-a", 100);
+        PostgresStateStore b = store(schema, "site-b", 100);
+        assertTrue(a.readDocument("acme-gateway-cert").isEmpty());
+        a.writeDocument("acme-gateway-cert", "{\"sealed\":1}");
+        assertEquals("{\"sealed\":1}", a.readDocument("acme-gateway-cert").orElseThrow());
+        a.writeDocument("acme-gateway-cert", "{\"sealed\":2}");
+        assertEquals("{\"sealed\":2}", store(schema, "site-a", 100).readDocument("acme-gateway-cert").orElseThrow(), "overwritten");
+        assertTrue(b.readDocument("acme-gateway-cert").isEmpty(), "another state's document is not visible");
+        b.writeDocument("acme-gateway-cert", "{\"sealed\":3}");
+        assertEquals("{\"sealed\":2}", a.readDocument("acme-gateway-cert").orElseThrow());
+        try (var c = java.sql.DriverManager.getConnection(pg.url() + "?user=postgres&sslmode=disable");
+                var q = c.prepareStatement("SELECT count(*) FROM \"" + schema + "\".documents")) {
+            var r = q.executeQuery();
+            r.next();
+            assertEquals(2, r.getInt(1), "one row per key and name");
+        }
+        for (String bad : List.of("../state", "", ".hidden", "a/b", "a".repeat(201))) {
+            assertThrows(IllegalArgumentException.class, () -> a.writeDocument(bad, "x"), bad);
+            assertThrows(IllegalArgumentException.class, () -> a.readDocument(bad), bad);
+        }
+    }
+
+    /** A database set up by a cem before documents (schema version 1) says to run cem init, which adds their table. */
+    @Test
+    void aVersionOneDatabaseIsUpgradedByInit() throws Exception {
+        String schema = fresh();
+        PostgresStateStore s = store(schema, "site-u", 100);
+        s.write(state("L1", 1, 1));
+        try (var c = java.sql.DriverManager.getConnection(pg.url() + "?user=postgres&sslmode=disable"); var q = c.createStatement()) {
+            q.execute("DROP TABLE \"" + schema + "\".documents");
+            q.execute("DELETE FROM \"" + schema + "\".cem_migrations WHERE version = 2");
+        }
+        StateException old = assertThrows(StateException.class, () -> s.readDocument("acme-x"));
+        assertTrue(old.getMessage().contains("no table for kept documents") && old.hint().contains("cem init"), old.getMessage());
+        assertTrue(s.init().contains("applied migration 2 (documents)"));
+        s.writeDocument("acme-x", "sealed");
+        assertEquals("sealed", s.readDocument("acme-x").orElseThrow());
+        assertEquals(1, s.read().orElseThrow().serial(), "the state is untouched");
+    }
 }

@@ -1,0 +1,58 @@
+package cem.state;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Optional;
+
+/**
+ * Documents kept as files {@code <name>.json} in one directory: the local state's {@code .cem/documents},
+ * or the directory a configuration names ({@code backend.documents.directory}). The text comes sealed by
+ * the caller; the directory and every file are owner-only, a write is a new file moved over the old one
+ * atomically, and no link is followed.
+ */
+public final class DocumentDirectory {
+
+    private final Path dir;
+
+    public DocumentDirectory(Path dir) {
+        this.dir = dir;
+    }
+
+    /** The document {@code name}, or empty when none was written. */
+    public Optional<String> read(String name) throws StateException {
+        Path file = file(name);
+        try {
+            OwnerOnly.refuseLink(dir);
+            return Optional.of(OwnerOnly.read(file));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new StateException("Cannot read " + file + ": " + e.getMessage(), "Check the permissions of " + dir + ".");
+        }
+    }
+
+    /** Replaces the document {@code name} atomically. */
+    public void write(String name, String text) throws StateException {
+        Path file = file(name);
+        try {
+            OwnerOnly.createDirectories(dir);
+            Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+            OwnerOnly.write(temp, text);
+            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new StateException("Cannot write " + file + ": " + e.getMessage(), "Check the permissions of " + dir + ".");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return dir.toString();
+    }
+
+    private Path file(String name) {
+        return dir.resolve(StateStore.documentName(name) + ".json");
+    }
+}
