@@ -57,11 +57,7 @@ final class StateBackends {
         Map<String, String> resolved = new HashMap<>();
         Path base = config.backendDocument().directory();
         if (backend.hasNonNull("password")) {
-            Result<String> password = secrets.resolve(backend.get("password").asText(), base, null, Severity.ERROR);
-            if (password.value() == null) {
-                throw new DiagnosticsException(password.diagnostics());
-            }
-            resolved.put("password", password.value());
+            resolved.put("password", secret(secrets, config, "/backend/password"));
         }
         String key = backend.path("key").asText(config.directory().toAbsolutePath().normalize().getFileName().toString());
         BackendSpec spec = new BackendSpec(backend, resolved, key, base, Workspace.jobUrl(session), digest, VersionCommand.version(), encryption,
@@ -118,12 +114,12 @@ final class StateBackends {
         if (e == null || !e.isObject()) {
             return null;
         }
-        Path base = config.backendDocument().directory();
         try {
-            byte[] key = StateEncryption.parseKey(secret(secrets, e.path("key").asText(), base), "encryption.key");
+            byte[] key = StateEncryption.parseKey(secret(secrets, config, "/backend/encryption/key"), "encryption.key");
             java.util.List<byte[]> fallbacks = new java.util.ArrayList<>();
-            for (JsonNode f : e.path("fallbackKeys")) {
-                fallbacks.add(StateEncryption.parseKey(secret(secrets, f.asText(), base), "fallback key " + f.asText()));
+            for (int i = 0; i < e.path("fallbackKeys").size(); i++) {
+                String ref = e.path("fallbackKeys").get(i).asText();
+                fallbacks.add(StateEncryption.parseKey(secret(secrets, config, "/backend/encryption/fallbackKeys/" + i), "fallback key " + ref));
             }
             return new StateEncryption(key, fallbacks, e.path("required").asBoolean(true));
         } catch (StateException x) {
@@ -131,8 +127,10 @@ final class StateBackends {
         }
     }
 
-    private static String secret(SecretResolver secrets, String ref, Path base) {
-        Result<String> value = secrets.resolve(ref, base, null, Severity.ERROR);
+    /** The secret a backend attribute refers to; what is wrong with it points at the attribute. */
+    private static String secret(SecretResolver secrets, Configuration config, String pointer) {
+        cem.config.YamlDocument doc = config.backendDocument();
+        Result<String> value = secrets.resolve(doc.root().at(pointer).asText(), doc.directory(), doc.valueRange(pointer), Severity.ERROR);
         if (value.value() == null) {
             throw new DiagnosticsException(value.diagnostics());
         }

@@ -65,4 +65,14 @@ class StateEncryptionCliTest {
         assertEquals(0, CliRun.run(Map.of("CEM_STATE_KEY", second, "CEM_OLD_KEY", second), tmp, "state", "list", "-d", "quickstart")
                 .exitCode(), "the next write used the new key");
     }
+
+    /** A missing encryption key said which file it wanted, but not which line of the configuration asked for it. */
+    @Test
+    void aMissingKeyPointsAtTheLineThatNamesIt() throws IOException {
+        Path site = CliRun.copyExample(tmp, "quickstart");
+        Files.writeString(site.resolve("backend.yaml"), "version: 1\nbackend:\n  type: local\n  encryption:\n    key: ${file:state.key}\n");
+        CliRun plan = CliRun.run(Map.of(), tmp, "plan", "quickstart");
+        assertEquals(1, plan.exitCode(), plan.out() + plan.err());
+        assertTrue(plan.err().contains("[SEC2103]") && plan.err().contains("at quickstart/backend.yaml:5:10"), plan.err());
+    }
 }
