@@ -137,7 +137,16 @@ final class StateBackends {
         return value.value();
     }
 
-    static StateStore local(Session session, Path configDirectory) {
-        return new LocalStateStore(configDirectory.resolve(".cem"), Workspace.jobUrl(session), null, integrity(session));
+    /**
+     * The local file of the configuration in {@code directory}, sealed as its backend.encryption says (for
+     * `cem state migrate`: a state the configuration requires encrypted is never written in clear).
+     */
+    static StateStore local(Session session, String directory) {
+        Path dir = session.resolve(directory);
+        Result<Configuration> loaded = new cem.config.ConfigLoader(new cem.config.SchemaCheck(), session.cwd()).load(dir);
+        if (loaded.value() == null || loaded.hasErrors()) {
+            throw new DiagnosticsException(loaded.diagnostics());
+        }
+        return new LocalStateStore(dir.resolve(".cem"), Workspace.jobUrl(session), encryption(loaded.value(), session.secrets()), integrity(session));
     }
 }

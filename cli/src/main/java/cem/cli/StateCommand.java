@@ -157,7 +157,7 @@ final class StateCommand implements Runnable {
                         "Use --from-local or --to-local.", null, null));
             }
             StateStore configured = dir.store(session);
-            StateStore local = StateBackends.local(session, session.resolve(dir.dir));
+            StateStore local = StateBackends.local(session, dir.dir);
             StateStore from = fromLocal ? local : configured;
             StateStore to = fromLocal ? configured : local;
             java.time.Duration wait = PlanOptionsMixin.parseDuration(dir.lockTimeout);
@@ -176,7 +176,20 @@ final class StateCommand implements Runnable {
                     throw new DiagnosticsException(new Diagnostic(Severity.ERROR, "ENV9026", "The migrated state differs from its source",
                             "Reading " + to.describe() + " back did not give what was written.", "Report this; the source is untouched.", null, null));
                 }
-                session.out().println("Copied state serial " + state.serial() + " (" + state.all().size() + " resources) from " + from.describe()
+                // The kept documents (an ACME CA's certificates, sealed and bound to their names) go along: without them
+                // the destination's first apply would ask the CA again.
+                java.util.List<String> documents = from.documentNames();
+                for (String name : documents) {
+                    String text = from.readDocument(name).orElseThrow();
+                    to.writeDocument(name, text);
+                    if (!to.readDocument(name).orElse("").equals(text)) {
+                        throw new DiagnosticsException(new Diagnostic(Severity.ERROR, "ENV9026", "The migrated document differs from its source",
+                                "Reading " + name + " back from " + to.describe() + " did not give what was written.", "Report this; the source is untouched.",
+                                null, null));
+                    }
+                }
+                session.out().println("Copied state serial " + state.serial() + " (" + state.all().size() + " resources)"
+                        + (documents.isEmpty() ? "" : " and " + documents.size() + " kept document(s) " + documents) + " from " + from.describe()
                         + " to " + to.describe() + ". The source is left as it was.");
             } catch (StateException e) {
                 throw Workspace.stateError(e);

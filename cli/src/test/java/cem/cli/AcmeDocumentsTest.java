@@ -100,6 +100,15 @@ class AcmeDocumentsTest {
             }
             CliRun again = CliRun.run(env, tmp, "plan", "--detailed-exitcode", "quickstart-acme");
             assertEquals(0, again.exitCode(), "no changes, no new issuance: " + again.out() + again.err());
+
+            // Back to the local backend: the kept certificate goes along with the state, so nothing is issued again.
+            CliRun migrate = CliRun.run(env, tmp, "state", "migrate", "--to-local", "-d", "quickstart-acme");
+            assertEquals(0, migrate.exitCode(), migrate.err() + migrate.out());
+            assertTrue(migrate.out().contains("and 1 kept document(s) [acme-gateway-cert]"), migrate.out());
+            String yaml = Files.readString(site.resolve("estate.yaml"));
+            Files.writeString(site.resolve("estate.yaml"), yaml.replaceAll("(?s)backend:.*?encryption:", "backend:\n  type: local\n  encryption:"));
+            CliRun local = CliRun.run(env, tmp, "plan", "--detailed-exitcode", "quickstart-acme");
+            assertEquals(0, local.exitCode(), "the migrated certificate serves: " + local.out() + local.err());
         }
     }
 

@@ -47,6 +47,19 @@ public final class DocumentDirectory {
         }
     }
 
+    /** The names of the documents written here, sorted (an interrupted write's temporary file is none). */
+    public java.util.List<String> names() throws StateException {
+        if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return java.util.List.of();
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            return files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".json")).map(n -> n.substring(0, n.length() - 5))
+                    .filter(n -> n.matches(StateStore.DOCUMENT_NAME)).sorted().toList();
+        } catch (IOException e) {
+            throw new StateException("Cannot list " + dir + ": " + e.getMessage(), "Check the permissions of " + dir + ".");
+        }
+    }
+
     @Override
     public String toString() {
         return dir.toString();

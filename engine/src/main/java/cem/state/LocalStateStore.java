@@ -346,6 +346,11 @@ public final class LocalStateStore implements StateStore {
         documents.write(name, text);
     }
 
+    @Override
+    public List<String> documentNames() throws StateException {
+        return documents.names();
+    }
+
     private final class FileLock implements Lock {
         private final LockInfo info;
 

@@ -30,6 +30,11 @@ public final class SeparateDocuments implements StateStore {
     }
 
     @Override
+    public List<String> documentNames() throws StateException {
+        return documents.names();
+    }
+
+    @Override
     public Optional<State> read() throws StateException {
         return state.read();
     }

@@ -67,15 +67,23 @@ public interface StateStore {
                 "Name a directory for them: backend.documents.directory.");
     }
 
+    /** The names of the documents kept beside the state (for `cem state migrate`); none where the backend keeps none. */
+    default java.util.List<String> documentNames() throws StateException {
+        return java.util.List.of();
+    }
+
     /** Writes a document beside the state atomically, readable by its owner only. */
     default void writeDocument(String name, String text) throws StateException {
         throw new StateException(describe() + " keeps no documents beside the state.",
                 "Name a directory for them: backend.documents.directory.");
     }
 
+    /** What a document's name may be. */
+    String DOCUMENT_NAME = "[A-Za-z0-9][A-Za-z0-9._-]{0,199}";
+
     /** {@code name} when it can name a document: a letter or digit, then up to 199 letters, digits and {@code .-_}. */
     static String documentName(String name) {
-        if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,199}")) {
+        if (!name.matches(DOCUMENT_NAME)) {
             throw new IllegalArgumentException("not a document name: " + name);
         }
         return name;

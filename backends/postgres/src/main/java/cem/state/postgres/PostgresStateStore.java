@@ -292,7 +292,23 @@ public final class PostgresStateStore implements StateStore {
                 return r.next() ? Optional.of(r.getString(1)) : Optional.empty();
             }
         } catch (SQLException e) {
-            throw documentError("read", name, e);
+            throw documentError("read the document " + name, e);
+        }
+    }
+
+    @Override
+    public java.util.List<String> documentNames() throws StateException {
+        try (Connection c = connect(); PreparedStatement s = c.prepareStatement("SELECT name FROM " + t("documents") + " WHERE key = ? ORDER BY name")) {
+            s.setString(1, spec.key());
+            java.util.List<String> names = new java.util.ArrayList<>();
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    names.add(r.getString(1));
+                }
+            }
+            return names;
+        } catch (SQLException e) {
+            throw documentError("list the documents", e);
         }
     }
 
@@ -306,16 +322,16 @@ public final class PostgresStateStore implements StateStore {
             s.setString(4, author());
             s.executeUpdate();
         } catch (SQLException e) {
-            throw documentError("write", name, e);
+            throw documentError("write the document " + name, e);
         }
     }
 
-    private StateException documentError(String verb, String name, SQLException e) {
+    private StateException documentError(String what, SQLException e) {
         if (missingTables(e)) {
             return new StateException("The state database " + where() + " has no table for kept documents (it was set up by an older cem).",
                     "Run `cem init` once to upgrade it (schema " + schema + "); it is idempotent.");
         }
-        return new StateException("Cannot " + verb + " the document " + name + " in " + where() + ": " + e.getMessage(),
+        return new StateException("Cannot " + what + " in " + where() + ": " + e.getMessage(),
                 "Check that the database is reachable and run again.");
     }
 
