@@ -200,15 +200,24 @@ public final class AcmeCertificates {
     public Diagnostics issuePending() {
         Diagnostics.Builder out = Diagnostics.builder();
         Map<String, Issued> thisApply = new HashMap<>();
+        Map<String, AcmeFailure> refusals = new HashMap<>(); // a refused order is not asked again for the next host
         for (Status s : new ArrayList<>(statuses.values())) {
             if (s.pending() == null) {
                 continue;
             }
             asked.add(s.cert().address());
             try {
+                if (refusals.containsKey(order(s))) {
+                    throw refusals.get(order(s));
+                }
                 Issued issued = thisApply.get(order(s));
                 if (issued == null) {
-                    issued = new AcmeIssuer(clock).issue(request(s));
+                    try {
+                        issued = new AcmeIssuer(clock).issue(request(s));
+                    } catch (AcmeFailure e) {
+                        refusals.put(order(s), e);
+                        throw e;
+                    }
                     thisApply.put(order(s), issued);
                 }
                 Diagnostic failed = failedChecks(s, issued);

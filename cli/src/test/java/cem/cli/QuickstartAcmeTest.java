@@ -132,6 +132,16 @@ class QuickstartAcmeTest {
                     refused.err());
             assertTrue(refused.err().contains("minDaysValid asks for at least 200 days"), refused.err());
             assertEquals(shared, thumbprint(site, "certificate.gateway-cert"), "the certificate bound before stays bound");
+
+            // A refused order is refused for both certificates, and the CA is asked once.
+            edit(yaml, "names: [smp.example.com, gateway.example.com]", "names: [smp.example.com, gateway.example.com, \"*.*.example.com\"]");
+            edit(yaml, "names: [gateway.example.com, smp.example.com]", "names: [gateway.example.com, smp.example.com, \"*.*.example.com\"]");
+            CliRun bothRefused = CliRun.run(env, tmp, "apply", "--auto-approve", "quickstart-acme");
+            assertEquals(1, bothRefused.exitCode(), bothRefused.out() + bothRefused.err());
+            assertEquals(3, ca.orders(), ca.logs());
+            assertTrue(bothRefused.err().contains("ACME CA did not issue certificate \"ns-cert\"")
+                    && bothRefused.err().contains("ACME CA did not issue certificate \"gateway-cert\""), bothRefused.err());
+            assertEquals(shared, thumbprint(site, "certificate.ns-cert"));
         }
     }
 
