@@ -129,21 +129,62 @@ final class ApplyCommand implements Callable<Integer> {
             stale = "the state changed since the plan was made (serial " + plan.serial() + " then, " + state.serial() + " now)";
         }
         if (stale != null) {
-            throw new DiagnosticsException(new Diagnostic(Severity.ERROR, EngineCodes.STALE_PLAN, "Saved plan is stale",
-                    "The plan in " + label + " no longer applies: " + stale + ".",
-                    "Run `cem plan " + ws.session.shown(ws.config.directory()) + " -out " + label + "` again, review it, and apply the new file.", null, null));
+            throw stale(ws, label, stale);
         }
         if (ws.acme().anyPending()) {
-            throw new DiagnosticsException(new Diagnostic(Severity.ERROR, cem.acme.AcmeCertificates.ISSUE_FAILED,
-                    "Saved plan needs a certificate from an ACME CA", "The plan in " + label + " issues or renews an ACME certificate;"
-                            + " cem asks the CA only during an interactive or auto-approved apply of the configuration.",
-                    "Run `cem apply " + ws.session.shown(ws.config.directory()) + "` (the plan it shows asks for confirmation).", null, null));
+            return applySavedIssuing(ws, plan, state, label, parallelism);
         }
         var diags = cem.diag.Diagnostics.builder();
         var desired = DesiredState.of(ws.config, ws.registry, diags);
         desired.replaceAll((address, d) -> ws.acme().overlay(d));
         State start = Planner.applyMovesAndForget(ws.config, ws.registry, state);
         return ApplyRun.run(ws, plan, start, desired, parallelism);
+    }
+
+    /**
+     * A saved plan that issues or renews ACME certificates: it showed "will be issued" and the
+     * thumbprints as known after apply, as Terraform's saved plans do. The CA is asked now; the plan
+     * made with what it issued must take exactly the saved plan's actions, or nothing is applied.
+     */
+    private static Applier.Outcome applySavedIssuing(Workspace ws, Plan saved, State state, String label, int parallelism) {
+        java.util.Map<String, cem.plan.Action> actions = actions(saved);
+        for (cem.acme.AcmeCertificates.Status s : ws.acme().statuses().values()) {
+            boolean shown = saved.changes().stream().anyMatch(c -> c.address().equals(s.cert().address()) && c.after() != null
+                    && s.pending() != null && s.pending().equals(c.after().path("pem").asText()));
+            if (s.pending() != null && !shown) {
+                throw stale(ws, label, "the ACME certificate " + s.cert().address() + " " + s.pending().replaceFirst("^will be ", "is to be ")
+                        + " and the plan does not show it");
+            }
+        }
+        cem.diag.Diagnostics issued = ws.acme().issuePending();
+        if (issued.hasErrors()) {
+            throw new DiagnosticsException(issued); // nothing was applied: the certificates bound stay bound
+        }
+        java.util.Set<String> replace = new java.util.TreeSet<>();
+        actions.forEach((address, action) -> {
+            if (action.isReplace()) {
+                replace.add(address);
+            }
+        });
+        Planner.Planned fresh = PlanRun.plan(ws, state, new cem.engine.PlanOptions(saved.mode(), actions.keySet(), java.util.Set.of(), replace,
+                parallelism));
+        if (!fresh.plan().applyable() || !actions(fresh.plan()).equals(actions)) {
+            throw stale(ws, label, "with the certificate the CA issued, the plan takes other actions (" + actions(fresh.plan())
+                    + " instead of " + actions + ")");
+        }
+        return ApplyRun.run(ws, fresh.plan(), fresh.workingState(), fresh.desired(), parallelism);
+    }
+
+    private static java.util.Map<String, cem.plan.Action> actions(Plan plan) {
+        java.util.Map<String, cem.plan.Action> out = new java.util.TreeMap<>();
+        plan.changes().stream().filter(c -> c.action() != cem.plan.Action.NO_OP || c.adopting()).forEach(c -> out.put(c.address(), c.action()));
+        return out;
+    }
+
+    private static DiagnosticsException stale(Workspace ws, String label, String why) {
+        return new DiagnosticsException(new Diagnostic(Severity.ERROR, EngineCodes.STALE_PLAN, "Saved plan is stale",
+                "The plan in " + label + " no longer applies: " + why + ".",
+                "Run `cem plan " + ws.session.shown(ws.config.directory()) + " -out " + label + "` again, review it, and apply the new file.", null, null));
     }
 
     /** A saved plan of several sites: each site's plan applied to it, under its lock, several sites at once. */

@@ -6,6 +6,7 @@ import cem.cli.Finding.Status;
 import cem.cli.Finding.Symptom;
 import cem.config.HostConfig;
 import cem.config.ResourceConfig;
+import cem.diag.TerminalText;
 import cem.engine.PlanOptions;
 import cem.engine.Planner;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -182,6 +183,7 @@ final class DoctorCommand implements Callable<Integer> {
     static List<Finding> findings(Workspace ws, Planner.Planned planned, Duration timeout, String resolver, Map<String, String> iis) throws Exception {
         Instant now = Instant.now();
         List<Finding> findings = new ArrayList<>(new DoctorChecks(ws.config, planned.plan(), now).run());
+        findings.addAll(AcmeView.findings(ws, now));
         findings.addAll(itms881(ws, planned));
         findings.addAll(network(ws, planned, now, timeout, resolver, iis));
         return findings;
@@ -403,10 +405,12 @@ final class DoctorCommand implements Callable<Integer> {
             Status worst = group.stream().map(Finding::status).filter(s -> s != Status.SKIP).min(Comparator.naturalOrder()).orElse(Status.SKIP);
             b.append(paint(color, "\u001b[1m", symptom.title)).append(": ").append(badge(worst, color)).append('\n');
             for (Finding f : group) {
-                b.append(String.format("  %s %-20s %-34s %s%n", badge(f.status(), color), f.check(), f.subject(), f.evidence()));
+                // A finding quotes what hosts answered (states, names, log lines): their control characters are shown, not obeyed.
+                b.append(String.format("  %s %-20s %-34s %s%n", badge(f.status(), color), TerminalText.safe(f.check()), TerminalText.safe(f.subject()),
+                        TerminalText.safe(f.evidence())));
                 if (!f.cause().isEmpty()) {
-                    b.append("         likely cause: ").append(f.cause()).append('\n');
-                    b.append("         what to do:   ").append(f.action()).append('\n');
+                    b.append("         likely cause: ").append(TerminalText.safe(f.cause())).append('\n');
+                    b.append("         what to do:   ").append(TerminalText.safe(f.action())).append('\n');
                 }
             }
             b.append('\n');

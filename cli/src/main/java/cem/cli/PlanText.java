@@ -156,9 +156,9 @@ final class PlanText {
         String afterText = unknown ? "(known after apply)" : value(after, sensitive);
         switch (c.action()) {
             case CREATE:
-                return "      " + paint(GREEN, "+") + " " + key + " = " + afterText;
+                return "      " + paint(GREEN, "+") + " " + key + " = " + (unknown ? afterText : value(after, sensitive, paint(GREEN, "+"), 6));
             case DELETE:
-                return before == null ? null : "      " + paint(RED, "-") + " " + key + " = " + value(before, sensitive) + " -> null";
+                return before == null ? null : "      " + paint(RED, "-") + " " + key + " = " + value(before, sensitive, paint(RED, "-"), 6) + " -> null";
             default:
                 boolean changed = unknown || !same(before, after, sensitive);
                 if (!changed) {
@@ -166,7 +166,7 @@ final class PlanText {
                 }
                 String suffix = c.replacePaths().contains(name) ? paint(RED, " # forces replacement") : "";
                 if (before == null) {
-                    return "      " + paint(GREEN, "+") + " " + key + " = " + afterText + suffix;
+                    return "      " + paint(GREEN, "+") + " " + key + " = " + (unknown ? afterText : value(after, sensitive, paint(GREEN, "+"), 6)) + suffix;
                 }
                 if (after == null && !unknown) {
                     return "      " + paint(RED, "-") + " " + key + " = " + value(before, sensitive) + " -> null" + suffix;
@@ -205,6 +205,37 @@ final class PlanText {
         }
         // a value may come from the host (drift, a read): its control characters are shown, never sent to the terminal
         return v.isTextual() ? "\"" + TerminalText.safe(v.asText().replace("\\", "\\\\").replace("\"", "\\\"")) + "\"" : v.toString();
+    }
+
+    /** Beyond this many columns, an added or removed object or list is shown one element per line, as Terraform does. */
+    private static final int WIDTH = 120;
+
+    /**
+     * A value that only one side has: inline when it fits, else one element per line under {@code sign},
+     * nested values likewise, so that a long block (an ACME account, an installer) stays readable.
+     */
+    private static String value(JsonNode v, boolean sensitive, String sign, int indent) {
+        String inline = value(v, sensitive);
+        if (sensitive || v == null || !v.isContainerNode() || v.isEmpty() || indent + inline.length() <= WIDTH) {
+            return inline;
+        }
+        String pad = " ".repeat(indent + 4);
+        StringBuilder b = new StringBuilder(v.isArray() ? "[\n" : "{\n");
+        if (v.isArray()) {
+            v.forEach(item -> b.append(pad).append(sign).append(' ').append(value(item, false, sign, indent + 4)).append(",\n"));
+        } else {
+            int width = 0;
+            for (Iterator<String> it = v.fieldNames(); it.hasNext();) {
+                width = Math.max(width, TerminalText.safe(it.next()).length());
+            }
+            for (Iterator<java.util.Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext();) {
+                java.util.Map.Entry<String, JsonNode> e = it.next();
+                String name = TerminalText.safe(e.getKey());
+                b.append(pad).append(sign).append(' ').append(name).append(" ".repeat(width - name.length())).append(" = ")
+                        .append(value(e.getValue(), false, sign, indent + 4)).append('\n');
+            }
+        }
+        return b.append(" ".repeat(indent + 2)).append(v.isArray() ? "]" : "}").toString();
     }
 
     private static String headline(ResourceChange c, boolean drift) {

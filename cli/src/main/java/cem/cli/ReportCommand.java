@@ -1,6 +1,7 @@
 package cem.cli;
 
 import cem.engine.PlanOptions;
+import cem.diag.TerminalText;
 import cem.engine.Planner;
 import cem.plan.ResourceChange;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,7 +18,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code cem report [DIR]}: the CEM view of an estate, read live (changes nothing). */
 @Command(name = "report", description = {"Show the CEM view of an estate, read live. Changes nothing.",
-    "Gateways and their registration, the CEM policy with its gateways and targets, certificates and the days they have left."})
+    "Gateways and their registration, the CEM policy with its gateways and targets, certificates and the days they have left;",
+    "each ACME certificate's CA, account, days left, last renewal and pending step, as the state backend keeps them."})
 final class ReportCommand implements Callable<Integer> {
 
     private final Session session;
@@ -86,10 +88,11 @@ final class ReportCommand implements Callable<Integer> {
                 }
             }
             versionCheck(report);
+            report.set("acmeCertificates", AcmeView.json(ws, Instant.now()));
             if (json) {
                 session.out().println(report.toPrettyString());
             } else {
-                session.out().print(text(report));
+                session.out().print(text((ObjectNode) shown(report)));
             }
             session.out().flush();
             return planned.plan().applyable() ? 0 : 1;
@@ -114,6 +117,24 @@ final class ReportCommand implements Callable<Integer> {
                     + "registration data until they are approved on " + ItmsVersions.ACCESS_PAGE + "; the NS and every gateway must be on "
                     + ItmsVersions.EPHEMERAL + " or later");
         }
+    }
+
+    /** The report with every text made safe for a terminal: hosts supplied most of it (their control characters are shown, not obeyed). */
+    static JsonNode shown(JsonNode node) {
+        if (node.isTextual()) {
+            return JsonNodeFactory.instance.textNode(TerminalText.safe(node.asText()));
+        }
+        if (node.isArray()) {
+            ArrayNode out = JsonNodeFactory.instance.arrayNode();
+            node.forEach(n -> out.add(shown(n)));
+            return out;
+        }
+        if (node.isObject()) {
+            ObjectNode out = JsonNodeFactory.instance.objectNode();
+            node.fields().forEachRemaining(e -> out.set(TerminalText.safe(e.getKey()), shown(e.getValue())));
+            return out;
+        }
+        return node;
     }
 
     private static String text(ObjectNode r) {
@@ -162,6 +183,26 @@ final class ReportCommand implements Callable<Integer> {
         }
         r.get("certificates").forEach(c -> b.append(String.format("  %-14s %-6s %-40s %s%n", c.path("name").asText(), c.path("host").asText(),
                 c.path("thumbprint").asText(), c.path("daysLeft").isNull() ? "" : c.path("daysLeft").asLong() + " days left")));
+        if (!r.get("acmeCertificates").isEmpty()) {
+            b.append("\nACME certificates (as the state backend keeps them; the CA is not asked)\n");
+            r.get("acmeCertificates").forEach(c -> b.append(acme(c)));
+        }
+        return b.toString();
+    }
+
+    private static String acme(JsonNode c) {
+        StringBuilder b = new StringBuilder("  ").append(c.path("name").asText()).append(" on ").append(c.path("host").asText())
+                .append(": CA ").append(AcmeView.ca(c)).append('\n');
+        if (c.path("notAfter").isNull()) {
+            b.append("    not issued yet\n");
+        } else {
+            b.append("    account ").append(c.path("account").asText()).append('\n').append("    ").append(c.path("daysLeft").asLong())
+                    .append(" days left (until ").append(c.path("notAfter").asText()).append("; renewed ").append(c.path("renewBefore").asInt())
+                    .append(" days before), last renewal ").append(c.path("lastRenewal").asText()).append('\n');
+        }
+        if (!c.path("pending").isNull()) {
+            b.append("    ").append(c.path("pending").asText()).append(" at the next `cem apply`\n");
+        }
         return b.toString();
     }
 }

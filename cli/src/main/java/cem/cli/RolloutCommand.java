@@ -37,7 +37,8 @@ import picocli.CommandLine.Parameters;
     "Apply the sites of a fleet in waves, with a health gate after each wave.",
     "A wave's sites are planned and applied (each under its own lock), then",
     "checked live as `cem doctor` does: gateway Online, gateway port, the TLS",
-    "certificate presented, the CEM policy enabled with targets. A site fails",
+    "certificate presented, the CEM policy enabled with targets; with a gate",
+    "entry {certificateDaysLeft: N}, at least N days left on each certificate. A site fails",
     "when its apply or its gate fails; when failures exceed the budget",
     "(rollout.maxFailures or maxFailurePercent), the rollout stops and no later",
     "wave starts. --resume continues at that wave. Before the first wave every site",
@@ -100,7 +101,7 @@ final class RolloutCommand implements Callable<Integer> {
                 .map(w -> new Waves.Wave(w.name(), w.sites().stream().filter(s -> chosen.contains(s.name())).toList()))
                 .filter(w -> !w.sites().isEmpty()).toList();
         Waves.Budget budget = Waves.budget(inventory);
-        List<String> gate = Waves.gate(inventory);
+        Waves.Gate gate = Waves.gate(inventory);
         Path record = inventory.directory().resolve(".cem").resolve(RECORD);
         ObjectNode previous = read(record);
 
@@ -167,7 +168,7 @@ final class RolloutCommand implements Callable<Integer> {
                 o.putObject("changes").put("add", r.add).put("change", r.change).put("destroy", r.destroy);
                 ArrayNode findings = o.putArray("findings");
                 r.findings.forEach(f -> f.into(findings.addObject()));
-                log.println("  " + pad(r.site, 16) + " " + pad(r.result, 9) + " " + r.detail);
+                log.println("  " + pad(r.site, 16) + " " + pad(r.result, 9) + " " + cem.diag.TerminalText.safe(r.detail)); // it may quote a host
             }
             boolean exceeded = budget.exceeded(failed, attempted);
             waveRecord.put("status", exceeded ? "failed" : "passed").put("finished", Instant.now().toString());
@@ -251,7 +252,7 @@ final class RolloutCommand implements Callable<Integer> {
      * Plans and applies a wave's sites (several at once, each locked), then checks every site that
      * did not fail; those in {@code skipped} are reported as skipped.
      */
-    private List<Result> runWave(Waves.Wave wave, List<String> gate, Set<String> skipped) {
+    private List<Result> runWave(Waves.Wave wave, Waves.Gate gate, Set<String> skipped) {
         List<String> names = wave.sites().stream().map(Inventory.Site::name).filter(n -> !skipped.contains(n)).toList();
         Map<String, Result> ordered = new LinkedHashMap<>();
         for (Inventory.Site s : wave.sites()) {
@@ -268,7 +269,7 @@ final class RolloutCommand implements Callable<Integer> {
         return new ArrayList<>(ordered.values());
     }
 
-    private List<Result> runWave(List<String> names, List<String> gate) {
+    private List<Result> runWave(List<String> names, Waves.Gate gate) {
         try (Fleet fleet = Fleet.open(session, directory, names, common.debug, planOptions.acceptNewHostKeys)) {
             fleet.writeRendered();
             PlanOptions options = planOptions.options(PlanMode.NORMAL);
@@ -314,19 +315,24 @@ final class RolloutCommand implements Callable<Integer> {
     }
 
     /** The health gate of one site: the doctor's checks of the gate's kinds; any failure makes the site unhealthy. */
-    private void gate(Workspace ws, Planner.Planned fresh, List<String> gate, Result r) {
+    private void gate(Workspace ws, Planner.Planned fresh, Waves.Gate gate, Result r) {
         try {
             Planner.Planned read = fresh != null ? fresh : PlanRun.plan(ws, ws.readState(), PlanOptions.defaults());
             List<Finding> failures = new ArrayList<>();
             int checked = 0;
             for (Finding f : DoctorCommand.findings(ws, read, Duration.ofSeconds(timeoutSeconds), null)) {
-                if (!gate.contains(kind(f.check()))) {
+                if (!gate.kinds().contains(kind(f.check()))) {
                     continue;
                 }
                 checked += f.status() == Finding.Status.SKIP ? 0 : 1;
                 if (f.status() == Finding.Status.FAIL) {
                     failures.add(f);
                 }
+            }
+            if (gate.certificateDaysLeft() > 0) {
+                List<Finding> days = CertificateDays.check(ws, read.plan(), gate.certificateDaysLeft(), Instant.now());
+                checked += days.size();
+                days.stream().filter(f -> f.status() == Finding.Status.FAIL).forEach(failures::add);
             }
             if (!read.plan().unknownHosts().isEmpty()) {
                 failures.add(Finding.fail(Finding.Symptom.IG_NOT_ONLINE, "host.read", String.join(", ", read.plan().unknownHosts()),
@@ -367,14 +373,14 @@ final class RolloutCommand implements Callable<Integer> {
         return "other";
     }
 
-    private static String describe(List<Waves.Wave> waves, Waves.Budget budget, List<String> gate) {
+    private static String describe(List<Waves.Wave> waves, Waves.Budget budget, Waves.Gate gate) {
         int total = waves.stream().mapToInt(w -> w.sites().size()).sum();
         StringBuilder out = new StringBuilder("Rollout of " + total + " site" + (total == 1 ? "" : "s") + " in " + waves.size() + " wave"
                 + (waves.size() == 1 ? "" : "s") + ":\n");
         for (int k = 0; k < waves.size(); k++) {
             out.append("  ").append(k + 1).append(". ").append(waves.get(k).name()).append(": ").append(names(waves.get(k))).append('\n');
         }
-        out.append("Failure budget: ").append(budget.describe()).append(". Health gate after each wave: ").append(String.join(", ", gate)).append('.');
+        out.append("Failure budget: ").append(budget.describe()).append(". Health gate after each wave: ").append(gate.describe()).append('.');
         return out.toString();
     }
 
@@ -383,7 +389,7 @@ final class RolloutCommand implements Callable<Integer> {
         return n.size() <= 8 ? String.join(", ", n) : String.join(", ", n.subList(0, 8)) + ", … (" + n.size() + ")";
     }
 
-    private ObjectNode newRecord(Inventory inventory, List<Waves.Wave> waves, Waves.Budget budget, List<String> gate) {
+    private ObjectNode newRecord(Inventory inventory, List<Waves.Wave> waves, Waves.Budget budget, Waves.Gate gate) {
         ObjectNode run = JSON.createObjectNode();
         run.put("id", java.util.UUID.randomUUID().toString());
         run.put("fleet", session.shown(inventory.directory()).toString().replace('\\', '/'));
@@ -394,8 +400,7 @@ final class RolloutCommand implements Callable<Integer> {
         }
         run.put("status", "running");
         run.put("budget", budget.describe());
-        ArrayNode g = run.putArray("gate");
-        gate.forEach(g::add);
+        run.set("gate", JSON.valueToTree(gate.entries()));
         ArrayNode ws = run.putArray("waves");
         for (Waves.Wave w : waves) {
             ObjectNode o = ws.addObject().put("name", w.name()).put("status", "not started");

@@ -34,6 +34,8 @@ final class SitesRun {
         final Fleet.Member member;
         StateStore.Lock lock;
         Planner.Planned planned;
+        /** How {@link #planned} was made (to plan again once ACME certificates are issued). */
+        PlanOptions options;
         /** A saved plan being applied (instead of a fresh one). */
         Plan saved;
         Applier.Outcome outcome;
@@ -107,6 +109,7 @@ final class SitesRun {
             Workspace ws = site.member.ws;
             try {
                 site.lock = ws.lock(operation, lockTimeout);
+                site.options = options;
                 site.planned = PlanRun.plan(ws, ws.readState(), options);
                 site.addDiagnostics(site.planned.plan().diagnostics());
             } catch (DiagnosticsException e) {
@@ -125,6 +128,17 @@ final class SitesRun {
         each(fleet, sites, parallelism, site -> {
             if (site.planFailed() || !site.plan().hasChanges()) {
                 return;
+            }
+            Workspace ws = site.member.ws;
+            if (site.plan().mode() == cem.plan.PlanMode.NORMAL && ws.acme().anyPending()) {
+                // As `cem apply` of one configuration: the CA is asked after the confirmation, and the site planned again
+                // with what it issued; a refused certificate's import fails, so what is bound stays bound.
+                site.addDiagnostics(ws.acme().issuePending());
+                site.planned = PlanRun.plan(ws, ws.readState(), site.options);
+                if (!site.planned.plan().applyable()) {
+                    site.addDiagnostics(site.planned.plan().diagnostics());
+                    return;
+                }
             }
             site.outcome = ApplyRun.run(site.member.ws, site.plan(), site.planned.workingState(), site.planned.desired(), parallelism);
             if (!site.outcome.diagnostics().isEmpty()) {

@@ -46,6 +46,29 @@ class HostileHostTest {
         assertNoControlCharacters(plan.out());
     }
 
+    /**
+     * Issue 26 (left by issue 24): `cem doctor` and `cem report` quote what hosts answered — here a
+     * gateway's version in its registry — in their findings and report lines; its escapes are shown.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(300)
+    void hostTextInTheDoctorAndTheReportIsShownNotObeyed() {
+        Path site = CliRun.copyExample(tmp, "quickstart");
+        assertEquals(0, CliRun.run(java.util.Map.of(), tmp, "apply", "--auto-approve", "quickstart").exitCode());
+        new cem.lab.WindowsState(site.resolve(".cem/lab/ig1.json"), java.util.List.of(), java.util.Map.of()).change(s -> s.path("registry")
+                .forEach(key -> {
+                    if (key.has("Version")) {
+                        ((com.fasterxml.jackson.databind.node.ObjectNode) key).put("Version", "8.8.0" + ESCAPES);
+                    }
+                }));
+        CliRun doctor = CliRun.run(java.util.Map.of(), tmp, "doctor", "--no-color", "quickstart");
+        assertTrue(doctor.out().contains("version 8.8.0\\x1b[2J\\x1b]0;pwned\\x07, the NS runs 8.8.1"), doctor.out() + doctor.err());
+        assertNoControlCharacters(doctor.out());
+        CliRun report = CliRun.run(java.util.Map.of(), tmp, "report", "--no-color", "quickstart");
+        assertTrue(report.out().contains("; version 8.8.0\\x1b[2J\\x1b]0;pwned\\x07: the NS and the gateway"), report.out() + report.err());
+        assertNoControlCharacters(report.out());
+    }
+
     @Test
     void aHostValueInThePlanIsShownNotObeyed() {
         assertEquals(0, estate.cem("apply", "--auto-approve", "site").exitCode());

@@ -41,6 +41,15 @@ class PlanGoldenTest {
     }
 
     @Test
+    void aLongBlockIsShownOneElementPerLine() throws java.io.IOException {
+        Path site = CliRun.copyExample(tmp, "quickstart-acme");
+        java.nio.file.Files.writeString(site.resolve("state.key"), "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=");
+        java.nio.file.Files.writeString(site.resolve("acme-account.pem"), "not read by a plan");
+        java.nio.file.Files.writeString(site.resolve("tsig.secret"), "c2VjcmV0");
+        Golden.assertMatches(stable(CliRun.run(java.util.Map.of(), tmp, "plan", "quickstart-acme").out()), GOLDEN.resolve("acme-create.txt"));
+    }
+
+    @Test
     void everyKindOfChange() {
         estate.cem("apply", "--auto-approve", "site");
         estate.edit("localPorts: [4726]", "localPorts: [4726, 4727]");

@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cem.testkit.AcmeCa;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -47,14 +49,34 @@ class QuickstartAcmeTest {
             assertFalse(Files.readString(site.resolve(".cem/documents/acme-gateway-cert.json")).contains("PRIVATE KEY"), "kept sealed");
             CliRun again = CliRun.run(env, tmp, "plan", "--detailed-exitcode", "quickstart-acme");
             assertEquals(0, again.exitCode(), "no changes, no new issuance: " + again.out() + again.err());
+            // The doctor's TLS check meets, on the lab gateway's listener, the certificate Pebble issued.
+            JsonNode doctor = doctor(env);
+            assertEquals("ok " + first, finding(doctor, "tls.certificate", "internet_gateway.ig1").replaceAll("ok .* ([0-9A-F]{40})$", "ok $1"));
+            String acme = finding(doctor, "certificate.acme", "certificate.gateway-cert");
+            assertTrue(acme.startsWith("ok issued by 127.0.0.1 for the account https://127.0.0.1:"), acme);
+            assertTrue(acme.contains(" days left (renews 30 days before expiry)"), acme);
+            JsonNode report = CliRun.run(env, tmp, "report", "--json", "quickstart-acme").json().path("acmeCertificates").get(0);
+            assertEquals("127.0.0.1", report.path("ca").path("host").asText(), report.toPrettyString());
+            assertFalse(report.path("ca").path("staging").asBoolean(), "Pebble's URL names no staging directory");
+            assertTrue(report.path("account").asText().startsWith("https://127.0.0.1:"), report.toPrettyString());
+            assertTrue(report.path("daysLeft").asLong() >= 88 && report.path("pending").isNull(), "Pebble issues for 90 days: " + report);
+            Instant lastRenewal = Instant.parse(report.path("lastRenewal").asText());
+            CliRun reportText = CliRun.run(env, tmp, "report", "--no-color", "quickstart-acme");
+            assertTrue(reportText.out().contains("ACME certificates (as the state backend keeps them; the CA is not asked)\n  gateway-cert on ig1: CA 127.0.0.1\n"),
+                    reportText.out());
 
             edit(yaml, "renewBefore: 30", "renewBefore: 100000");
             CliRun renew = CliRun.run(env, tmp, "plan", "quickstart-acme");
             assertTrue(renew.out().contains("will be renewed (expires in "), renew.out());
+            String due = finding(doctor(env), "certificate.acme", "certificate.gateway-cert");
+            assertTrue(due.startsWith("warn ") && due.contains("(renewBefore 100000); will be renewed (expires in "), due);
             CliRun renewApply = CliRun.run(env, tmp, "apply", "--auto-approve", "quickstart-acme");
             assertEquals(0, renewApply.exitCode(), renewApply.err() + renewApply.out());
             String second = boundThumbprint(site);
             assertNotEquals(first, second, "a new certificate is bound");
+            assertTrue(finding(doctor(env), "tls.certificate", "internet_gateway.ig1").endsWith(second), "the doctor meets the renewed one");
+            JsonNode renewed = CliRun.run(env, tmp, "report", "--json", "quickstart-acme").json().path("acmeCertificates").get(0);
+            assertTrue(Instant.parse(renewed.path("lastRenewal").asText()).isAfter(lastRenewal), renewed.toPrettyString());
             edit(yaml, "renewBefore: 100000", "renewBefore: 30");
 
             edit(yaml, "externalFqdn: gateway.example.com", "externalFqdn: cem-gw.example.com");
@@ -164,6 +186,22 @@ class QuickstartAcmeTest {
     /** Pebble's roots lie outside the configuration's tree: their user allows them (issue 24, item 4). */
     private static Map<String, String> env(AcmeCa ca) {
         return Map.of("CEM_ALLOW_PATHS", ca.trustedCaFile().getParent().toString());
+    }
+
+    private JsonNode doctor(Map<String, String> env) {
+        CliRun doctor = CliRun.run(env, tmp, "doctor", "--json", "quickstart-acme");
+        assertTrue(doctor.out().startsWith("{"), doctor.err());
+        return doctor.json();
+    }
+
+    /** A doctor finding as "STATUS EVIDENCE". */
+    private static String finding(JsonNode doctor, String check, String subject) {
+        for (JsonNode f : doctor.path("findings")) {
+            if (f.path("check").asText().equals(check) && f.path("subject").asText().equals(subject)) {
+                return f.path("status").asText() + " " + f.path("evidence").asText();
+            }
+        }
+        throw new AssertionError("no " + check + " of " + subject + " in " + doctor.toPrettyString());
     }
 
     private static void edit(Path file, String from, String to) throws IOException {

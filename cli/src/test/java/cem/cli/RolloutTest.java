@@ -134,6 +134,50 @@ class RolloutTest {
         assertEquals(0, plan.exitCode(), "the rendered site plans as a configuration, with the state the rollout left: " + plan.out() + plan.err());
     }
 
+    /**
+     * Issue 26, item 5: a gate entry {certificateDaysLeft: N} makes a site whose certificate has
+     * fewer days left after its apply unhealthy, though every doctor check of the gate passes (a
+     * certificate 9 days from expiry is only a warning there); the site with years left passes.
+     */
+    @Test
+    @Timeout(300)
+    void aGateCanRequireTheCertificatesDaysLeft() throws IOException {
+        Path fleet = fleet(tmp, 2); // canary s00, ten-percent s01
+        Files.writeString(fleet.resolve("sites.yaml"), Files.readString(fleet.resolve("sites.yaml"))
+                + "  gate: [ig-online, tls, {certificateDaysLeft: 21}]\n");
+        assertEquals(0, FleetTest.cem(fleet, "apply", "--sites", "s01", "--auto-approve").exitCode());
+        // s01's gateway holds a certificate that expires in 10 days: its lab store's entry says so.
+        cem.lab.Certificates.Issued soon = cem.lab.Certificates.selfSigned("CN=gw-s01.example.com").dns("gw-s01.example.com")
+                .validity(java.time.Instant.now().minus(java.time.Duration.ofDays(1)), java.time.Instant.now().plus(java.time.Duration.ofDays(10)))
+                .build();
+        new cem.lab.WindowsState(fleet.resolve(".cem/lab/s01-ig.json"), List.of(), java.util.Map.of()).change(st -> {
+            for (JsonNode c : st.path("certificates")) {
+                if (!c.path("friendlyName").asText().startsWith("ECC certificate")) {
+                    ((com.fasterxml.jackson.databind.node.ObjectNode) c).put("rawData", java.util.Base64.getEncoder().encodeToString(der(soon)));
+                }
+            }
+        });
+
+        CliRun stopped = FleetTest.cem(fleet, "rollout", "--auto-approve", "--json");
+        assertEquals(1, stopped.exitCode(), stopped.out() + stopped.err());
+        assertTrue(stopped.err().contains("Health gate after each wave: ig-online, tls, at least 21 days left on each certificate."), stopped.err());
+        assertTrue(stopped.err().contains("s01              unhealthy gate: certificate.daysLeft certificate.gateway-cert: 9 days left (as host s01-ig "
+                + "holds it), the rollout's gate asks for at least 21"), stopped.err());
+        JsonNode report = stopped.json();
+        assertEquals("[\"ig-online\",\"tls\",{\"certificateDaysLeft\":21}]", report.path("gate").toString());
+        JsonNode canary = report.path("waves").get(0).path("sites").get(0);
+        assertEquals("applied", canary.path("result").asText(), canary.toString());
+        assertTrue(canary.path("detail").asText().contains("gate passed"), "s00's certificates have years left: " + canary);
+    }
+
+    private static byte[] der(cem.lab.Certificates.Issued issued) {
+        try {
+            return issued.certificate().getEncoded();
+        } catch (java.security.cert.CertificateEncodingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Test
     @Timeout(300)
     void sitesLockIndependentlyAcrossProcesses() throws Exception {

@@ -50,15 +50,55 @@ public final class Waves {
         return new Budget(r.path("maxFailures").asInt(0), r.hasNonNull("maxFailurePercent") ? r.get("maxFailurePercent").asDouble() : null);
     }
 
-    /** The health checks run after each wave. */
-    public static List<String> gate(Inventory inventory) {
+    /**
+     * The health gate after each wave: the kinds of the doctor's checks that must not fail, and the
+     * days each site's certificates must have left after its apply (0: not checked).
+     *
+     * @param kinds ig-online, gateway-port, tls, policy
+     * @param certificateDaysLeft the least days of validity each certificate of a site must have left, or 0
+     */
+    public record Gate(List<String> kinds, int certificateDaysLeft) {
+
+        public static final List<String> ALL = List.of("ig-online", "gateway-port", "tls", "policy");
+
+        public Gate {
+            kinds = List.copyOf(kinds);
+        }
+
+        /** The gate as rollout.gate writes it: the kinds, then {certificateDaysLeft: N}. */
+        public List<Object> entries() {
+            List<Object> out = new ArrayList<>(kinds);
+            if (certificateDaysLeft > 0) {
+                out.add(java.util.Map.of("certificateDaysLeft", certificateDaysLeft));
+            }
+            return out;
+        }
+
+        public String describe() {
+            List<String> out = new ArrayList<>(kinds);
+            if (certificateDaysLeft > 0) {
+                out.add("at least " + certificateDaysLeft + " days left on each certificate");
+            }
+            return out.isEmpty() ? "none" : String.join(", ", out);
+        }
+    }
+
+    /** The health gate run after each wave: rollout.gate, or every kind of check when it names none. */
+    public static Gate gate(Inventory inventory) {
         JsonNode g = inventory.rollout().get("gate");
         if (g == null || !g.isArray()) {
-            return List.of("ig-online", "gateway-port", "tls", "policy");
+            return new Gate(Gate.ALL, 0);
         }
-        List<String> out = new ArrayList<>();
-        g.forEach(n -> out.add(n.asText()));
-        return out;
+        List<String> kinds = new ArrayList<>();
+        int days = 0;
+        for (JsonNode n : g) {
+            if (n.isTextual()) {
+                kinds.add(n.asText());
+            } else {
+                days = Math.max(days, n.path("certificateDaysLeft").asInt());
+            }
+        }
+        return new Gate(kinds, days);
     }
 
     /** The waves of a checked inventory. */

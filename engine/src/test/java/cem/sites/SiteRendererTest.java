@@ -210,6 +210,22 @@ class SiteRendererTest {
         assertTrue(d.list().stream().anyMatch(x -> x.hint().contains("Did you mean \"canary\"")), d.toString());
     }
 
+    /** Issue 26, item 5: a gate entry {certificateDaysLeft: N} beside the kinds; a misspelt or zero one is a schema error there. */
+    @Test
+    void aGateCanRequireCertificateDaysLeft() throws IOException {
+        String base = "version: 1\ntemplate: templates\nsites:\n  - name: a\nrollout:\n  gate: ";
+        Waves.Gate gate = Waves.gate(fleet(base + "[ig-online, tls, {certificateDaysLeft: 21}]\n", TEMPLATE));
+        assertEquals(List.of("ig-online", "tls"), gate.kinds());
+        assertEquals(21, gate.certificateDaysLeft());
+        assertEquals("ig-online, tls, at least 21 days left on each certificate", gate.describe());
+        assertEquals(new Waves.Gate(Waves.Gate.ALL, 0), Waves.gate(fleet("version: 1\ntemplate: templates\nsites:\n  - name: a\n", TEMPLATE)));
+        for (String wrong : List.of("[{certificateDays: 21}]", "[{certificateDaysLeft: 0}]", "[tls, certificateDaysLeft]")) {
+            Files.writeString(tmp.resolve("sites.yaml"), base + wrong + "\n");
+            Diagnostics d = Inventory.load(tmp, tmp).diagnostics();
+            assertTrue(d.hasErrors() && d.list().get(0).subject().label().startsWith("sites.yaml:6:"), wrong + ": " + d);
+        }
+    }
+
     @Test
     void selectorsChooseByNameGlobTagAndWaveAndSayWhenNothingMatches() throws IOException {
         Inventory inv = fleet(THREE, TEMPLATE);
