@@ -10,9 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -169,18 +167,8 @@ class QuickstartAcmeTest {
 
     /** The example, with the keys it needs, pointed at the CA and its DNS server. */
     private Path site(AcmeCa ca) throws IOException {
-        Path site = CliRun.copyExample(tmp, "quickstart-acme");
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        Files.writeString(site.resolve("state.key"), Base64.getEncoder().encodeToString(key));
-        ca.newAccountKey(site.resolve("acme-account.pem"));
-        Files.writeString(site.resolve("tsig.secret"), ca.tsigSecret());
-        Path yaml = site.resolve("estate.yaml");
-        edit(yaml, "directory: https://acme-staging-v02.api.letsencrypt.org/directory",
-                "directory: " + ca.directory() + "\n      trustedCaFile: " + ca.trustedCaFile());
-        edit(yaml, "server: ns1.example.com:53", "server: " + ca.dnsServer());
-        edit(yaml, "    # trustedCaFile: staging-roots.pem", "    trustedCaFile: " + ca.issuingRoot());
-        return site;
+        SavedPlanAcmeTest.prepare(tmp, ca);
+        return tmp.resolve("quickstart-acme");
     }
 
     /** Pebble's roots lie outside the configuration's tree: their user allows them (issue 24, item 4). */
