@@ -1,5 +1,7 @@
 package cem.acme;
 
+import cem.cert.CertificateFile;
+import cem.config.CertificateRule;
 import cem.config.Configuration;
 import cem.config.RequiredNames;
 import cem.config.ResourceConfig;
@@ -10,6 +12,8 @@ import cem.diag.DiagnosticsException;
 import cem.diag.Result;
 import cem.diag.Severity;
 import cem.engine.DesiredResource;
+import cem.plan.Plan;
+import cem.plan.ResourceChange;
 import cem.state.StateEncryption;
 import cem.state.StateException;
 import cem.state.StateStore;
@@ -39,6 +43,7 @@ public final class AcmeCertificates {
     /** The problem codes of this module. */
     public static final String ISSUE_FAILED = "ACM5101";
     public static final String UNREADABLE = "ACM5102";
+    public static final String FAILS_CHECKS = "ACM5120";
 
     private static final int DEFAULT_RENEW_BEFORE = 30;
 
@@ -145,37 +150,84 @@ public final class AcmeCertificates {
         return "CEM_ACME_PEM_" + java.util.HexFormat.of().formatHex(cert.name().getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
+    /**
+     * The plan with what apply will ask for each certificate it issues or renews, as side effects:
+     * the CA, the account, the key and the names, and the TXT records of the DNS-01 challenges
+     * through RFC 2136. Read from the configuration alone: neither the CA nor the DNS server is contacted.
+     */
+    public Plan withRequests(Plan plan) {
+        List<ResourceChange> changes = plan.changes().stream()
+                .map(c -> c.after() != null && c.action().changesHost() ? c.refined(Map.of(), requests(c.address())) : c).toList();
+        return new Plan(plan.mode(), changes, plan.drift(), plan.lineage(), plan.serial(), plan.configDigest(), plan.configDirectory(),
+                plan.unknownHosts(), plan.diagnostics());
+    }
+
+    private List<String> requests(String address) {
+        Status s = statuses.get(address);
+        if (s == null || s.pending() == null) {
+            return List.of();
+        }
+        Status first = statuses.values().stream().filter(o -> o.pending() != null && order(o).equals(order(s))).findFirst().orElseThrow();
+        if (!first.cert().address().equals(address)) {
+            return List.of("uses the certificate ordered for " + first.cert().address() + " (one order: the same CA, account, key size and names)");
+        }
+        JsonNode acme = s.cert().body().get("acme");
+        JsonNode dns = acme.path("dns01").path("rfc2136");
+        List<String> contact = new ArrayList<>();
+        acme.path("contact").forEach(c -> contact.add(c.asText()));
+        List<String> out = new ArrayList<>();
+        out.add("asks the ACME CA " + acme.path("directory").asText() + " (account " + (contact.isEmpty() ? "without contact" : String.join(", ", contact))
+                + ") for a certificate with a new RSA " + keySize(acme) + "-bit key, covering " + String.join(", ", s.names()));
+        // RFC 8555 §8.4: the record is _acme-challenge. before the name; a wildcard's is its base name's.
+        new java.util.LinkedHashSet<>(s.names().stream().map(n -> "_acme-challenge." + n.replaceFirst("^\\*\\.", "")).toList())
+                .forEach(record -> out.add("writes the TXT record " + record + " through RFC 2136 at " + dns.path("server").asText() + " ("
+                        + (dns.hasNonNull("zone") ? "zone " + dns.get("zone").asText() : "the zone its SOA answer names") + ", TSIG key "
+                        + dns.path("tsigKeyName").asText() + ") for the CA's DNS-01 check, and removes it afterwards"));
+        return out;
+    }
+
     /** Whether any certificate waits for the CA. */
     public boolean anyPending() {
         return statuses.values().stream().anyMatch(s -> s.pending() != null);
     }
 
     /**
-     * Issues every pending certificate (one order per directory and set of names, however many
-     * hosts carry it) and keeps each sealed. A failure is a diagnostic naming the certificate and
-     * the CA's problem; the certificate bound today stays as it is.
+     * Issues every pending certificate (one order per CA, account, key size and set of names,
+     * however many hosts carry it), checks each as cem checks a certificate file, and keeps those
+     * that pass, sealed. A refusal or a failed check is a diagnostic naming the certificate; nothing
+     * is kept for it, so the certificate bound today stays as it is.
      */
     public Diagnostics issuePending() {
         Diagnostics.Builder out = Diagnostics.builder();
         Map<String, Issued> thisApply = new HashMap<>();
+        Map<String, AcmeFailure> refusals = new HashMap<>(); // a refused order is not asked again for the next host
         for (Status s : new ArrayList<>(statuses.values())) {
             if (s.pending() == null) {
                 continue;
             }
-            JsonNode acme = s.cert().body().get("acme");
-            String key = acme.path("directory").asText() + "|" + new TreeSet<>(s.names());
             asked.add(s.cert().address());
             try {
-                Issued issued = thisApply.get(key);
-                if (issued == null) {
-                    issued = new AcmeIssuer(clock).issue(request(s));
-                    thisApply.put(key, issued);
+                if (refusals.containsKey(order(s))) {
+                    throw refusals.get(order(s));
                 }
-                keep(s.cert(), issued);
+                Issued issued = thisApply.get(order(s));
+                if (issued == null) {
+                    try {
+                        issued = new AcmeIssuer(clock).issue(request(s));
+                    } catch (AcmeFailure e) {
+                        refusals.put(order(s), e);
+                        throw e;
+                    }
+                    thisApply.put(order(s), issued);
+                }
+                Diagnostic failed = failedChecks(s, issued);
+                if (failed != null) {
+                    out.add(failed);
+                } else {
+                    keep(s.cert(), issued);
+                }
             } catch (AcmeFailure e) {
-                out.add(Diagnostic.error(ISSUE_FAILED, "ACME CA did not issue certificate \"" + s.cert().name() + "\"",
-                        "Asked " + acme.path("directory").asText() + " for " + s.names() + ": " + e.getMessage() + ".",
-                        hint(e.problemType()), s.cert().doc().keyRange(s.cert().pointer() + "/acme")).withAddress(s.cert().address()));
+                out.add(refused(s, e));
             } catch (StateException e) {
                 out.add(Diagnostic.error(UNREADABLE, "Cannot keep the certificate \"" + s.cert().name() + "\"", e.getMessage(), e.hint(),
                         null).withAddress(s.cert().address()));
@@ -183,6 +235,49 @@ public final class AcmeCertificates {
         }
         refresh();
         return out.build();
+    }
+
+    /**
+     * What makes two certificates one order: the CA, the account, the key size and the set of
+     * names. Certificates alike in these are interchangeable, so one issuance serves them all;
+     * a different key size (or account) is another certificate.
+     */
+    static String order(Status s) {
+        JsonNode acme = s.cert().body().path("acme");
+        return String.join("|", acme.path("directory").asText(), acme.path("accountKey").asText(), s.cert().doc().directory().toString(),
+                String.valueOf(keySize(acme)), new TreeSet<>(s.names()).toString());
+    }
+
+    private static int keySize(JsonNode acme) {
+        return acme.path("keySize").asInt(2048);
+    }
+
+    /** The CA's refusal, naming the certificate and the CA's problem document. */
+    static Diagnostic refused(Status s, AcmeFailure e) {
+        JsonNode acme = s.cert().body().get("acme");
+        return Diagnostic.error(ISSUE_FAILED, "ACME CA did not issue certificate \"" + s.cert().name() + "\"",
+                "Asked " + acme.path("directory").asText() + " for " + s.names() + ": " + e.getMessage() + ".",
+                hint(e.problemType()), s.cert().doc().keyRange(s.cert().pointer() + "/acme")).withAddress(s.cert().address());
+    }
+
+    /** What cem's certificate checks find wrong with an issued certificate (as with a PFX or PEM file), or null when it passes. */
+    private Diagnostic failedChecks(Status s, Issued issued) {
+        List<String> findings = new ArrayList<>();
+        try {
+            CertificateRule.checkIssued(s.cert(), CertificateFile.readPem(issued.pem()), s.names(), secrets, clock)
+                    .forEach(d -> findings.add(d.summary() + ": " + d.detail()));
+        } catch (CertificateFile.ReadException e) {
+            findings.add("it cannot be read: " + e.getMessage());
+        }
+        if (findings.isEmpty()) {
+            return null;
+        }
+        return Diagnostic.error(FAILS_CHECKS, "The certificate issued for \"" + s.cert().name() + "\" fails cem's checks and is not imported",
+                URI.create(issued.directory()).getHost() + " issued it for " + s.names() + " (valid until " + issued.notAfter() + "), but: "
+                        + String.join(" ", findings),
+                "The certificate bound now stays bound. Make the certificate's settings match what the CA issues (for example a"
+                        + " minDaysValid below the CA's validity), then apply again: cem asks the CA anew.",
+                s.cert().doc().keyRange(s.cert().pointer() + "/acme")).withAddress(s.cert().address());
     }
 
     private static String hint(String problemType) {
@@ -212,7 +307,7 @@ public final class AcmeCertificates {
                 dns.path("tsigAlgorithm").asText(null), secret(dns.path("tsigSecret").asText(), base));
         return new AcmeIssuer.Request(URI.create(acme.path("directory").asText()), secret(acme.path("accountKey").asText(), base), contact,
                 acme.hasNonNull("trustedCaFile") ? Trust.of(base.resolve(acme.get("trustedCaFile").asText()).normalize()) : null,
-                acme.path("keySize").asInt(2048), s.names(), rfc2136);
+                keySize(acme), s.names(), rfc2136);
     }
 
     private String secret(String ref, Path base) {

@@ -23,6 +23,7 @@ import org.shredzone.acme4j.challenge.Dns01Challenge;
 import org.shredzone.acme4j.connector.HttpConnector;
 import org.shredzone.acme4j.connector.NetworkSettings;
 import org.shredzone.acme4j.exception.AcmeException;
+import org.shredzone.acme4j.exception.AcmeRateLimitedException;
 import org.shredzone.acme4j.exception.AcmeServerException;
 import org.shredzone.acme4j.provider.GenericAcmeProvider;
 import org.shredzone.acme4j.util.KeyPairUtils;
@@ -99,7 +100,7 @@ public final class AcmeIssuer {
             return new Issued(pem(key, chain), r.names(), chain.get(0).getNotAfter().toInstant(), clock.instant(), r.directory().toString(),
                     account.getLocation().toString());
         } catch (AcmeServerException e) {
-            throw refusal("the CA refused the request", e.getProblem());
+            throw refusal(e);
         } catch (AcmeException | IOException | CertificateEncodingException e) {
             throw new AcmeFailure(e.getMessage(), null, e);
         } catch (InterruptedException e) {
@@ -116,6 +117,18 @@ public final class AcmeIssuer {
         }
     }
 
+    /** The CA's answer to a request it refused; a rate limit says when to try again and which documents explain it. */
+    static AcmeFailure refusal(AcmeServerException e) {
+        AcmeFailure refusal = refusal("the CA refused the request", e.getProblem());
+        if (!(e instanceof AcmeRateLimitedException limited)) {
+            return refusal;
+        }
+        String when = limited.getRetryAfter().map(t -> "; retry after " + t).orElse("");
+        String documents = limited.getDocuments().isEmpty() ? ""
+                : "; see " + String.join(", ", limited.getDocuments().stream().map(Object::toString).toList());
+        return new AcmeFailure(refusal.getMessage() + when + documents, refusal.problemType(), e);
+    }
+
     private static AcmeFailure refusal(String what, Problem problem) {
         if (problem == null) {
             return new AcmeFailure(what, null, null);
@@ -124,7 +137,8 @@ public final class AcmeIssuer {
         List<String> sub = new ArrayList<>();
         problem.getSubProblems().forEach(p -> sub.add(p.getDetail().orElse(p.getType().toString())));
         return new AcmeFailure(what + ": " + problem.getType() + (detail.isEmpty() ? "" : " — " + detail)
-                + (sub.isEmpty() ? "" : " (" + String.join("; ", sub) + ")"), problem.getType().toString(), null);
+                + (sub.isEmpty() ? "" : " (" + String.join("; ", sub) + ")")
+                + problem.getInstance().map(i -> " (problem document " + i + ")").orElse(""), problem.getType().toString(), null);
     }
 
     /** The account's key pair from PEM: a traditional key pair ({@code openssl genrsa} of old) or PKCS#8 RSA (OpenSSL 3). */

@@ -24,7 +24,8 @@ final class PlanRun {
                     Planner.Planned planned = new Planner(ws.config, ws.registry, ws.secrets.with(acme.variables()), ws.digest,
                             ws.secretDigest()).withOverlay(acme::overlay).plan(state, options);
                     if (!interruption.received()) {
-                        return planned;
+                        return new Planner.Planned(acme.withRequests(planned.plan()), planned.workingState(), planned.desired(),
+                                planned.roundTrips());
                     }
                 }
             } catch (RuntimeException e) {

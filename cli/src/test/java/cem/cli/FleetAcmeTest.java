@@ -44,7 +44,9 @@ class FleetAcmeTest {
             Files.writeString(template, text);
             Map<String, String> env = Map.of("CEM_ALLOW_PATHS", ca.trustedCaFile().getParent().toString());
 
-            String inventory = Files.readString(fleet.resolve("sites.yaml"));
+            // The certificates' trustedCaFile: the root of what Pebble issues, for the chain check before import.
+            String inventory = replaced(Files.readString(fleet.resolve("sites.yaml")), "trustedCaFile: ../../certs/example-root-ca.pem",
+                    "trustedCaFile: " + ca.issuingRoot());
             Files.writeString(fleet.resolve("sites.yaml"), inventory + "  gate: [ig-online, {certificateDaysLeft: 21}]\n");
             CliRun rollout = CliRun.run(env, fleet, "rollout", "--auto-approve");
             assertEquals(0, rollout.exitCode(), rollout.out() + rollout.err() + ca.logs());

@@ -10,9 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -33,24 +31,15 @@ class QuickstartAcmeTest {
     @Timeout(400)
     void issueRenewAndRefuse() throws IOException {
         try (AcmeCa ca = AcmeCa.startOrSkip()) {
-            Path site = CliRun.copyExample(tmp, "quickstart-acme");
-            byte[] key = new byte[32];
-            new SecureRandom().nextBytes(key);
-            Files.writeString(site.resolve("state.key"), Base64.getEncoder().encodeToString(key));
-            ca.newAccountKey(site.resolve("acme-account.pem"));
-            Files.writeString(site.resolve("tsig.secret"), ca.tsigSecret());
+            Path site = site(ca);
             Path yaml = site.resolve("estate.yaml");
-            edit(yaml, "directory: https://acme-staging-v02.api.letsencrypt.org/directory",
-                    "directory: " + ca.directory() + "\n      trustedCaFile: " + ca.trustedCaFile());
-            edit(yaml, "server: ns1.example.com:53", "server: " + ca.dnsServer());
-            // Pebble's root lies outside the configuration's tree: its user allows it (issue 24, item 4).
-            Map<String, String> env = Map.of("CEM_ALLOW_PATHS", Path.of(String.valueOf(ca.trustedCaFile())).getParent().toString());
+            Map<String, String> env = env(ca);
 
             CliRun plan = CliRun.run(env, tmp, "plan", "--detailed-exitcode", "quickstart-acme");
             assertEquals(2, plan.exitCode(), plan.err() + plan.out());
             assertTrue(plan.out().contains("will be issued"), plan.out());
             assertTrue(plan.out().contains("gateway.example.com"), "the plan shows the names: " + plan.out());
-            assertFalse(ca.logs().contains("POST /order-plz"), "a plan does not ask the CA:\n" + ca.logs());
+            assertEquals(0, ca.orders(), "a plan does not ask the CA:\n" + ca.logs());
 
             CliRun apply = CliRun.run(env, tmp, "apply", "--auto-approve", "quickstart-acme");
             assertEquals(0, apply.exitCode(), apply.err() + apply.out() + ca.logs());
@@ -107,6 +96,86 @@ class QuickstartAcmeTest {
         }
     }
 
+    /**
+     * A SAN certificate shared by the NS and the gateway (KB 440283): two certificate resources,
+     * one per host, requesting one set of names. The plan says what apply will request and asks
+     * nobody; apply orders once and both hosts import that certificate; then nothing changes. A
+     * certificate the CA issues with fewer days than minDaysValid asks for is not imported.
+     */
+    @Test
+    @Timeout(300)
+    void aSharedSanCertificateIsOrderedOnceAndAFailingOneIsNotImported() throws IOException {
+        try (AcmeCa ca = AcmeCa.startOrSkip()) {
+            Path site = site(ca);
+            Path yaml = site.resolve("estate.yaml");
+            Map<String, String> env = env(ca);
+            String text = Files.readString(yaml).replace("smp.example.net", "smp.example.com");
+            String acme = text.substring(text.indexOf("    acme:\n"), text.indexOf("\n\n", text.indexOf("    acme:\n")));
+            text = text.replace("    pfx: ../certs/ns.pfx\n    password: ${file:../certs/example.pass}\n", "")
+                    .replace("    trustedCaFile: ../certs/example-root-ca.pem", acme.replace("keySize: 2048",
+                            "keySize: 2048\n      names: [smp.example.com, gateway.example.com]") + "\n    trustedCaFile: " + ca.issuingRoot() + "  #")
+                    .replace("      keySize: 2048\n      renewBefore: 30", "      keySize: 2048\n      names: [gateway.example.com, smp.example.com]\n"
+                            + "      renewBefore: 30");
+            Files.writeString(yaml, text);
+
+            CliRun plan = CliRun.run(env, tmp, "plan", "quickstart-acme");
+            assertEquals(0, plan.exitCode(), plan.err() + plan.out());
+            assertTrue(plan.out().contains("# apply also asks the ACME CA " + ca.directory() + " (account mailto:pki-team@example.com) for a"
+                    + " certificate with a new RSA 2048-bit key, covering smp.example.com, gateway.example.com"), plan.out());
+            for (String name : new String[] {"smp.example.com", "gateway.example.com"}) {
+                assertTrue(plan.out().contains("# apply also writes the TXT record _acme-challenge." + name + " through RFC 2136 at "
+                        + ca.dnsServer() + " (the zone its SOA answer names, TSIG key cem-acme)"), plan.out());
+            }
+            assertTrue(plan.out().contains("# apply also uses the certificate ordered for certificate.ns-cert (one order"), plan.out());
+            CliRun json = CliRun.run(env, tmp, "plan", "--json", "quickstart-acme");
+            assertTrue(json.out().contains("\"side_effects\"") && json.out().contains("writes the TXT record _acme-challenge.smp.example.com"),
+                    json.out());
+            assertEquals(0, ca.orders(), "the plans asked the CA nothing:\n" + ca.logs());
+            assertFalse(ca.logs().contains("updating zone"), "nor the DNS server:\n" + ca.logs());
+
+            CliRun apply = CliRun.run(env, tmp, "apply", "--auto-approve", "quickstart-acme");
+            assertEquals(0, apply.exitCode(), apply.err() + apply.out() + ca.logs());
+            assertEquals(1, ca.orders(), "one order for the two certificates:\n" + ca.logs());
+            String shared = thumbprint(site, "certificate.ns-cert");
+            assertEquals(shared, thumbprint(site, "certificate.gateway-cert"), "the NS and the gateway import the same certificate");
+            CliRun again = CliRun.run(env, tmp, "plan", "--detailed-exitcode", "quickstart-acme");
+            assertEquals(0, again.exitCode(), "no changes for either: " + again.out() + again.err());
+
+            // Let's Encrypt's certificates are valid 90 days (Pebble's here): a minDaysValid above that refuses what the CA issues.
+            edit(yaml, "      names: [gateway.example.com, smp.example.com]\n      renewBefore: 30",
+                    "      names: [gateway.example.com, smp.example.com]\n      renewBefore: 100000");
+            edit(yaml, "    name: gateway-cert\n", "    name: gateway-cert\n    minDaysValid: 200\n");
+            CliRun refused = CliRun.run(env, tmp, "apply", "--auto-approve", "quickstart-acme");
+            assertEquals(1, refused.exitCode(), refused.out() + refused.err());
+            assertEquals(2, ca.orders(), ca.logs());
+            assertTrue(refused.err().contains("The certificate issued for \"gateway-cert\" fails cem's checks and is not imported [ACM5120]"),
+                    refused.err());
+            assertTrue(refused.err().contains("minDaysValid asks for at least 200 days"), refused.err());
+            assertEquals(shared, thumbprint(site, "certificate.gateway-cert"), "the certificate bound before stays bound");
+
+            // A refused order is refused for both certificates, and the CA is asked once.
+            edit(yaml, "names: [smp.example.com, gateway.example.com]", "names: [smp.example.com, gateway.example.com, \"*.*.example.com\"]");
+            edit(yaml, "names: [gateway.example.com, smp.example.com]", "names: [gateway.example.com, smp.example.com, \"*.*.example.com\"]");
+            CliRun bothRefused = CliRun.run(env, tmp, "apply", "--auto-approve", "quickstart-acme");
+            assertEquals(1, bothRefused.exitCode(), bothRefused.out() + bothRefused.err());
+            assertEquals(3, ca.orders(), ca.logs());
+            assertTrue(bothRefused.err().contains("ACME CA did not issue certificate \"ns-cert\"")
+                    && bothRefused.err().contains("ACME CA did not issue certificate \"gateway-cert\""), bothRefused.err());
+            assertEquals(shared, thumbprint(site, "certificate.ns-cert"));
+        }
+    }
+
+    /** The example, with the keys it needs, pointed at the CA and its DNS server. */
+    private Path site(AcmeCa ca) throws IOException {
+        SavedPlanAcmeTest.prepare(tmp, ca);
+        return tmp.resolve("quickstart-acme");
+    }
+
+    /** Pebble's roots lie outside the configuration's tree: their user allows them (issue 24, item 4). */
+    private static Map<String, String> env(AcmeCa ca) {
+        return Map.of("CEM_ALLOW_PATHS", ca.trustedCaFile().getParent().toString());
+    }
+
     private JsonNode doctor(Map<String, String> env) {
         CliRun doctor = CliRun.run(env, tmp, "doctor", "--json", "quickstart-acme");
         assertTrue(doctor.out().startsWith("{"), doctor.err());
@@ -131,7 +200,11 @@ class QuickstartAcmeTest {
 
     /** The thumbprint the state records for the gateway certificate. */
     private static String boundThumbprint(Path site) throws IOException {
-        CliRun show = CliRun.run(Map.of(), site.getParent(), "state", "show", "certificate.gateway-cert", "--dir", site.getFileName().toString());
+        return thumbprint(site, "certificate.gateway-cert");
+    }
+
+    private static String thumbprint(Path site, String address) throws IOException {
+        CliRun show = CliRun.run(Map.of(), site.getParent(), "state", "show", address, "--dir", site.getFileName().toString());
         var m = java.util.regex.Pattern.compile("thumbprint\\s*=\\s*\"?([0-9A-F]{40})").matcher(show.out());
         assertTrue(m.find(), show.out() + show.err());
         return m.group(1);

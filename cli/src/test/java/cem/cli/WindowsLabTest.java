@@ -147,4 +147,38 @@ class WindowsLabTest {
         assertEquals(newThumb, after.at("/sslBindings/0.0.0.0:4726/thumbprint").asText());
         assertEquals(0, cem("plan", "--detailed-exitcode", "site").exitCode());
     }
+
+    /**
+     * A create-before-destroy replacement whose import the host refuses (a PFX with two certificates
+     * with a private key, which the agent refuses): the old certificate stays in the store, bound
+     * and in the state, and nothing says it was destroyed.
+     */
+    @Test
+    void aRefusedImportLeavesTheOldCertificateAlone() throws Exception {
+        assertEquals(0, cem("apply", "--auto-approve", "site").exitCode());
+        String thumb = ns.state().snapshot().at("/sslBindings/0.0.0.0:443/thumbprint").asText();
+        String password = Files.readString(tmp.resolve("certs/example.pass")).strip();
+        java.security.KeyStore pfx = java.security.KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(tmp.resolve("certs/san.pfx"))) {
+            pfx.load(in, password.toCharArray());
+        }
+        Certificates.Issued other = Certificates.selfSigned("CN=a second key").build();
+        pfx.setKeyEntry("second", other.keys().getPrivate(), password.toCharArray(), new java.security.cert.Certificate[] {other.certificate()});
+        try (var out = Files.newOutputStream(tmp.resolve("certs/two-keys.pfx"))) {
+            pfx.store(out, password.toCharArray());
+        }
+        Files.writeString(tmp.resolve("site/estate.yaml"),
+                Files.readString(tmp.resolve("site/estate.yaml")).replace("../certs/ns.pfx", "../certs/two-keys.pfx"));
+        assertTrue(cem("plan", "site").out().contains("+/- resource \"certificate\" \"ns-cert\""), "a replacement, the new one first");
+
+        CliRun refused = cem("apply", "--auto-approve", "site");
+        assertEquals(1, refused.exitCode(), refused.out() + refused.err());
+        assertTrue(refused.err().contains("more than one certificate with a private key"), refused.err());
+        assertFalse(refused.err().contains("certificate.ns-cert: Destruction complete"), refused.err());
+        assertTrue(refused.out().contains("0 destroyed"), refused.out());
+        ObjectNode after = ns.state().snapshot();
+        assertTrue(after.get("certificates").has(thumb), "the old certificate stays in LocalMachine\\My");
+        assertEquals(thumb, after.at("/sslBindings/0.0.0.0:443/thumbprint").asText(), "and bound");
+        assertTrue(cem("state", "show", "certificate.ns-cert", "--dir", "site").out().contains(thumb), "and in the state");
+    }
 }

@@ -97,7 +97,11 @@ public final class CertificateFile {
 
     /** A PEM file: the leaf first, then its chain; a private key block anywhere in the file. */
     public static CertificateFacts readPem(Path file) throws ReadException {
-        String text = new String(read(file), StandardCharsets.US_ASCII);
+        return readPem(new String(read(file), StandardCharsets.US_ASCII));
+    }
+
+    /** PEM text held in memory (a certificate an ACME CA issued): the leaf first, then its chain; a private key block anywhere. */
+    public static CertificateFacts readPem(String text) throws ReadException {
         List<X509Certificate> certs = new ArrayList<>();
         boolean key = false;
         Matcher m = PEM_BLOCK.matcher(text);

@@ -28,7 +28,7 @@ import java.util.Optional;
  * certificate covers the names it serves: a gateway's external FQDN, a binding's host name, a site
  * server's internal and published names.
  */
-final class CertificateRule {
+public final class CertificateRule {
 
     static final int DEFAULT_MIN_DAYS_VALID = cem.cert.CertificateFacts.DEFAULT_MIN_DAYS_VALID;
 
@@ -46,10 +46,25 @@ final class CertificateRule {
         for (ResourceConfig cert : config.ofType("certificate")) {
             load(cert, out).ifPresent(facts -> {
                 loaded.put(cert.name(), facts);
-                quality(cert, facts, out);
+                quality(cert, facts, cert.range(cert.body().has("pfx") ? "pfx" : "pem"), out);
             });
         }
-        RequiredNames.of(config).forEach((certName, required) -> required.forEach(r -> coverage(r, certName, loaded, out)));
+        RequiredNames.of(config).forEach((certName, required) -> required.forEach(
+                r -> coverage(r, certName, loaded.get(certName), r.user().range("certificate"), out)));
+        return out.build();
+    }
+
+    /**
+     * The same checks on a certificate cem holds in memory rather than reads from a file (one an
+     * ACME CA issued, before it is imported): its quality, and that it covers the names requested.
+     * The findings point at the certificate's {@code acme} block.
+     */
+    public static Diagnostics checkIssued(ResourceConfig cert, CertificateFacts facts, java.util.List<String> names, SecretResolver secrets,
+            Clock clock) {
+        Diagnostics.Builder out = Diagnostics.builder();
+        SourceRange at = cert.doc().keyRange(cert.pointer() + "/acme");
+        new CertificateRule(secrets, clock).quality(cert, facts, at, out);
+        names.forEach(n -> coverage(new RequiredNames.Requirement(cert, n, "a name requested of the CA"), cert.name(), facts, at, out));
         return out.build();
     }
 
@@ -108,9 +123,8 @@ final class CertificateRule {
         }
     }
 
-    private void quality(ResourceConfig cert, CertificateFacts facts, Diagnostics.Builder out) {
-        String field = cert.body().has("pfx") ? "pfx" : "pem";
-        SourceRange at = cert.range(field);
+    private void quality(ResourceConfig cert, CertificateFacts facts, SourceRange at, Diagnostics.Builder out) {
+        String field = cert.body().has("pfx") ? "pfx" : cert.body().has("pem") ? "pem" : "acme";
         String who = "\"" + facts.subject() + "\"";
         Instant now = clock.instant();
         int minDays = cert.integer("minDaysValid").orElse(DEFAULT_MIN_DAYS_VALID);
@@ -185,15 +199,14 @@ final class CertificateRule {
         return a.startsWith("SHA1") || a.startsWith("MD5") || a.startsWith("MD2") || a.contains("SHA1WITH");
     }
 
-    private static void coverage(RequiredNames.Requirement required, String certName, Map<String, CertificateFacts> loaded,
+    private static void coverage(RequiredNames.Requirement required, String certName, CertificateFacts facts, SourceRange at,
             Diagnostics.Builder out) {
-        CertificateFacts facts = loaded.get(certName);
         String name = required.name();
         if (facts != null && !HostnameMatch.covers(facts.dnsNames(), name)) {
             add(out, required.user(), ConfigCodes.CERT_NAME_MISMATCH, "Certificate \"" + certName + "\" does not cover " + name,
                     "It must cover " + required.what() + " (" + name + "), but its names are " + facts.dnsNames() + "."
                             + (facts.dnsNames().stream().anyMatch(n -> n.startsWith("*")) ? " A wildcard stands for exactly one label." : ""),
-                    "Use a certificate whose Subject Alternative Names include " + name + ".", required.user().range("certificate"));
+                    "Use a certificate whose Subject Alternative Names include " + name + ".", at);
         }
     }
 

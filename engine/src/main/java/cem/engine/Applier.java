@@ -189,6 +189,9 @@ public final class Applier {
                 Map<String, List<Step>> byHost = new LinkedHashMap<>();
                 for (String address : level) {
                     Step step = byAddress.get(address);
+                    if (step.deposed() && (failed.contains(address) || skipped.contains(address))) {
+                        continue; // its replacement was not created: the old object stays, on the host and in the state
+                    }
                     String blocker = blockedBy(step, graph, reverse, failed, skipped);
                     if (blocker != null) {
                         skipped.add(address);

@@ -38,12 +38,14 @@ public final class AcmeCa implements AutoCloseable {
     private final String tsigSecret;
     private final int dnsPort;
     private final int acmePort;
+    private final int managementPort;
 
-    private AcmeCa(Path dir, String tsigSecret, int dnsPort, int acmePort) {
+    private AcmeCa(Path dir, String tsigSecret, int dnsPort, int acmePort, int managementPort) {
         this.dir = dir;
         this.tsigSecret = tsigSecret;
         this.dnsPort = dnsPort;
         this.acmePort = acmePort;
+        this.managementPort = managementPort;
     }
 
     /** Why Pebble and BIND cannot run here, or null when they can. */
@@ -71,7 +73,7 @@ public final class AcmeCa implements AutoCloseable {
             Path dir = Files.createTempDirectory("cem-acme-");
             byte[] secret = new byte[32];
             new SecureRandom().nextBytes(secret);
-            AcmeCa ca = new AcmeCa(dir, Base64.getEncoder().encodeToString(secret), freePort(), freePort());
+            AcmeCa ca = new AcmeCa(dir, Base64.getEncoder().encodeToString(secret), freePort(), freePort(), freePort());
             ca.startBind();
             ca.startPebble();
             return ca;
@@ -97,6 +99,43 @@ public final class AcmeCa implements AutoCloseable {
     /** PEM of the root that Pebble's TLS certificate chains to. */
     public Path trustedCaFile() {
         return dir.resolve("pebble-root.pem");
+    }
+
+    /**
+     * PEM of the root that Pebble's issued chains end at (Pebble makes it at start and sends only
+     * the leaf and the intermediate): from its management interface, {@code /roots/0}.
+     */
+    public Path issuingRoot() {
+        Path file = dir.resolve("pebble-issuing-root.pem");
+        try {
+            java.security.KeyStore trust = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+            trust.load(null, null);
+            try (var in = Files.newInputStream(trustedCaFile())) {
+                trust.setCertificateEntry("pebble-tls", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
+            }
+            var tmf = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            var tls = javax.net.ssl.SSLContext.getInstance("TLS");
+            tls.init(null, tmf.getTrustManagers(), null);
+            var answer = java.net.http.HttpClient.newBuilder().sslContext(tls).build().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("https://127.0.0.1:" + managementPort + "/roots/0")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            Files.writeString(file, answer.body(), StandardCharsets.US_ASCII);
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException | java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("cannot read Pebble's issuing root", e);
+        }
+    }
+
+    /** How many orders the CA received ({@code POST /order-plz} in its log). */
+    public long orders() {
+        try {
+            return Files.readAllLines(dir.resolve("pebble.log")).stream().filter(l -> l.contains("/order-plz")).count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Writes a new ACME account key (RSA 2048, PEM) and returns its file. */
@@ -141,7 +180,7 @@ public final class AcmeCa implements AutoCloseable {
         tls.writePem(dir.resolve("pebble-cert.pem"), false, true);
         tls.writePem(dir.resolve("pebble-key.pem"), true, false);
         Files.writeString(dir.resolve("pebble.json"), "{\"pebble\": {"
-                + "\"listenAddress\": \"127.0.0.1:" + acmePort + "\", \"managementListenAddress\": \"127.0.0.1:" + freePort() + "\","
+                + "\"listenAddress\": \"127.0.0.1:" + acmePort + "\", \"managementListenAddress\": \"127.0.0.1:" + managementPort + "\","
                 + "\"certificate\": \"" + dir.resolve("pebble-cert.pem") + "\", \"privateKey\": \"" + dir.resolve("pebble-key.pem") + "\","
                 + "\"httpPort\": " + freePort() + ", \"tlsPort\": " + freePort() + ", \"ocspResponderURL\": \"\","
                 + "\"externalAccountBindingRequired\": false, \"certificateValidityPeriod\": 7776000}}", StandardCharsets.US_ASCII);
