@@ -155,7 +155,7 @@ final class PlanRun {
             return checked(json, label, StateBackends.integrity(session));
         } catch (cem.state.StateException e) {
             throw Workspace.stateError(e);
-        } catch (IOException e) {
+        } catch (IOException | java.nio.file.InvalidPathException e) { // the latter: a config_directory no path can be
             throw new cem.diag.DiagnosticsException(new cem.diag.Diagnostic(cem.diag.Severity.ERROR, cem.engine.EngineCodes.STALE_PLAN,
                     "Cannot read the saved plan " + label, "It is not a cem plan file: " + e.getMessage(), "Make a new one with `cem plan -out FILE`.",
                     null, null));

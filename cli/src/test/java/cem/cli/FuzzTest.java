@@ -116,6 +116,13 @@ class FuzzTest {
                 Arbitraries.strings().ofMaxLength(200)); // anything
     }
 
+    /** Found by the property: a NUL in config_directory escaped as InvalidPathException, a stack trace. */
+    @net.jqwik.api.Example
+    void aPlanWhoseConfigDirectoryIsNoPathIsRefused() throws IOException {
+        assertTrue(PLAN.contains("\"config_directory\""), PLAN);
+        savedPlansEndInAnApplyOrARefusal(PLAN.replaceFirst("(\"config_directory\"\\s*:\\s*\")", "$1\\\\u0000"));
+    }
+
     @Property
     void savedPlansEndInAnApplyOrARefusal(@ForAll("plans") String text) throws IOException {
         INPUTS.incrementAndGet();
