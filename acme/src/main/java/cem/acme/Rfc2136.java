@@ -54,7 +54,7 @@ public record Rfc2136(String server, int port, String zone, String keyName, Stri
         Name zoneName = zoneOf(owner);
         if (!owner.subdomain(zoneName)) {
             throw new IOException("the record " + owner + " is not in the zone " + zoneName + " that rfc2136.zone names (where a CNAME at"
-                    + " _acme-challenge points into another zone, name that zone, or leave zone out to find it by the SOA)");
+                    + " _acme-challenge points into another zone, name that zone, or leave zone out to find each record's zone by its SOA)");
         }
         Update update = new Update(zoneName);
         update.add(new TXTRecord(owner, DClass.IN, TTL, value));
@@ -80,7 +80,7 @@ public record Rfc2136(String server, int port, String zone, String keyName, Stri
         Message answer = resolver().send(Message.newQuery(Record.newRecord(owner, Type.SOA, DClass.IN)));
         for (int section : new int[] {Section.ANSWER, Section.AUTHORITY}) {
             for (Record r : answer.getSection(section)) {
-                if (r instanceof SOARecord) {
+                if (r instanceof SOARecord && owner.subdomain(r.getName())) { // not the SOA of the zone a CNAME there leads to
                     return r.getName();
                 }
             }

@@ -263,7 +263,10 @@ public final class AcmeCa implements AutoCloseable {
                 "  pid-file \"" + dir.resolve("named.pid") + "\";",
                 "  listen-on port " + dnsPort + " { 127.0.0.1; };",
                 "  listen-on-v6 { none; };",
-                "  recursion no;",
+                // Pebble asks this server as its resolver: with recursion it follows a CNAME into the other zone it serves,
+                // as a CA's resolver does (an authoritative-only answer stops at the zone's edge).
+                "  recursion yes;",
+                "  allow-recursion { 127.0.0.1; };",
                 "  dnssec-validation no;",
                 "  allow-query { any; };",
                 "  allow-transfer { 127.0.0.1; };",
@@ -308,6 +311,15 @@ public final class AcmeCa implements AutoCloseable {
         pb.environment().put("PEBBLE_WFE_NONCEREJECT", "0"); // acme4j retries a bad nonce, but the test need not spend the time
         processes.add(pb.start());
         waitForTcp(acmePort, "pebble", dir.resolve("pebble.log"));
+    }
+
+    /** What Pebble logged: its requests, and the DNS-01 records it looked up. */
+    public String pebbleLog() {
+        try {
+            return Files.readString(dir.resolve("pebble.log"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The CA's and the DNS server's logs, for a failing test's message. */
