@@ -163,7 +163,7 @@ public final class AcmeCertificates {
                 plan.unknownHosts(), plan.diagnostics());
     }
 
-    private List<String> requests(String address) {
+    List<String> requests(String address) {
         Status s = statuses.get(address);
         if (s == null || s.pending() == null) {
             return List.of();

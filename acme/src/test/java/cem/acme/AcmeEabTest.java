@@ -69,4 +69,34 @@ class AcmeEabTest {
         assertFalse(e.getMessage().contains(wrong) || e.getMessage().contains(ca.eabHmacKey()), "the key never shows: " + e.getMessage());
         assertFalse(new AcmeIssuer.ExternalAccount(AcmeCa.EAB_KEY_ID, wrong).toString().contains(wrong));
     }
+
+    /** The configuration's way: the key identifier as written, the HMAC key from a secret reference; the CA's refusal as a diagnostic. */
+    @Test
+    void aCertificateWithoutTheBindingIsRefusedWithTheCasProblemAndWithItIsIssued() throws Exception {
+        Path site = Files.createDirectories(dir.resolve("site"));
+        // One file for both roots: the directory's TLS and the issued chain (cem checks it before it keeps the certificate).
+        Files.writeString(site.resolve("pebble-root.pem"), Files.readString(ca.trustedCaFile()) + Files.readString(ca.issuingRoot()));
+        ca.newAccountKey(site.resolve("account.pem"));
+        Files.writeString(site.resolve("tsig.secret"), ca.tsigSecret());
+        String acme = "{directory: '%s', accountKey: '${file:account.pem}', trustedCaFile: pebble-root.pem, names: [%s],%s"
+                + " dns01: {rfc2136: {server: '%s', tsigKeyName: %s, tsigSecret: '${file:tsig.secret}'}}}";
+        Files.writeString(site.resolve("estate.yaml"), "version: 1\nhosts:\n  ns1: {address: ns1.example.com, os: windows}\nresources:\n"
+                + "  - {type: certificate, name: unbound, host: ns1, acme: " + acme.formatted(ca.directory(), "config-unbound.example.com", "",
+                        ca.dnsServer(), AcmeCa.TSIG_KEY) + "}\n"
+                + "  - {type: certificate, name: bound, host: ns1, acme: " + acme.formatted(ca.directory(), "config-bound.example.com",
+                        " externalAccountBinding: {keyId: " + AcmeCa.EAB_KEY_ID + ", hmacKey: '${env:CEM_EAB_HMAC}'},", ca.dnsServer(),
+                        AcmeCa.TSIG_KEY) + "}\n");
+        var config = new cem.config.ConfigLoader(new cem.config.SchemaCheck(), site).load(site).value();
+        var encryption = new cem.state.StateEncryption(new byte[32], List.of(), true);
+        var certificates = new AcmeCertificates(config, new cem.config.SecretResolver(java.util.Map.of("CEM_EAB_HMAC", ca.eabHmacKey())),
+                new cem.state.LocalStateStore(site.resolve(".cem"), null, encryption), encryption, Clock.systemUTC());
+        var diagnostics = certificates.issuePending().list();
+        assertEquals(1, diagnostics.size(), diagnostics.toString());
+        assertEquals("ACM5101", diagnostics.get(0).code());
+        assertEquals("certificate.unbound", diagnostics.get(0).address());
+        assertTrue(diagnostics.get(0).detail().contains("urn:ietf:params:acme:error:externalAccountRequired"), diagnostics.get(0).detail());
+        assertTrue(diagnostics.get(0).hint().contains("externalAccountBinding"), diagnostics.get(0).hint());
+        assertEquals(null, certificates.statuses().get("certificate.bound").pending(), "issued and kept");
+        assertFalse(diagnostics.toString().contains(ca.eabHmacKey()));
+    }
 }
