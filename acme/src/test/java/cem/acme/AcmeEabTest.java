@@ -74,16 +74,16 @@ class AcmeEabTest {
     @Test
     void aCertificateWithoutTheBindingIsRefusedWithTheCasProblemAndWithItIsIssued() throws Exception {
         Path site = Files.createDirectories(dir.resolve("site"));
-        // One file for both roots: the directory's TLS and the issued chain (cem checks it before it keeps the certificate).
-        Files.writeString(site.resolve("pebble-root.pem"), Files.readString(ca.trustedCaFile()) + Files.readString(ca.issuingRoot()));
+        Files.copy(ca.trustedCaFile(), site.resolve("pebble-root.pem"));
+        Files.copy(ca.issuingRoot(), site.resolve("issuing-root.pem")); // the issued chain's root: cem checks the chain before it keeps it
         ca.newAccountKey(site.resolve("account.pem"));
         Files.writeString(site.resolve("tsig.secret"), ca.tsigSecret());
         String acme = "{directory: '%s', accountKey: '${file:account.pem}', trustedCaFile: pebble-root.pem, names: [%s],%s"
                 + " dns01: {rfc2136: {server: '%s', tsigKeyName: %s, tsigSecret: '${file:tsig.secret}'}}}";
         Files.writeString(site.resolve("estate.yaml"), "version: 1\nhosts:\n  ns1: {address: ns1.example.com, os: windows}\nresources:\n"
-                + "  - {type: certificate, name: unbound, host: ns1, acme: " + acme.formatted(ca.directory(), "config-unbound.example.com", "",
+                + "  - {type: certificate, name: unbound, host: ns1, trustedCaFile: issuing-root.pem, acme: " + acme.formatted(ca.directory(), "config-unbound.example.com", "",
                         ca.dnsServer(), AcmeCa.TSIG_KEY) + "}\n"
-                + "  - {type: certificate, name: bound, host: ns1, acme: " + acme.formatted(ca.directory(), "config-bound.example.com",
+                + "  - {type: certificate, name: bound, host: ns1, trustedCaFile: issuing-root.pem, acme: " + acme.formatted(ca.directory(), "config-bound.example.com",
                         " externalAccountBinding: {keyId: " + AcmeCa.EAB_KEY_ID + ", hmacKey: '${env:CEM_EAB_HMAC}'},", ca.dnsServer(),
                         AcmeCa.TSIG_KEY) + "}\n");
         var config = new cem.config.ConfigLoader(new cem.config.SchemaCheck(), site).load(site).value();
