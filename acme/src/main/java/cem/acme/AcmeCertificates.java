@@ -44,6 +44,7 @@ public final class AcmeCertificates {
     public static final String ISSUE_FAILED = "ACM5101";
     public static final String UNREADABLE = "ACM5102";
     public static final String FAILS_CHECKS = "ACM5120";
+    public static final String NOT_PROPAGATED = "ACM5140";
 
     private static final int DEFAULT_RENEW_BEFORE = 30;
 
@@ -162,7 +163,7 @@ public final class AcmeCertificates {
                 plan.unknownHosts(), plan.diagnostics());
     }
 
-    private List<String> requests(String address) {
+    List<String> requests(String address) {
         Status s = statuses.get(address);
         if (s == null || s.pending() == null) {
             return List.of();
@@ -172,17 +173,24 @@ public final class AcmeCertificates {
             return List.of("uses the certificate ordered for " + first.cert().address() + " (one order: the same CA, account, key size and names)");
         }
         JsonNode acme = s.cert().body().get("acme");
-        JsonNode dns = acme.path("dns01").path("rfc2136");
+        JsonNode dns01 = acme.path("dns01");
+        JsonNode dns = dns01.path("rfc2136");
         List<String> contact = new ArrayList<>();
         acme.path("contact").forEach(c -> contact.add(c.asText()));
+        String binding = acme.has("externalAccountBinding") ? ", bound to the CA's external account " + acme.at("/externalAccountBinding/keyId").asText() : "";
         List<String> out = new ArrayList<>();
         out.add("asks the ACME CA " + acme.path("directory").asText() + " (account " + (contact.isEmpty() ? "without contact" : String.join(", ", contact))
-                + ") for a certificate with a new RSA " + keySize(acme) + "-bit key, covering " + String.join(", ", s.names()));
-        // RFC 8555 §8.4: the record is _acme-challenge. before the name; a wildcard's is its base name's.
+                + binding + ") for a certificate with a new RSA " + keySize(acme) + "-bit key, covering " + String.join(", ", s.names()));
+        // RFC 8555 §8.4: the record is _acme-challenge. before the name; a wildcard's is its base name's. Where a CNAME there
+        // points is found at apply: a plan contacts nothing.
+        String cname = " — or where a CNAME at that name points (asked of " + dns01.path("resolver").asText("this system's resolver") + " at apply) —";
         new java.util.LinkedHashSet<>(s.names().stream().map(n -> "_acme-challenge." + n.replaceFirst("^\\*\\.", "")).toList())
                 .forEach(record -> out.add("writes the TXT record " + record + " through RFC 2136 at " + dns.path("server").asText() + " ("
                         + (dns.hasNonNull("zone") ? "zone " + dns.get("zone").asText() : "the zone its SOA answer names") + ", TSIG key "
-                        + dns.path("tsigKeyName").asText() + ") for the CA's DNS-01 check, and removes it afterwards"));
+                        + dns.path("tsigKeyName").asText() + ")" + cname + " for the CA's DNS-01 check, and removes it afterwards"));
+        Dns01 wait = dns01(dns01, dns, "");
+        out.add("asks the CA to check the records once " + (wait.nameservers().isEmpty() ? dns.path("server").asText() : String.join(", ", wait.nameservers()))
+                + " answer" + (wait.nameservers().size() > 1 ? "" : "s") + " them (waiting up to " + wait.timeout().toSeconds() + " s)");
         return out;
     }
 
@@ -255,6 +263,13 @@ public final class AcmeCertificates {
     /** The CA's refusal, naming the certificate and the CA's problem document. */
     static Diagnostic refused(Status s, AcmeFailure e) {
         JsonNode acme = s.cert().body().get("acme");
+        if (e.notPropagated()) {
+            return Diagnostic.error(NOT_PROPAGATED, "The DNS-01 records for certificate \"" + s.cert().name() + "\" did not reach every nameserver",
+                    "Put the records for " + s.names() + " through RFC 2136, but " + e.getMessage() + ". The CA was not asked to check them.",
+                    "Check that the primary notifies its secondaries (BIND: notify, also-notify) and that they transfer the zone; name"
+                            + " under dns01.propagation.nameservers only servers that cem can reach, or allow a longer timeout.",
+                    s.cert().doc().keyRange(s.cert().pointer() + "/acme")).withAddress(s.cert().address());
+        }
         return Diagnostic.error(ISSUE_FAILED, "ACME CA did not issue certificate \"" + s.cert().name() + "\"",
                 "Asked " + acme.path("directory").asText() + " for " + s.names() + ": " + e.getMessage() + ".",
                 hint(e.problemType()), s.cert().doc().keyRange(s.cert().pointer() + "/acme")).withAddress(s.cert().address());
@@ -287,11 +302,16 @@ public final class AcmeCertificates {
         if (problemType.endsWith(":rateLimited")) {
             return "The CA limits how often it issues: wait for the time it names, and try changes against its staging directory first.";
         }
+        if (problemType.endsWith(":externalAccountRequired")) {
+            return "This CA binds ACME accounts to an account with it: add acme.externalAccountBinding with the key identifier and"
+                    + " the HMAC key (a secret reference) that the CA hands out.";
+        }
         if (problemType.endsWith(":caa")) {
             return "A CAA record of the domain forbids this CA: add one that names it (RFC 8659).";
         }
         if (problemType.endsWith(":dns") || problemType.endsWith(":unauthorized") || problemType.endsWith(":incorrectResponse")) {
-            return "The CA did not see the TXT record: check that the RFC 2136 server is the zone's primary and that its secondaries are in sync.";
+            return "The CA did not see the TXT record: check that the RFC 2136 server is the zone's primary, and name its secondaries under"
+                    + " dns01.propagation.nameservers so that cem waits until they answer.";
         }
         return "See the CA's problem document above; nothing was changed on the hosts, the bound certificate stays.";
     }
@@ -303,11 +323,22 @@ public final class AcmeCertificates {
         Path base = cert.doc().directory();
         List<String> contact = new ArrayList<>();
         acme.path("contact").forEach(c -> contact.add(c.asText()));
-        Rfc2136 rfc2136 = Rfc2136.of(dns.path("server").asText(), dns.path("zone").asText(null), dns.path("tsigKeyName").asText(),
-                dns.path("tsigAlgorithm").asText(null), secret(dns.path("tsigSecret").asText(), base));
+        JsonNode binding = acme.path("externalAccountBinding");
         return new AcmeIssuer.Request(URI.create(acme.path("directory").asText()), secret(acme.path("accountKey").asText(), base), contact,
                 acme.hasNonNull("trustedCaFile") ? Trust.of(base.resolve(acme.get("trustedCaFile").asText()).normalize()) : null,
-                keySize(acme), s.names(), rfc2136);
+                keySize(acme), s.names(), dns01(acme.path("dns01"), dns, secret(dns.path("tsigSecret").asText(), base)),
+                binding.isObject() ? new AcmeIssuer.ExternalAccount(binding.path("keyId").asText(), secret(binding.path("hmacKey").asText(), base)) : null);
+    }
+
+    /** The DNS-01 settings: the RFC 2136 server, the resolver asked for CNAMEs, the nameservers that must answer before the CA checks. */
+    private static Dns01 dns01(JsonNode dns01, JsonNode rfc2136, String tsigSecret) {
+        JsonNode propagation = dns01.path("propagation");
+        List<String> nameservers = new ArrayList<>();
+        propagation.path("nameservers").forEach(n -> nameservers.add(n.asText()));
+        return new Dns01(Rfc2136.of(rfc2136.path("server").asText(), rfc2136.path("zone").asText(null), rfc2136.path("tsigKeyName").asText(),
+                rfc2136.path("tsigAlgorithm").asText(null), tsigSecret), dns01.path("resolver").asText(null), nameservers,
+                java.time.Duration.ofSeconds(propagation.path("timeout").asLong(Dns01.DEFAULT_TIMEOUT.toSeconds())),
+                java.time.Duration.ofSeconds(propagation.path("interval").asLong(Dns01.DEFAULT_INTERVAL.toSeconds())));
     }
 
     private String secret(String ref, Path base) {

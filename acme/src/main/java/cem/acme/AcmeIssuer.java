@@ -29,8 +29,10 @@ import org.shredzone.acme4j.provider.GenericAcmeProvider;
 import org.shredzone.acme4j.util.KeyPairUtils;
 
 /**
- * Obtains a certificate from an ACME CA with acme4j: logs in (or registers) the account, orders the
- * names, answers each DNS-01 challenge with a TXT record put through RFC 2136 (removed afterwards),
+ * Obtains a certificate from an ACME CA with acme4j: logs in (or registers) the account, bound to
+ * an external account where the CA requires it, orders the names, answers each DNS-01 challenge
+ * with a TXT record put through RFC 2136 (where a CNAME at the challenge name points, if one does;
+ * removed afterwards), waits until the nameservers answer the records, asks the CA to check them,
  * finalizes with a fresh RSA key and downloads the chain. Nothing touches the disk.
  */
 public final class AcmeIssuer {
@@ -46,14 +48,30 @@ public final class AcmeIssuer {
      * @param trust the TLS trust for the directory, or null for the JVM's trust store
      * @param keySize RSA bits of the certificate's key
      * @param names the names to request
-     * @param dns where the TXT records go
+     * @param dns where the TXT records go and who must answer them before the CA checks
+     * @param binding the External Account Binding the CA requires, or null
      */
     public record Request(URI directory, String accountKeyPem, List<String> contact, SSLContext trust, int keySize, List<String> names,
-            Rfc2136 dns) {
+            Dns01 dns, ExternalAccount binding) {
 
         public Request {
             contact = List.copyOf(contact);
             names = List.copyOf(names);
+        }
+    }
+
+    /**
+     * External Account Binding (RFC 8555 §7.3.4): the key identifier and MAC key a CA hands out
+     * to bind a new ACME account to an account with it.
+     *
+     * @param keyId the key identifier
+     * @param hmacKey the MAC key, base64url (base64 is accepted too)
+     */
+    public record ExternalAccount(String keyId, String hmacKey) {
+
+        @Override
+        public String toString() {
+            return "ExternalAccount[" + keyId + "]"; // never the key
         }
     }
 
@@ -69,20 +87,28 @@ public final class AcmeIssuer {
             Session session = new Session(r.directory(), new TrustingProvider(r.trust()));
             AccountBuilder builder = new AccountBuilder().agreeToTermsOfService().useKeyPair(accountKey(r.accountKeyPem()));
             r.contact().forEach(builder::addContact);
+            if (r.binding() != null) {
+                builder.withKeyIdentifier(r.binding().keyId(), macKey(r.binding().hmacKey()));
+            }
             Account account = builder.create(session);
             Order order = account.newOrder().domains(r.names()).create();
             List<Authorization> pending = new ArrayList<>();
+            List<Dns01Challenge> challenges = new ArrayList<>();
             for (Authorization auth : order.getAuthorizations()) {
                 if (auth.getStatus() == Status.VALID) {
                     continue; // an authorization the CA still remembers
                 }
                 Dns01Challenge challenge = auth.findChallenge(Dns01Challenge.class).orElseThrow(() -> new AcmeFailure(
                         "the CA offers no DNS-01 challenge for " + auth.getIdentifier().getDomain(), null, null));
-                String name = Dns01Challenge.toRRName(auth.getIdentifier());
-                r.dns().addTxt(name, challenge.getDigest());
+                String name = r.dns().target(Dns01Challenge.toRRName(auth.getIdentifier()));
+                r.dns().updates().addTxt(name, challenge.getDigest());
                 records.add(new String[] {name, challenge.getDigest()});
-                challenge.trigger();
+                challenges.add(challenge);
                 pending.add(auth);
+            }
+            r.dns().awaitPropagation(records);
+            for (Dns01Challenge challenge : challenges) {
+                challenge.trigger();
             }
             for (Authorization auth : pending) {
                 if (auth.waitForCompletion(WAIT) != Status.VALID) {
@@ -109,11 +135,22 @@ public final class AcmeIssuer {
         } finally {
             for (String[] txt : records) {
                 try {
-                    r.dns().removeTxt(txt[0], txt[1]);
+                    r.dns().updates().removeTxt(txt[0], txt[1]);
                 } catch (IOException e) {
                     // a left-over challenge record is harmless; the next issuance adds its own
                 }
             }
+        }
+    }
+
+    /** The MAC key as acme4j reads it: base64url without padding (some CAs hand out plain base64). */
+    private static String macKey(String key) throws AcmeFailure {
+        String url = key.strip().replace('+', '-').replace('/', '_').replaceAll("=+$", "");
+        try {
+            Base64.getUrlDecoder().decode(url);
+            return url;
+        } catch (IllegalArgumentException e) {
+            throw new AcmeFailure("the external account's HMAC key is not base64url (as the CA hands it out)", null, null);
         }
     }
 

@@ -2,6 +2,7 @@ package cem.acme;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
@@ -34,17 +35,35 @@ public record Rfc2136(String server, int port, String zone, String keyName, Stri
 
     /** From {@code host} or {@code host:port}. */
     public static Rfc2136 of(String server, String zone, String keyName, String algorithm, String secret) {
-        int colon = server.lastIndexOf(':');
-        boolean hasPort = colon > 0 && server.indexOf(':') == colon;
-        return new Rfc2136(hasPort ? server.substring(0, colon) : server, hasPort ? Integer.parseInt(server.substring(colon + 1)) : 53,
-                zone, keyName, algorithm == null ? "hmac-sha256" : algorithm, secret);
+        InetSocketAddress address = Dns01.address(server);
+        return new Rfc2136(address.getHostString(), address.getPort(), zone, keyName, algorithm == null ? "hmac-sha256" : algorithm, secret);
+    }
+
+    /** {@code host:port}, as the diagnostics name it. */
+    String where() {
+        return server + ":" + port;
+    }
+
+    @Override
+    public String toString() {
+        return "Rfc2136[" + where() + ", zone " + zone + ", TSIG key " + keyName + "]"; // never the secret
     }
 
     void addTxt(String name, String value) throws IOException {
         Name owner = absolute(name);
-        Update update = new Update(zoneOf(owner));
+        Name zoneName = zoneOf(owner);
+        if (!owner.subdomain(zoneName)) {
+            throw new IOException("the record " + owner + " is not in the zone " + zoneName + " that rfc2136.zone names (where a CNAME at"
+                    + " _acme-challenge points into another zone, name that zone, or leave zone out to find each record's zone by its SOA)");
+        }
+        Update update = new Update(zoneName);
         update.add(new TXTRecord(owner, DClass.IN, TTL, value));
         send(update, "add the TXT record " + owner);
+    }
+
+    /** The server's answer for the TXT records at {@code owner}, asked with the TSIG key (a server with views answers from the view that took the update). */
+    Message queryTxt(Name owner) throws IOException {
+        return resolver().send(Message.newQuery(Record.newRecord(owner, Type.TXT, DClass.IN)));
     }
 
     void removeTxt(String name, String value) throws IOException {
@@ -61,7 +80,7 @@ public record Rfc2136(String server, int port, String zone, String keyName, Stri
         Message answer = resolver().send(Message.newQuery(Record.newRecord(owner, Type.SOA, DClass.IN)));
         for (int section : new int[] {Section.ANSWER, Section.AUTHORITY}) {
             for (Record r : answer.getSection(section)) {
-                if (r instanceof SOARecord) {
+                if (r instanceof SOARecord && owner.subdomain(r.getName())) { // not the SOA of the zone a CNAME there leads to
                     return r.getName();
                 }
             }
@@ -86,7 +105,7 @@ public record Rfc2136(String server, int port, String zone, String keyName, Stri
         return resolver;
     }
 
-    private static Name absolute(String name) throws TextParseException {
+    static Name absolute(String name) throws TextParseException {
         return Name.fromString(name.endsWith(".") ? name : name + ".");
     }
 }

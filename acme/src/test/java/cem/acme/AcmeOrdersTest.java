@@ -96,4 +96,52 @@ class AcmeOrdersTest {
         assertTrue(d.detail().contains("urn:ietf:params:acme:error:dns — DNS problem: NXDOMAIN"), d.detail());
         assertTrue(d.hint().contains("TXT record") && d.hint().contains("RFC 2136"), d.hint());
     }
+
+    @Test
+    void recordsThatDidNotReachTheNameserversAreTheirOwnProblemNamingTheServers() throws Exception {
+        ResourceConfig cert = certificates(ACME.formatted(2048, "gw.example.com")).get(0);
+        Diagnostic d = AcmeCertificates.refused(status(cert), AcmeFailure.notPropagated(
+                "after 120 s, these nameservers did not answer the TXT record: ns2.example.com:53 (_acme-challenge.gw.example.com.: NXDOMAIN)"));
+        assertEquals("ACM5140", d.code());
+        assertTrue(d.summary().contains("\"c0\""), d.summary());
+        assertTrue(d.detail().contains("ns2.example.com:53 (_acme-challenge.gw.example.com.: NXDOMAIN)"), d.detail());
+        assertTrue(d.detail().contains("The CA was not asked"), d.detail());
+        assertTrue(d.hint().contains("dns01.propagation.nameservers"), d.hint());
+    }
+
+    @Test
+    void aCaThatRequiresAnExternalAccountSaysHowToBindOne() throws Exception {
+        Diagnostic d = refused(new AcmeServerException(problem("externalAccountRequired", "External account binding is required")));
+        assertEquals("ACM5101", d.code());
+        assertTrue(d.detail().contains("urn:ietf:params:acme:error:externalAccountRequired"), d.detail());
+        assertTrue(d.hint().contains("acme.externalAccountBinding"), d.hint());
+    }
+
+    @Test
+    void thePlanSaysWhereTheRecordsGoAndWhoMustAnswerThemWithoutTheBindingsKey() throws Exception {
+        certificates("{directory: 'https://ca.example/dir', accountKey: '${file:account.pem}', names: [gw.example.com],"
+                + " externalAccountBinding: {keyId: kid-7, hmacKey: '${env:CEM_EAB_HMAC}'},"
+                + " dns01: {rfc2136: {server: acme-ns.example.net, tsigKeyName: k, tsigSecret: '${file:tsig}'}, resolver: '10.0.0.53',"
+                + " propagation: {nameservers: ['ns1.example.net', '[2001:db8::53]:5353'], timeout: 300}}}");
+        var acme = new AcmeCertificates(config, new cem.config.SecretResolver(java.util.Map.of("CEM_EAB_HMAC", "c2VjcmV0")), null, null,
+                java.time.Clock.systemUTC());
+        String lines = String.join("\n", acme.requests("certificate.c0"));
+        assertTrue(lines.contains("bound to the CA's external account kid-7"), lines);
+        assertTrue(lines.contains("writes the TXT record _acme-challenge.gw.example.com through RFC 2136 at acme-ns.example.net"
+                + " (the zone its SOA answer names, TSIG key k) — or where a CNAME at that name points (asked of 10.0.0.53 at apply) —"), lines);
+        assertTrue(lines.contains("once ns1.example.net, [2001:db8::53]:5353 answer them (waiting up to 300 s)"), lines);
+        assertTrue(!lines.contains("c2VjcmV0") && !lines.contains("CEM_EAB_HMAC"), lines);
+    }
+
+    @Test
+    void theBindingsKeyIsASecretReferenceAndNameserversAreHostAndPort() throws Exception {
+        Files.writeString(dir.resolve("estate.yaml"), "version: 1\nhosts:\n  ns1: {address: ns1.example.com, os: windows}\nresources:\n"
+                + "  - {type: certificate, name: c0, host: ns1, acme: {directory: 'https://ca.example/dir', accountKey: '${file:a.pem}',"
+                + " names: [gw.example.com], externalAccountBinding: {keyId: kid, hmacKey: c2VjcmV0},"
+                + " dns01: {rfc2136: {server: ns, tsigKeyName: k, tsigSecret: '${file:tsig}'}, propagation: {nameservers: ['ns2:fifty']}}}}\n");
+        var result = new ConfigLoader(new SchemaCheck(), dir).load(dir);
+        var codes = result.diagnostics().list().stream().map(Diagnostic::code).toList();
+        assertTrue(codes.contains("SEC2101"), codes.toString());
+        assertTrue(result.diagnostics().list().stream().anyMatch(d -> d.summary().contains("ns2:fifty")), result.diagnostics().toString());
+    }
 }

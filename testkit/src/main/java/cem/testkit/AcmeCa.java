@@ -25,11 +25,23 @@ import java.util.List;
  * the client to trust explicitly. Pebble validates for real: no {@code PEBBLE_VA_ALWAYS_VALID},
  * no {@code PEBBLE_VA_NOSLEEP} (it waits up to 15 s before each validation), and it remembers no
  * authorization ({@code PEBBLE_AUTHZREUSE=0}), so every issuance is validated through BIND.
+ *
+ * <p>For the DNS setups beyond one server: BIND also serves {@value #DELEGATION_ZONE}, where the
+ * CNAME at {@code _acme-challenge.}{@value #DELEGATED_NAME} points (as a zone that takes no TSIG
+ * update delegates its challenges); {@link #secondary(boolean)} starts a secondary of
+ * {@value #ZONE} that the primary notifies of each update, or one it does not; and
+ * {@link #startWithEab()} starts a Pebble that requires External Account Binding.
  */
 public final class AcmeCa implements AutoCloseable {
 
     public static final String ZONE = "example.com";
     public static final String TSIG_KEY = "cem-acme";
+    /** A name whose {@code _acme-challenge} is a CNAME into {@link #DELEGATION_ZONE}. */
+    public static final String DELEGATED_NAME = "delegated." + ZONE;
+    /** The zone that takes the delegated challenge records. */
+    public static final String DELEGATION_ZONE = "challenges.example.net";
+    /** The key identifier of the External Account Binding that {@link #startWithEab()} requires. */
+    public static final String EAB_KEY_ID = "cem-eab";
     private static final Path PEBBLE = Path.of("/usr/bin/pebble");
     private static final Path NAMED = Path.of("/usr/sbin/named");
 
@@ -39,13 +51,19 @@ public final class AcmeCa implements AutoCloseable {
     private final int dnsPort;
     private final int acmePort;
     private final int managementPort;
+    /** The port of the secondary the primary notifies (started on demand). */
+    private final int notifiedPort;
+    /** The External Account Binding's MAC key (base64url), or null when Pebble requires none. */
+    private final String eabHmacKey;
 
-    private AcmeCa(Path dir, String tsigSecret, int dnsPort, int acmePort, int managementPort) {
+    private AcmeCa(Path dir, String tsigSecret, int dnsPort, int acmePort, int managementPort, int notifiedPort, String eabHmacKey) {
         this.dir = dir;
         this.tsigSecret = tsigSecret;
         this.dnsPort = dnsPort;
         this.acmePort = acmePort;
         this.managementPort = managementPort;
+        this.notifiedPort = notifiedPort;
+        this.eabHmacKey = eabHmacKey;
     }
 
     /** Why Pebble and BIND cannot run here, or null when they can. */
@@ -69,17 +87,100 @@ public final class AcmeCa implements AutoCloseable {
     }
 
     public static AcmeCa start() {
+        return start(false);
+    }
+
+    /** A started CA that registers an account only with External Account Binding ({@link #EAB_KEY_ID}, {@link #eabHmacKey()}), or the test skipped. */
+    public static AcmeCa startWithEab() {
+        String why = unavailable();
+        org.junit.jupiter.api.Assumptions.assumeTrue(why == null, () -> "skipped: " + why);
+        return start(true);
+    }
+
+    private static AcmeCa start(boolean eab) {
         try {
             Path dir = Files.createTempDirectory("cem-acme-");
-            byte[] secret = new byte[32];
-            new SecureRandom().nextBytes(secret);
-            AcmeCa ca = new AcmeCa(dir, Base64.getEncoder().encodeToString(secret), freePort(), freePort(), freePort());
+            AcmeCa ca = new AcmeCa(dir, Base64.getEncoder().encodeToString(random()), freePort(), freePort(), freePort(), freePort(),
+                    eab ? Base64.getUrlEncoder().withoutPadding().encodeToString(random()) : null);
             ca.startBind();
             ca.startPebble();
             return ca;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static byte[] random() {
+        byte[] bytes = new byte[32];
+        new SecureRandom().nextBytes(bytes);
+        return bytes;
+    }
+
+    /** The External Account Binding's MAC key, base64url (as CAs hand it out). */
+    public String eabHmacKey() {
+        return eabHmacKey;
+    }
+
+    /**
+     * Starts a secondary of {@value #ZONE} on loopback that logs every query it answers. The
+     * primary notifies one secondary of each update (so it transfers the change at once); any
+     * other it does not, and it keeps the zone as it was at start (BIND refreshes no sooner than
+     * its min-refresh-time, 300 s).
+     *
+     * @return {@code 127.0.0.1:PORT} of the secondary
+     */
+    public String secondary(boolean notified) {
+        try {
+            int port = notified ? notifiedPort : freePort();
+            Path conf = dir.resolve("secondary-" + port + ".conf");
+            Files.writeString(conf, String.join("\n",
+                    "options {",
+                    "  directory \"" + dir + "\";",
+                    "  pid-file \"" + dir.resolve("secondary-" + port + ".pid") + "\";",
+                    "  listen-on port " + port + " { 127.0.0.1; };",
+                    "  listen-on-v6 { none; };",
+                    "  recursion no;",
+                    "  dnssec-validation no;",
+                    "  allow-query { any; };",
+                    "  allow-notify { 127.0.0.1; };",
+                    "  querylog yes;",
+                    "};",
+                    "controls { };",
+                    "zone \"" + ZONE + "\" {",
+                    "  type secondary;",
+                    "  primaries { 127.0.0.1 port " + dnsPort + "; };",
+                    "  file \"" + dir.resolve("secondary-" + port + ".db") + "\";",
+                    "};", ""), StandardCharsets.US_ASCII);
+            processes.add(new ProcessBuilder(NAMED.toString(), "-g", "-c", conf.toString())
+                    .redirectErrorStream(true).redirectOutput(secondaryLog("127.0.0.1:" + port).toFile()).start());
+            waitForTcp(port, "named (secondary)", secondaryLog("127.0.0.1:" + port));
+            waitForZone(port);
+            return "127.0.0.1:" + port;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The log of the secondary at {@code server}: its queries ({@code query: NAME IN TXT}) and transfers. */
+    public Path secondaryLog(String server) {
+        return dir.resolve("secondary-" + server.substring(server.lastIndexOf(':') + 1) + ".log");
+    }
+
+    /** Waits until the secondary has transferred the zone at start (it answers SERVFAIL before). */
+    private void waitForZone(int port) throws IOException {
+        Instant until = Instant.now().plus(Duration.ofSeconds(20));
+        while (Instant.now().isBefore(until)) {
+            if (Files.readString(secondaryLog("127.0.0.1:" + port)).contains("transfer of '" + ZONE + "/IN' from 127.0.0.1#" + dnsPort + ": Transfer completed")) {
+                return;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException x) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        throw new IOException("the secondary did not transfer " + ZONE + ": " + Files.readString(secondaryLog("127.0.0.1:" + port)));
     }
 
     /** The directory URL. */
@@ -150,22 +251,38 @@ public final class AcmeCa implements AutoCloseable {
                 "$TTL 60",
                 "@ IN SOA ns." + ZONE + ". admin." + ZONE + ". 1 60 60 600 60",
                 "@ IN NS ns." + ZONE + ".",
-                "ns IN A 127.0.0.1", ""), StandardCharsets.US_ASCII);
+                "ns IN A 127.0.0.1",
+                "_acme-challenge.delegated IN CNAME delegated." + DELEGATION_ZONE + ".", ""), StandardCharsets.US_ASCII);
+        Files.writeString(dir.resolve("delegation.db"), String.join("\n",
+                "$TTL 60",
+                "@ IN SOA ns." + ZONE + ". admin." + ZONE + ". 1 60 60 600 60",
+                "@ IN NS ns." + ZONE + ".", ""), StandardCharsets.US_ASCII);
         Files.writeString(dir.resolve("named.conf"), String.join("\n",
                 "options {",
                 "  directory \"" + dir + "\";",
                 "  pid-file \"" + dir.resolve("named.pid") + "\";",
                 "  listen-on port " + dnsPort + " { 127.0.0.1; };",
                 "  listen-on-v6 { none; };",
-                "  recursion no;",
+                // Pebble asks this server as its resolver: with recursion it follows a CNAME into the other zone it serves,
+                // as a CA's resolver does (an authoritative-only answer stops at the zone's edge).
+                "  recursion yes;",
+                "  allow-recursion { 127.0.0.1; };",
                 "  dnssec-validation no;",
                 "  allow-query { any; };",
+                "  allow-transfer { 127.0.0.1; };",
+                "  notify explicit;",
+                "  also-notify { 127.0.0.1 port " + notifiedPort + "; };",
                 "};",
                 "controls { };",
                 "key \"" + TSIG_KEY + "\" { algorithm hmac-sha256; secret \"" + tsigSecret + "\"; };",
                 "zone \"" + ZONE + "\" {",
                 "  type primary;",
                 "  file \"" + dir.resolve("zone.db") + "\";",
+                "  update-policy { grant " + TSIG_KEY + " zonesub TXT; };",
+                "};",
+                "zone \"" + DELEGATION_ZONE + "\" {",
+                "  type primary;",
+                "  file \"" + dir.resolve("delegation.db") + "\";",
                 "  update-policy { grant " + TSIG_KEY + " zonesub TXT; };",
                 "};", ""), StandardCharsets.US_ASCII);
         processes.add(new ProcessBuilder(NAMED.toString(), "-g", "-c", dir.resolve("named.conf").toString())
@@ -183,7 +300,9 @@ public final class AcmeCa implements AutoCloseable {
                 + "\"listenAddress\": \"127.0.0.1:" + acmePort + "\", \"managementListenAddress\": \"127.0.0.1:" + managementPort + "\","
                 + "\"certificate\": \"" + dir.resolve("pebble-cert.pem") + "\", \"privateKey\": \"" + dir.resolve("pebble-key.pem") + "\","
                 + "\"httpPort\": " + freePort() + ", \"tlsPort\": " + freePort() + ", \"ocspResponderURL\": \"\","
-                + "\"externalAccountBindingRequired\": false, \"certificateValidityPeriod\": 7776000}}", StandardCharsets.US_ASCII);
+                + (eabHmacKey == null ? "\"externalAccountBindingRequired\": false,"
+                        : "\"externalAccountBindingRequired\": true, \"externalAccountMACKeys\": {\"" + EAB_KEY_ID + "\": \"" + eabHmacKey + "\"},")
+                + " \"certificateValidityPeriod\": 7776000}}", StandardCharsets.US_ASCII);
         ProcessBuilder pb = new ProcessBuilder(PEBBLE.toString(), "-config", dir.resolve("pebble.json").toString(), "-dnsserver", dnsServer())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("pebble.log").toFile());
         pb.environment().remove("PEBBLE_VA_ALWAYS_VALID");
@@ -192,6 +311,15 @@ public final class AcmeCa implements AutoCloseable {
         pb.environment().put("PEBBLE_WFE_NONCEREJECT", "0"); // acme4j retries a bad nonce, but the test need not spend the time
         processes.add(pb.start());
         waitForTcp(acmePort, "pebble", dir.resolve("pebble.log"));
+    }
+
+    /** What Pebble logged: its requests, and the DNS-01 records it looked up. */
+    public String pebbleLog() {
+        try {
+            return Files.readString(dir.resolve("pebble.log"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The CA's and the DNS server's logs, for a failing test's message. */
