@@ -324,10 +324,10 @@ public final class AcmeCertificates {
         List<String> contact = new ArrayList<>();
         acme.path("contact").forEach(c -> contact.add(c.asText()));
         JsonNode binding = acme.path("externalAccountBinding");
-        return new AcmeIssuer.Request(URI.create(acme.path("directory").asText()), secret(acme.path("accountKey").asText(), base), contact,
+        return new AcmeIssuer.Request(URI.create(acme.path("directory").asText()), secret(cert, "/acme/accountKey"), contact,
                 acme.hasNonNull("trustedCaFile") ? Trust.of(base.resolve(acme.get("trustedCaFile").asText()).normalize()) : null,
-                keySize(acme), s.names(), dns01(acme.path("dns01"), dns, secret(dns.path("tsigSecret").asText(), base)),
-                binding.isObject() ? new AcmeIssuer.ExternalAccount(binding.path("keyId").asText(), secret(binding.path("hmacKey").asText(), base)) : null);
+                keySize(acme), s.names(), dns01(acme.path("dns01"), dns, secret(cert, "/acme/dns01/rfc2136/tsigSecret")),
+                binding.isObject() ? new AcmeIssuer.ExternalAccount(binding.path("keyId").asText(), secret(cert, "/acme/externalAccountBinding/hmacKey")) : null);
     }
 
     /** The DNS-01 settings: the RFC 2136 server, the resolver asked for CNAMEs, the nameservers that must answer before the CA checks. */
@@ -341,8 +341,10 @@ public final class AcmeCertificates {
                 java.time.Duration.ofSeconds(propagation.path("interval").asLong(Dns01.DEFAULT_INTERVAL.toSeconds())));
     }
 
-    private String secret(String ref, Path base) {
-        Result<String> value = secrets.resolve(ref, base, null, Severity.ERROR);
+    /** The secret an attribute of the certificate refers to; what is wrong with it points at the attribute. */
+    private String secret(ResourceConfig cert, String attribute) {
+        String pointer = cert.pointer() + attribute;
+        Result<String> value = secrets.resolve(cert.body().at(attribute).asText(), cert.doc().directory(), cert.doc().valueRange(pointer), Severity.ERROR);
         if (value.value() == null) {
             throw new DiagnosticsException(value.diagnostics());
         }

@@ -79,6 +79,20 @@ class ReadScopeCliTest {
         assertTrue(allowed.err().contains("[SEC2106]"), allowed.err());
     }
 
+    /** The ACME block's secrets were checked only when apply read them, not at validation. */
+    @Test
+    void theAcmeSecretsAreConfinedAtValidation() throws Exception {
+        Path site = CliRun.copyExample(tmp, "quickstart-acme");
+        Files.writeString(site.resolve("state.key"), "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=");
+        String yaml = Files.readString(site.resolve("estate.yaml"));
+        Files.writeString(site.resolve("estate.yaml"), yaml.replace("accountKey: ${file:acme-account.pem}", "accountKey: ${env:AWS_SECRET_ACCESS_KEY}")
+                .replace("tsigSecret: ${file:tsig.secret}", "tsigSecret: ${file:/etc/passwd}"));
+        CliRun run = CliRun.run(Map.of("AWS_SECRET_ACCESS_KEY", SECRET), tmp, "validate", "quickstart-acme");
+        assertEquals(1, run.exitCode(), run.out() + run.err());
+        assertTrue(run.err().contains("estate.yaml:66:19") && run.err().contains("[SEC2107]"), run.err());
+        assertTrue(run.err().contains("estate.yaml:75:23") && run.err().contains("[SEC2105]"), run.err());
+    }
+
     @Test
     @Timeout(120)
     void planWithoutCredentialsResolvesNoSecretReadsNoHostAndSaysSo() throws Exception {

@@ -18,7 +18,7 @@ final class ScopeRule {
     /** Of those, the SSH files, where {@code ~/} is the user's home (as the SSH transport reads them). */
     static final Set<String> HOME_KEYS = Set.of("keyFile", "knownHosts");
     /** Keys whose value is a secret reference cem resolves (schema {@code $defs/secretRef}); elsewhere "${env:X}" is plain text. */
-    static final Set<String> SECRET_KEYS = Set.of("password", "passphrase", "key", "fallbackKeys");
+    static final Set<String> SECRET_KEYS = Set.of("password", "passphrase", "key", "fallbackKeys", "accountKey", "tsigSecret", "hmacKey");
 
     /** Where kept documents go instead of the state backend: a directory cem writes in, confined as the files it reads. */
     static final String DOCUMENTS_DIRECTORY = "/backend/documents/directory";
