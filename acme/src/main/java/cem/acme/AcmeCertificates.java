@@ -44,6 +44,7 @@ public final class AcmeCertificates {
     public static final String ISSUE_FAILED = "ACM5101";
     public static final String UNREADABLE = "ACM5102";
     public static final String FAILS_CHECKS = "ACM5120";
+    public static final String RENEWS_ALWAYS = "ACM5103";
     public static final String NOT_PROPAGATED = "ACM5140";
 
     private static final int DEFAULT_RENEW_BEFORE = 30;
@@ -160,7 +161,32 @@ public final class AcmeCertificates {
         List<ResourceChange> changes = plan.changes().stream()
                 .map(c -> c.after() != null && c.action().changesHost() ? c.refined(Map.of(), requests(c.address())) : c).toList();
         return new Plan(plan.mode(), changes, plan.drift(), plan.lineage(), plan.serial(), plan.configDigest(), plan.configDirectory(),
-                plan.unknownHosts(), plan.diagnostics());
+                plan.unknownHosts(), plan.diagnostics().plus(renewingAlways()));
+    }
+
+    /**
+     * A renewBefore no shorter than what the CA issues renews the certificate at every apply: each
+     * run orders a new one, which counts against the CA's limits. Said from the kept certificate's
+     * own validity (notBefore to notAfter), so without asking the CA.
+     */
+    Diagnostics renewingAlways() {
+        Diagnostics.Builder out = Diagnostics.builder();
+        for (Status s : statuses.values()) {
+            if (s.kept() == null) {
+                continue;
+            }
+            // rounded: a CA's "90 days" may end a second early (Pebble's does)
+            long validity = Math.round(java.time.Duration.between(s.kept().leaf().getNotBefore().toInstant(), s.kept().notAfter()).toSeconds() / 86400.0);
+            if (s.renewBefore() >= validity) {
+                String where = s.cert().attr("acme/renewBefore").isIntegralNumber() ? "/acme/renewBefore" : "/acme";
+                out.add(Diagnostic.warning(RENEWS_ALWAYS, "Certificate \"" + s.cert().name() + "\" is renewed at every apply",
+                        "It is renewed when fewer than " + s.renewBefore() + " days are left, and " + URI.create(s.kept().directory()).getHost()
+                                + " issues it for " + validity + " days: every apply orders a new one, and each order counts against the CA's limits.",
+                        "Set acme.renewBefore below " + validity + " (renewing with about a third of the validity left is common practice).",
+                        s.cert().doc().keyRange(s.cert().pointer() + where)).withAddress(s.cert().address()));
+            }
+        }
+        return out.build();
     }
 
     List<String> requests(String address) {

@@ -66,6 +66,8 @@ class QuickstartAcmeTest {
             edit(yaml, "renewBefore: 30", "renewBefore: 100000");
             CliRun renew = CliRun.run(env, tmp, "plan", "quickstart-acme");
             assertTrue(renew.out().contains("will be renewed (expires in "), renew.out());
+            assertTrue(renew.err().contains("[ACM5103]") && renew.err().contains("Set acme.renewBefore below 90"),
+                    "a renewBefore longer than Pebble's 90 days renews at every apply, and the plan says so: " + renew.err());
             String due = finding(doctor(env), "certificate.acme", "certificate.gateway-cert");
             assertTrue(due.startsWith("warn ") && due.contains("(renewBefore 100000); will be renewed (expires in "), due);
             CliRun renewApply = CliRun.run(env, tmp, "apply", "--auto-approve", "quickstart-acme");
@@ -80,6 +82,7 @@ class QuickstartAcmeTest {
             edit(yaml, "externalFqdn: gateway.example.com", "externalFqdn: cem-gw.example.com");
             CliRun renamed = CliRun.run(env, tmp, "plan", "quickstart-acme");
             assertTrue(renamed.out().contains("will be renewed (names changed)"), renamed.out());
+            assertFalse(renamed.err().contains("ACM5103"), renamed.err());
             assertTrue(renamed.out().contains("cem-gw.example.com"), renamed.out());
             CliRun renamedApply = CliRun.run(env, tmp, "apply", "--auto-approve", "quickstart-acme");
             assertEquals(0, renamedApply.exitCode(), renamedApply.err() + renamedApply.out());
