@@ -337,18 +337,8 @@ public final class LocalStateStore implements StateStore {
     }
 
     @Override
-    public Optional<String> readDocument(String name) throws StateException {
-        return documents.read(name);
-    }
-
-    @Override
-    public void writeDocument(String name, String text) throws StateException {
-        documents.write(name, text);
-    }
-
-    @Override
-    public List<String> documentNames() throws StateException {
-        return documents.names();
+    public DocumentDirectory documents() {
+        return documents;
     }
 
     private final class FileLock implements Lock {

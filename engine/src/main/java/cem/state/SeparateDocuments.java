@@ -20,18 +20,8 @@ public final class SeparateDocuments implements StateStore {
     }
 
     @Override
-    public Optional<String> readDocument(String name) throws StateException {
-        return documents.read(name);
-    }
-
-    @Override
-    public void writeDocument(String name, String text) throws StateException {
-        documents.write(name, text);
-    }
-
-    @Override
-    public List<String> documentNames() throws StateException {
-        return documents.names();
+    public DocumentDirectory documents() {
+        return documents;
     }
 
     @Override

@@ -63,19 +63,29 @@ public interface StateStore {
      * already sealed by the caller: the key and certificate an ACME CA issued. Empty when none was written.
      */
     default Optional<String> readDocument(String name) throws StateException {
-        throw new StateException(describe() + " keeps no documents beside the state.",
-                "Name a directory for them: backend.documents.directory.");
+        return documentDirectory().read(name);
     }
 
     /** The names of the documents kept beside the state (for `cem state migrate`); none where the backend keeps none. */
     default java.util.List<String> documentNames() throws StateException {
-        return java.util.List.of();
+        return documents() == null ? java.util.List.of() : documents().names();
     }
 
     /** Writes a document beside the state atomically, readable by its owner only. */
     default void writeDocument(String name, String text) throws StateException {
-        throw new StateException(describe() + " keeps no documents beside the state.",
-                "Name a directory for them: backend.documents.directory.");
+        documentDirectory().write(name, text);
+    }
+
+    /** The directory that keeps this backend's documents, for a backend that keeps them in files; null otherwise. */
+    default DocumentDirectory documents() {
+        return null;
+    }
+
+    private DocumentDirectory documentDirectory() throws StateException {
+        if (documents() == null) {
+            throw new StateException(describe() + " keeps no documents beside the state.", "Name a directory for them: backend.documents.directory.");
+        }
+        return documents();
     }
 
     /** What a document's name may be. */
