@@ -69,6 +69,30 @@ class HostileHostTest {
         assertNoControlCharacters(report.out());
     }
 
+    /**
+     * `cem ig restore` asks the gateway's agent outside a plan: an answer it cannot read is PRV4006 naming
+     * the host, with a hint and exit 1 — not "internal error in cem" and a stack trace.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(300)
+    void anUnreadableAnswerToIgRestoreIsADiagnosticOfTheHost() {
+        CliRun.copyExample(tmp, "quickstart");
+        CliRun first = CliRun.run(java.util.Map.of(), tmp, "ig", "restore", "quickstart", "--host", "ig1");
+        assertFalse(first.err().contains("internal error"), first.err());
+        CliRun fault = CliRun.run(java.util.Map.of(), tmp, "lab", "fault", "quickstart", "--host", "ig1", "--garbled-answer", "pwned" + ESCAPES);
+        assertEquals(0, fault.exitCode(), fault.err());
+        CliRun restore = CliRun.run(java.util.Map.of(), tmp, "ig", "restore", "--no-color", "quickstart", "--host", "ig1");
+        assertEquals(1, restore.exitCode(), restore.err());
+        assertTrue(restore.err().contains("Host \"ig1\" answered something cem cannot read [PRV4006]"), restore.err());
+        assertTrue(restore.err().contains("pwned\\x1b[2J"), restore.err());
+        assertTrue(restore.err().contains("Check what runs on host ig1"), "the hint: " + restore.err());
+        assertFalse(restore.err().contains("internal error") || restore.err().contains("\tat "), restore.err());
+        assertNoControlCharacters(restore.err());
+        assertEquals(0, CliRun.run(java.util.Map.of(), tmp, "lab", "fault", "quickstart", "--host", "ig1", "--clear").exitCode());
+        assertFalse(CliRun.run(java.util.Map.of(), tmp, "ig", "restore", "quickstart", "--host", "ig1").err().contains("PRV4006"),
+                "cleared, the agent answers again");
+    }
+
     @Test
     void aHostValueInThePlanIsShownNotObeyed() {
         assertEquals(0, estate.cem("apply", "--auto-approve", "site").exitCode());
