@@ -93,6 +93,23 @@ class HostileHostTest {
                 "cleared, the agent answers again");
     }
 
+    /**
+     * JSON output keeps a host's text as it was, but every character a terminal could obey — C1 (here CSI
+     * U+009B), the bidirectional overrides and isolates, DEL — is written as a \\u escape, as
+     * TerminalText escapes them in text; parsed, the JSON holds the host's text unchanged.
+     */
+    @Test
+    void aHostValueInJsonOutputIsEscapedAndParsesBackUnchanged() throws java.io.IOException {
+        String hidden = "inbound\u009b2J\u202eevil\u2066x\u2069\u007f" + ESCAPES;
+        assertEquals(0, estate.cem("apply", "--auto-approve", "site").exitCode());
+        estate.changeOutOfBand("ns1", "windows_firewall_rule.agents-in", "direction", hidden);
+        CliRun plan = estate.cem("plan", "--json", "site");
+        assertFalse(plan.out().chars().anyMatch(cem.diag.TerminalText::unsafe), "nothing a terminal obeys: " + plan.out());
+        assertTrue(plan.out().contains("\"inbound\\u009B2J\\u202Eevil\\u2066x\\u2069\\u007F\\u001B[2J"), plan.out());
+        com.fasterxml.jackson.databind.JsonNode parsed = new com.fasterxml.jackson.databind.ObjectMapper().readTree(plan.out());
+        assertTrue(parsed.findValues("direction").stream().anyMatch(v -> hidden.equals(v.asText())), "the host's text, unchanged: " + parsed);
+    }
+
     @Test
     void aHostValueInThePlanIsShownNotObeyed() {
         assertEquals(0, estate.cem("apply", "--auto-approve", "site").exitCode());
