@@ -75,14 +75,6 @@ final class DiagnosticPrinter {
         return array;
     }
 
-    static String write(Object node) {
-        try {
-            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     private List<String> readLines(Path shown) {
         Path file = session.cwd().resolve(shown);
         try {

@@ -6,8 +6,6 @@ import cem.diag.Severity;
 import cem.diag.Suggestions;
 import cem.engine.ProviderRegistry;
 import cem.spi.ProviderContext;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -112,7 +110,7 @@ final class DocCommand implements Callable<Integer> {
         if (json) {
             List<Map<String, String>> types = docs.types().stream()
                     .map(t -> Map.of("type", t, "summary", docs.summary(t))).toList();
-            session.out().println(mapper().writeValueAsString(types));
+            session.out().println(JsonOutput.write(types));
             return;
         }
         int pad = docs.types().stream().mapToInt(String::length).max().orElse(0) + 2;
@@ -146,7 +144,7 @@ final class DocCommand implements Callable<Integer> {
                     .orElseGet(() -> doc.attributes().stream().filter(a -> a.name().equals(attribute)).findFirst().orElseThrow());
         }
         if (json) {
-            session.out().println(mapper().writeValueAsString(data));
+            session.out().println(JsonOutput.write(data));
         } else {
             session.out().print(markdown ? page.markdown() : page.text(width()));
         }
@@ -164,10 +162,6 @@ final class DocCommand implements Callable<Integer> {
             return Integer.parseInt(columns);
         }
         return session.terminal() ? new CommandLine.Model.UsageMessageSpec().width(DEFAULT_WIDTH).autoWidth(true).width() : DEFAULT_WIDTH;
-    }
-
-    private static ObjectMapper mapper() {
-        return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     }
 
     /** Writes {@code resources/} and {@code commands/} under {@code dir}, removing pages of types and commands that are gone. */

@@ -98,7 +98,7 @@ final class DoctorCommand implements Callable<Integer> {
             findings.addAll(facts);
             findings.sort(Comparator.comparing(Finding::symptom).thenComparing(Finding::status).thenComparing(Finding::subject));
             if (json) {
-                session.out().println(json(findings).toPrettyString());
+                session.out().println(JsonOutput.write(json(findings)));
             } else {
                 session.out().print(text(findings, common.color(session)));
             }
@@ -157,7 +157,7 @@ final class DoctorCommand implements Callable<Integer> {
             }
             if (json) {
                 root.set("summary", json(all).get("summary"));
-                session.out().println(root.toPrettyString());
+                session.out().println(JsonOutput.write(root));
             }
             session.out().flush();
             return exitCode(all, detailedExitcode);

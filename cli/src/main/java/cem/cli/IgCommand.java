@@ -4,8 +4,10 @@ import cem.diag.Diagnostic;
 import cem.diag.DiagnosticsException;
 import cem.diag.Result;
 import cem.diag.Severity;
+import cem.engine.EngineCodes;
 import cem.engine.Hosts;
 import cem.spi.ConnectionSpec;
+import cem.spi.HostAnswerException;
 import cem.spi.HostTarget;
 import cem.spi.Transport;
 import cem.spi.TransportException;
@@ -83,6 +85,8 @@ final class IgCommand implements Runnable {
                             + result.path("data").path("restored").asText() + ". Run `cem plan " + directory + "` to compare with the configuration.");
                 } catch (TransportException e) {
                     throw new DiagnosticsException(cem.spi.Sessions.hostProblem(e.getMessage(), "", e.hint()));
+                } catch (HostAnswerException e) {
+                    throw new DiagnosticsException(EngineCodes.unreadableAnswer(host, e));
                 }
             }
             session.out().flush();

@@ -137,21 +137,29 @@ final class LabCommand implements Runnable {
         }
     }
 
-    /** {@code cem lab fault [DIR] --host H --gateway-offline|--clear}: a lasting fault on a lab host, for health gates and the doctor. */
+    /**
+     * {@code cem lab fault [DIR] --host H --gateway-offline|--garbled-answer TEXT|--clear}: a lasting fault on a lab host,
+     * for health gates, the doctor and how commands meet a broken host.
+     */
     @Command(name = "fault", description = {"Inject a lasting fault on a lab host (kept until --clear), as a broken network would.",
         "--gateway-offline: the gateway's status reports never reach its NS, so the NS does not show it Online;",
-        "apply cannot repair it, `cem doctor` and a rollout's health gate report it. Run it while no cem uses the lab."})
+        "apply cannot repair it, `cem doctor` and a rollout's health gate report it.",
+        "--garbled-answer TEXT: cem's agent on the host answers TEXT instead of its results, as a broken host would.",
+        "Run it while no cem uses the lab."})
     static final class FaultCmd implements Callable<Integer> {
         private final Session session;
 
         @picocli.CommandLine.Parameters(arity = "0..1", paramLabel = "DIR", description = "Configuration or fleet directory (default: the current one).")
         String directory = ".";
 
-        @Option(names = "--host", required = true, paramLabel = "HOST", description = "The lab host (a gateway).")
+        @Option(names = "--host", required = true, paramLabel = "HOST", description = "The lab host (a Windows host; a gateway for --gateway-offline).")
         String host;
 
         @Option(names = "--gateway-offline", description = "The gateway's status reports never reach the NS.")
         boolean gatewayOffline;
+
+        @Option(names = "--garbled-answer", paramLabel = "TEXT", description = "The host's agent answers TEXT instead of its results.")
+        String garbledAnswer;
 
         @Option(names = "--clear", description = "Remove the host's faults.")
         boolean clear;
@@ -162,9 +170,9 @@ final class LabCommand implements Runnable {
 
         @Override
         public Integer call() {
-            if (gatewayOffline == clear) {
+            if ((gatewayOffline ? 1 : 0) + (garbledAnswer != null ? 1 : 0) + (clear ? 1 : 0) != 1) {
                 throw new cem.diag.DiagnosticsException(new cem.diag.Diagnostic(cem.diag.Severity.ERROR, "ENV9060", "Name one fault, or --clear",
-                        "", "Pass --gateway-offline or --clear.", null, null));
+                        "", "Pass --gateway-offline, --garbled-answer TEXT or --clear.", null, null));
             }
             Path file = LabRouting.directory(session.resolve(directory)).resolve(host + ".json");
             if (!Files.isRegularFile(file)) {
@@ -176,11 +184,14 @@ final class LabCommand implements Runnable {
             state.change(s -> {
                 if (clear) {
                     s.remove("faults");
-                } else {
+                } else if (gatewayOffline) {
                     s.with("faults").put(cem.lab.WindowsState.GATEWAY_OFFLINE, true);
+                } else {
+                    s.with("faults").put(cem.lab.WindowsState.GARBLED_ANSWER, garbledAnswer);
                 }
             });
-            session.out().println(clear ? host + ": faults cleared" : host + ": the gateway's status reports no longer reach its NS");
+            session.out().println(clear ? host + ": faults cleared" : gatewayOffline ? host + ": the gateway's status reports no longer reach its NS"
+                    : host + ": cem's agent now answers something else than its results");
             session.out().flush();
             return 0;
         }

@@ -84,7 +84,7 @@ final class PlanCommand implements Callable<Integer> {
                 var node = PlanJson.write(plan, VersionCommand.version(), false);
                 node.set("diagnostics", new DiagnosticPrinter(session, false, ws.config::lines).json(plan.diagnostics()));
                 node.set("insecure_hosts", PlanRun.insecureHosts(ws));
-                session.out().println(node.toPrettyString());
+                session.out().println(JsonOutput.write(node));
             } else if (markdown) {
                 String md = new PlanMarkdown(maxChars).render(plan);
                 String header = PlanRun.trustHeader(ws);
@@ -114,7 +114,7 @@ final class PlanCommand implements Callable<Integer> {
             boolean color = common.color(session);
             SitesRun.printDiagnostics(session, runs, color);
             if (json) {
-                session.out().println(SitesRun.json(session, runs).toPrettyString());
+                session.out().println(JsonOutput.write(SitesRun.json(session, runs)));
             } else if (markdown) {
                 session.out().print(SitesRun.markdown(runs, maxChars));
             } else {

@@ -97,7 +97,7 @@ final class ProbeCommand implements Callable<Integer> {
                 }
             }
             checks.addAll(Assumptions.unanswerable());
-            session.out().print(json ? json(checks).toPrettyString() + "\n" : text(checks));
+            session.out().print(json ? JsonOutput.write(json(checks)) + "\n" : text(checks));
             session.out().flush();
             return 0;
         }

@@ -90,7 +90,7 @@ final class ReportCommand implements Callable<Integer> {
             versionCheck(report);
             report.set("acmeCertificates", AcmeView.json(ws, Instant.now()));
             if (json) {
-                session.out().println(report.toPrettyString());
+                session.out().println(JsonOutput.write(report));
             } else {
                 session.out().print(text((ObjectNode) shown(report)));
             }

@@ -190,10 +190,10 @@ final class RolloutCommand implements Callable<Integer> {
         run.put("finished", Instant.now().toString());
         write(record, run);
         if (report != null) {
-            PlanRun.writeOwnerOnly(session, report, run.toPrettyString() + "\n");
+            PlanRun.writeOwnerOnly(session, report, JsonOutput.write(run) + "\n");
         }
         if (json) {
-            session.out().println(run.toPrettyString());
+            session.out().println(JsonOutput.write(run));
         } else {
             session.out().print(summary(run, waves));
         }

@@ -38,7 +38,7 @@ final class ShowCommand implements Callable<Integer> {
         Path path = session.resolve(target);
         if (Files.isRegularFile(path)) {
             var plan = PlanJson.read(PlanRun.readPlanFile(session, path, target));
-            session.out().print(json ? PlanJson.write(plan, VersionCommand.version(), false).toPrettyString() + "\n"
+            session.out().print(json ? JsonOutput.write(PlanJson.write(plan, VersionCommand.version(), false)) + "\n"
                     : new PlanText(common.color(session)).render(plan));
         } else {
             StateCommand.Dir dir = new StateCommand.Dir();

@@ -206,11 +206,11 @@ final class SitesRun {
     /** The summary table: one line per site. */
     static String table(List<Site> sites) {
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"SITE", "WAVE", "ADD", "CHANGE", "DESTROY", "DRIFT", "STATUS"});
+        rows.add(new String[] {"SITE", "WAVE", "ADOPT", "ADD", "CHANGE", "DESTROY", "DRIFT", "STATUS"});
         for (Site s : sites) {
             Plan p = s.plan();
             boolean counts = p != null && !s.planFailed();
-            rows.add(new String[] {s.name(), s.member.wave == null ? "-" : s.member.wave,
+            rows.add(new String[] {s.name(), s.member.wave == null ? "-" : s.member.wave, counts ? String.valueOf(p.toAdopt()) : "-",
                 counts ? String.valueOf(p.toAdd()) : "-", counts ? String.valueOf(p.toChange()) : "-",
                 counts ? String.valueOf(p.toDestroy()) : "-", p != null ? String.valueOf(p.drift().size()) : "-", s.status()});
         }
@@ -224,7 +224,7 @@ final class SitesRun {
         for (String[] r : rows) {
             StringBuilder line = new StringBuilder("  ");
             for (int i = 0; i < r.length; i++) {
-                boolean number = i >= 2 && i <= 5;
+                boolean number = i >= 2 && i <= 6;
                 String cell = number ? " ".repeat(width[i] - r[i].length()) + r[i] : r[i] + " ".repeat(width[i] - r[i].length());
                 line.append(cell).append(i < r.length - 1 ? "  " : "");
             }
@@ -274,7 +274,7 @@ final class SitesRun {
         if (sites.stream().anyMatch(s -> s.plan() != null && PlanRun.withoutCredentials(s.plan()))) {
             head.append(":information_source: **").append(PlanRun.WITHOUT_CREDENTIALS).append("**\n\n");
         }
-        head.append("| site | wave | add | change | destroy | drift | status |\n|---|---|---:|---:|---:|---:|---|\n");
+        head.append("| site | wave | adopt | add | change | destroy | drift | status |\n|---|---|---:|---:|---:|---:|---:|---|\n");
         for (String line : table(sites).split("\n")) {
             if (line.isBlank() || line.trim().startsWith("SITE")) {
                 continue;
@@ -306,7 +306,7 @@ final class SitesRun {
         return out.toString();
     }
 
-    /** The JSON form: every site's plan (schemas/plan.schema.json) and diagnostics. */
+    /** The JSON form: every site's counts as the table has them ({@code summary}), its plan (schemas/plan.schema.json) and diagnostics. */
     static ObjectNode json(Session session, List<Site> sites) {
         ObjectNode root = JsonNodeFactory.instance.objectNode();
         root.put("format_version", PlanJson.FORMAT_VERSION);
@@ -316,6 +316,11 @@ final class SitesRun {
             o.put("site", s.name());
             o.put("wave", s.member.wave);
             o.put("status", s.status());
+            if (s.plan() != null && !s.planFailed()) {
+                Plan p = s.plan();
+                o.putObject("summary").put("adopt", p.toAdopt()).put("add", p.toAdd()).put("change", p.toChange()).put("destroy", p.toDestroy())
+                        .put("drift", p.drift().size());
+            }
             if (s.plan() != null) {
                 o.set("plan", PlanJson.write(s.plan(), VersionCommand.version(), false));
             }

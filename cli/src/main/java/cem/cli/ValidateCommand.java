@@ -70,7 +70,7 @@ final class ValidateCommand implements Callable<Integer> {
             out.put("error_count", diagnostics.errorCount());
             out.put("warning_count", diagnostics.warningCount());
             out.set("diagnostics", printer.json(diagnostics));
-            session.out().println(DiagnosticPrinter.write(out));
+            session.out().println(JsonOutput.write(out));
         } else {
             printer.print(diagnostics);
             if (valid) {

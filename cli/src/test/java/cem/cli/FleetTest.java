@@ -106,8 +106,8 @@ class FleetTest {
 
         CliRun plan = cem(fleet, "plan", "--sites", "all");
         assertEquals(1, plan.exitCode());
-        assertTrue(plan.out().matches("(?s).*ams\\s+canary\\s+10\\s+1\\s+0\\s+0\\s+changes.*"), "the other sites are still planned: " + plan.out());
-        assertTrue(plan.out().matches("(?s).*ber\\s+eu\\s+-\\s+-\\s+-\\s+-\\s+error \\(\\d+\\).*"), plan.out());
+        assertTrue(plan.out().matches("(?s).*ams\\s+canary\\s+2\\s+10\\s+1\\s+0\\s+0\\s+changes.*"), "the other sites are still planned: " + plan.out());
+        assertTrue(plan.out().matches("(?s).*ber\\s+eu\\s+-\\s+-\\s+-\\s+-\\s+-\\s+error \\(\\d+\\).*"), plan.out());
         assertTrue(plan.out().contains("2 sites have errors."), plan.out());
     }
 
@@ -129,20 +129,24 @@ class FleetTest {
         CliRun plan = cem(tmp, "plan", "gitops", "--sites", "all", "-out", "sites.plan", "--detailed-exitcode");
         assertEquals(2, plan.exitCode(), plan.err());
         String out = plan.out();
-        assertTrue(out.matches("(?s)\\s*SITE\\s+WAVE\\s+ADD\\s+CHANGE\\s+DESTROY\\s+DRIFT\\s+STATUS\n.*"), out);
-        assertTrue(out.matches("(?s).*nyc\\s+rest\\s+9\\s+1\\s+0\\s+0\\s+changes.*"), out);
+        // Adoptions have their own column, counts right-aligned under their headings, as Terraform-like tables do.
+        assertTrue(out.startsWith("\n  SITE  WAVE    ADOPT  ADD  CHANGE  DESTROY  DRIFT  STATUS\n"
+                + "  ams   canary      2   10       1        0      0  changes\n"), out);
+        assertTrue(out.matches("(?s).*nyc\\s+rest\\s+2\\s+9\\s+1\\s+0\\s+0\\s+changes.*"), out);
         assertTrue(out.contains("── site ber ──") && out.contains("Plan (3 sites): 6 to adopt, 28 to add, 3 to change, 0 to destroy."), out);
         assertTrue(out.contains("cem apply sites.plan"), out);
 
         CliRun markdown = cem(fleet, "plan", "--markdown", "--max-chars", "6000");
         assertTrue(markdown.out().length() <= 6000, "within the limit: " + markdown.out().length());
-        assertTrue(markdown.out().contains("| ams | canary | 10 | 1 | 0 | 0 | changes |"), markdown.out());
+        assertTrue(markdown.out().contains("| ams | canary | 2 | 10 | 1 | 0 | 0 | changes |"), markdown.out());
         assertTrue(markdown.out().contains("<details><summary>site <b>ams</b>: 2 to adopt, 10 to add, 1 to change"), markdown.out());
 
         JsonNode json = cem(fleet, "plan", "--json", "--sites", "tag:eu").json();
         assertEquals(2, json.path("sites").size());
         assertEquals("ber", json.path("sites").get(1).path("site").asText());
         assertEquals(12, json.path("sites").get(0).path("plan").path("resource_changes").size(), "ams: 2 to adopt, 10 to add, 1 to change");
+        assertEquals("{\"adopt\":2,\"add\":10,\"change\":1,\"destroy\":0,\"drift\":0}", json.path("sites").get(0).path("summary").toString(),
+                "the table's counts, per site");
 
         CliRun apply = cem(tmp, "apply", "sites.plan");
         assertEquals(0, apply.exitCode(), apply.err());

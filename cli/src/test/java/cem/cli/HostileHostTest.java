@@ -69,6 +69,47 @@ class HostileHostTest {
         assertNoControlCharacters(report.out());
     }
 
+    /**
+     * `cem ig restore` asks the gateway's agent outside a plan: an answer it cannot read is PRV4006 naming
+     * the host, with a hint and exit 1 — not "internal error in cem" and a stack trace.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(300)
+    void anUnreadableAnswerToIgRestoreIsADiagnosticOfTheHost() {
+        CliRun.copyExample(tmp, "quickstart");
+        CliRun first = CliRun.run(java.util.Map.of(), tmp, "ig", "restore", "quickstart", "--host", "ig1");
+        assertFalse(first.err().contains("internal error"), first.err());
+        CliRun fault = CliRun.run(java.util.Map.of(), tmp, "lab", "fault", "quickstart", "--host", "ig1", "--garbled-answer", "pwned" + ESCAPES);
+        assertEquals(0, fault.exitCode(), fault.err());
+        CliRun restore = CliRun.run(java.util.Map.of(), tmp, "ig", "restore", "--no-color", "quickstart", "--host", "ig1");
+        assertEquals(1, restore.exitCode(), restore.err());
+        assertTrue(restore.err().contains("Host \"ig1\" answered something cem cannot read [PRV4006]"), restore.err());
+        assertTrue(restore.err().contains("pwned\\x1b[2J"), restore.err());
+        assertTrue(restore.err().contains("Check what runs on host ig1"), "the hint: " + restore.err());
+        assertFalse(restore.err().contains("internal error") || restore.err().contains("\tat "), restore.err());
+        assertNoControlCharacters(restore.err());
+        assertEquals(0, CliRun.run(java.util.Map.of(), tmp, "lab", "fault", "quickstart", "--host", "ig1", "--clear").exitCode());
+        assertFalse(CliRun.run(java.util.Map.of(), tmp, "ig", "restore", "quickstart", "--host", "ig1").err().contains("PRV4006"),
+                "cleared, the agent answers again");
+    }
+
+    /**
+     * JSON output keeps a host's text as it was, but every character a terminal could obey — C1 (here CSI
+     * U+009B), the bidirectional overrides and isolates, DEL — is written as a \\u escape, as
+     * TerminalText escapes them in text; parsed, the JSON holds the host's text unchanged.
+     */
+    @Test
+    void aHostValueInJsonOutputIsEscapedAndParsesBackUnchanged() throws java.io.IOException {
+        String hidden = "inbound\u009b2J\u202eevil\u2066x\u2069\u007f" + ESCAPES;
+        assertEquals(0, estate.cem("apply", "--auto-approve", "site").exitCode());
+        estate.changeOutOfBand("ns1", "windows_firewall_rule.agents-in", "direction", hidden);
+        CliRun plan = estate.cem("plan", "--json", "site");
+        assertFalse(plan.out().chars().anyMatch(cem.diag.TerminalText::unsafe), "nothing a terminal obeys: " + plan.out());
+        assertTrue(plan.out().contains("\"inbound\\u009B2J\\u202Eevil\\u2066x\\u2069\\u007F\\u001B[2J"), plan.out());
+        com.fasterxml.jackson.databind.JsonNode parsed = new com.fasterxml.jackson.databind.ObjectMapper().readTree(plan.out());
+        assertTrue(parsed.findValues("direction").stream().anyMatch(v -> hidden.equals(v.asText())), "the host's text, unchanged: " + parsed);
+    }
+
     @Test
     void aHostValueInThePlanIsShownNotObeyed() {
         assertEquals(0, estate.cem("apply", "--auto-approve", "site").exitCode());

@@ -198,8 +198,8 @@ class RolloutTest {
         assertTrue(Files.exists(lock), "the slow apply holds s02's lock: " + (slow.isAlive() ? "still running" : output(slow)));
         CliRun plan = CliRun.run(java.util.Map.of("CI_JOB_URL", "https://ci.example.com/jobs/42"), fleet, "plan", "--lock-timeout", "0s");
         assertEquals(1, plan.exitCode());
-        assertTrue(plan.out().matches("(?s).*s00\\s+canary\\s+0\\s+0\\s+0\\s+0\\s+no changes.*"), plan.out());
-        assertTrue(plan.out().matches("(?s).*s02\\s+rest\\s+-\\s+-\\s+-\\s+-\\s+error \\(1\\).*"), plan.out());
+        assertTrue(plan.out().matches("(?s).*s00\\s+canary\\s+0\\s+0\\s+0\\s+0\\s+0\\s+no changes.*"), plan.out());
+        assertTrue(plan.out().matches("(?s).*s02\\s+rest\\s+-\\s+-\\s+-\\s+-\\s+-\\s+error \\(1\\).*"), plan.out());
         assertTrue(plan.err().contains("State is locked"), plan.err());
         assertEquals(0, slow.waitFor(), output(slow));
     }

@@ -32,7 +32,11 @@ public final class TerminalText {
         return b.toString();
     }
 
-    private static boolean unsafe(int c) {
+    /**
+     * Whether a terminal could obey this character rather than show it: C0 but newline and tab, DEL,
+     * C1, the bidirectional overrides and isolates. JSON output escapes the same ones (as {@code \\uXXXX}).
+     */
+    public static boolean unsafe(int c) {
         return (c < 0x20 && c != '\n' && c != '\t') || (c >= 0x7f && c <= 0x9f) || (c >= 0x202a && c <= 0x202e)
                 || (c >= 0x2066 && c <= 0x2069);
     }

@@ -164,13 +164,13 @@ public class WindowsHost implements HostExecutor {
             }
             java.util.regex.Matcher m = INVOKE_LINE.matcher(script);
             if (m.find()) {
-                return Execution.ok(agent(request(m.group(1))));
+                return Execution.ok(answer(m.group(1)));
             }
         }
         if (script.startsWith(AGENT)) {
             java.util.regex.Matcher m = INVOKE.matcher(script);
             if (m.find()) {
-                return Execution.ok(agent(request(m.group(1))));
+                return Execution.ok(answer(m.group(1)));
             }
         }
         String first = script.strip().split("\\s+", 2)[0];
@@ -224,6 +224,12 @@ public class WindowsHost implements HostExecutor {
             throw new IllegalStateException(AgentEncryption.NOT_RECIPIENT);
         }
         return mine.unseal(json, args);
+    }
+
+    /** The agent's answer to a base64 request: its batch's results, or the text of an injected {@link WindowsState#GARBLED_ANSWER} fault. */
+    private String answer(String base64) {
+        String garbled = state.garbledAnswer();
+        return garbled != null ? garbled : agent(request(base64));
     }
 
     /** Answers an agent batch the way agent.psm1 does: one result per op, Windows' message on failure. */

@@ -37,6 +37,8 @@ public final class WindowsState {
     static final String REGISTERED = "Internet Gateway successfully registered with Notification Server";
     /** The fault {@code cem lab fault --gateway-offline} sets: the gateway's status reports never reach the NS. */
     public static final String GATEWAY_OFFLINE = "gatewayOffline";
+    /** The fault {@code cem lab fault --garbled-answer TEXT} sets: the agent answers TEXT instead of a batch, as a broken host would. */
+    public static final String GARBLED_ANSWER = "garbledAnswer";
 
     private final Path file;
     /** The file as every process running a lab on its directory shares it; null when the host is kept in memory. */
@@ -111,6 +113,11 @@ public final class WindowsState {
         s.putObject("firewall");
         s.with("files");
         return s;
+    }
+
+    /** What the agent answers instead of a batch (the fault {@link #GARBLED_ANSWER}), or null when it answers as it should. */
+    String garbledAnswer() {
+        return atomically(() -> state.path("faults").path(GARBLED_ANSWER).textValue());
     }
 
     /** Whether %ProgramData%\\cem holds the agent module with this SHA-256. */
