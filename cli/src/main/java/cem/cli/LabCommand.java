@@ -171,7 +171,7 @@ final class LabCommand implements Runnable {
         @Override
         public Integer call() {
             if ((gatewayOffline ? 1 : 0) + (garbledAnswer != null ? 1 : 0) + (clear ? 1 : 0) != 1) {
-                throw new cem.diag.DiagnosticsException(new cem.diag.Diagnostic(cem.diag.Severity.ERROR, "ENV9060", "Name one fault, or --clear",
+                throw new cem.diag.DiagnosticsException(new cem.diag.Diagnostic(cem.diag.Severity.ERROR, "ENV9062", "Name one fault, or --clear",
                         "", "Pass --gateway-offline, --garbled-answer TEXT or --clear.", null, null));
             }
             Path file = LabRouting.directory(session.resolve(directory)).resolve(host + ".json");
