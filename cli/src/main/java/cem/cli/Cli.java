@@ -123,7 +123,7 @@ final class Cli {
         boolean debug = Optional.ofNullable(commandLine.getParseResult())
                 .map(p -> hasDebug(p))
                 .orElse(false);
-        session.err().println("Error: internal error in cem: " + e);
+        session.err().println("Error: internal error in cem: " + cem.diag.TerminalText.safe(String.valueOf(e))); // its message may quote a host
         session.err().println("  This is a bug in cem, not in your configuration. Please report it with the command you ran.");
         if (debug) {
             e.printStackTrace(session.err());
