@@ -297,6 +297,7 @@ final class PlanText {
             case "destroy_requested" -> " (destroy requested)";
             case "replace_by_request" -> " (--replace)";
             case "not_deleted_by_cem" -> " (cem never deletes this kind of object)";
+            case "replace_forgets_old" -> " (cem never deletes this kind of object: it forgets the old one, which stays as it is)";
             case "not_created_by_cem" -> " (it names an object cem did not create)";
             default -> "";
         };

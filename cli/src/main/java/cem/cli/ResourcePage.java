@@ -42,9 +42,11 @@ final class ResourcePage {
         page.heading(2, "Lifecycle");
         List<Item> lifecycle = new ArrayList<>();
         lifecycle.add(new Item("Forces replacement", replacing(d)));
-        lifecycle.add(new Item("On replacement", d.createBeforeDestroy()
-                ? "cem creates the new object first, then deletes the old one (create before destroy)."
-                : "cem deletes the old object, then creates the new one."));
+        lifecycle.add(new Item("On replacement", (d.forgetOnDelete()
+                ? "cem forgets the old object (it never deletes one of this type: it stays on the host as it is), then takes on the new one."
+                : d.createBeforeDestroy() ? "cem creates the new object first, then deletes the old one (create before destroy)."
+                : "cem deletes the old object, then creates the new one.")
+                + " The old object is the one the state records, so a changed name never leaves it behind."));
         if (d.orderedBy() != null) {
             lifecycle.add(new Item("Ordered", "resources of one " + d.orderedBy() + " on one host keep the order in which the "
                     + "configuration declares them; each gets the attribute `position`."));

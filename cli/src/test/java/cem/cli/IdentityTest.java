@@ -149,6 +149,44 @@ class IdentityTest {
     }
 
     @Test
+    @Timeout(300)
+    void aChangedRuleNameOrTargetNameReplacesTheObjectInsteadOfLeavingItBehind() throws IOException {
+        Path site = applied("quickstart");
+        edit(site, "name: ig-agents-in\n", "name: ig-agents-in\n    ruleName: gw-agents-443\n");
+        edit(site, "name: cloud-laptops\n", "name: cloud-laptops\n    targetName: laptops-cem\n");
+        CliRun plan = cem("plan", "--detailed-exitcode", "quickstart");
+        assertEquals(2, plan.exitCode(), plan.err() + plan.out());
+        assertTrue(plan.out().contains("# windows_firewall_rule.ig-agents-in must be replaced"), plan.out());
+        assertTrue(plan.out().contains("# resource_target.cloud-laptops must be replaced"), plan.out());
+        assertTrue(plan.out().matches("(?s).*ruleName\\s+= .*\"gw-agents-443\".*# forces replacement.*"), plan.out());
+        assertTrue(plan.out().matches("(?s).*targetName\\s+= \"cloud-laptops\" -> \"laptops-cem\".*# forces replacement.*"), plan.out());
+        assertFalse(plan.out().contains("will be created"), "nothing new beside the old objects: " + plan.out());
+
+        CliRun apply = cem("apply", "--auto-approve", "quickstart");
+        assertEquals(0, apply.exitCode(), apply.err() + apply.out());
+        assertEquals(java.util.List.of("gw-agents-443"), rules(site, "ig1"), "the old rule is gone, the new one is there");
+        assertTrue(lab(site, "ns1").contains("\"laptops-cem\""), lab(site, "ns1"));
+        assertFalse(lab(site, "ns1").contains("\"cloud-laptops\""), "the old target is gone: " + lab(site, "ns1"));
+        CliRun again = cem("plan", "--detailed-exitcode", "quickstart");
+        assertEquals(0, again.exitCode(), again.err() + again.out());
+    }
+
+    @Test
+    @Timeout(300)
+    void aChangedPolicyNameIsRefusedRatherThanTurningCemOffInTheOldPolicy() throws IOException {
+        Path site = applied("quickstart");
+        edit(site, "name: default\n    host: ns1\n", "name: default\n    host: ns1\n    policyName: CEM Settings for Laptops\n");
+        CliRun plan = cem("plan", "quickstart");
+        assertEquals(1, plan.exitCode(), plan.err() + plan.out());
+        assertTrue(plan.err().contains("cem_policy.default cannot move from policy \"Cloud-enabled Management Settings\" to \"CEM Settings for "
+                + "Laptops\" [PRV4011]"), plan.err());
+        assertTrue(plan.err().contains("cem state rm cem_policy.default"), "the hint says how to leave the old policy as it is: " + plan.err());
+        String before = lab(site, "ns1");
+        assertEquals(1, cem("apply", "--auto-approve", "quickstart").exitCode());
+        assertEquals(before, lab(site, "ns1"), "nothing changed on the NS");
+    }
+
+    @Test
     void twoSitesThatManageOneObjectOfAServerAreRefused() throws IOException {
         Path fleet = FleetTest.copyGitops(tmp);
         Path inventory = fleet.resolve("sites.yaml");

@@ -117,6 +117,30 @@ public final class Identities {
     }
 
     /**
+     * Whether the configuration now names another object than the one the state holds for the same
+     * resource (an explicit ruleName, a partition changed): the plan must replace the state's object,
+     * not create a second one beside it. False where either side does not determine its object.
+     */
+    static boolean renamed(DesiredResource d, ResourceState s, ProviderRegistry registry) {
+        ResourceSchema schema = registry.schema(d.type()).orElse(null);
+        if (schema == null || schema.identity() == null) {
+            return false;
+        }
+        String now = key(registry::schema, d.type(), name(d.address()), d.attributes());
+        String recorded = key(registry::schema, s.type(), s.name(), DesiredState.withDefaults(schema, s.attributes().deepCopy()));
+        return now != null && recorded != null && !now.equals(recorded);
+    }
+
+    /** The state's attributes of a resource, with the name of its object written out where it derives from the resource's name. */
+    static JsonNode named(ResourceState s, ProviderRegistry registry) {
+        ResourceSchema.DerivedName derived = registry.schema(s.type()).map(ResourceSchema::derivedName).orElse(null);
+        if (derived == null || s.attributes().hasNonNull(derived.attribute())) {
+            return s.attributes();
+        }
+        return ((ObjectNode) s.attributes().deepCopy()).put(derived.attribute(), derived.fromResourceName().apply(s.name()));
+    }
+
+    /**
      * A state entry moved to {@code to}. When its object's name derives from the resource's name (and
      * the configuration did not set it), the old name is recorded, so the object is kept, and a warning says so.
      */

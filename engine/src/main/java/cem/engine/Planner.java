@@ -102,12 +102,19 @@ public final class Planner {
         Identities.againstState(config, desired, state, forget, registry, diags);
 
         Map<String, ResourceInstance> toRead = new LinkedHashMap<>();
+        Map<String, ResourceInstance> managed = new LinkedHashMap<>();
         Map<String, String> hostOf = new LinkedHashMap<>();
         Resolved resolved = new Resolved(desired, secrets, registry);
         for (DesiredResource d : desired.values()) {
             ResourceState s = state.resource(d.address()).orElse(null);
-            toRead.put(d.address(), resolved.instance(d, s == null ? null : s.identity()));
+            ResourceInstance wanted = resolved.instance(d, s == null ? null : s.identity());
+            toRead.put(d.address(), wanted);
             hostOf.put(d.address(), d.host());
+            if (s != null && Identities.renamed(d, s, registry)) {
+                // The configuration names another object (a ruleName changed): the one cem manages is read, so that
+                // the plan replaces it (its name forces replacement) instead of creating a second one beside it.
+                managed.put(d.address(), new ResourceInstance(d.address(), d.type(), s.identity(), Identities.named(s, registry), wanted.related()));
+            }
         }
         for (ResourceState s : state.all()) {
             if (!toRead.containsKey(s.address()) && !forget.contains(s.address()) && registry.schema(s.type()).isPresent()) {
@@ -117,7 +124,7 @@ public final class Planner {
         }
         Refresh.Outcome read = secrets.withholds() ? fromState(toRead, state, diags)
                 : new Refresh(registry, new Hosts(config, secrets), options.parallelism(), options.onePerResource())
-                        .read(Refresh.group(hostOf, toRead));
+                        .read(Refresh.group(hostOf, withManaged(toRead, managed)));
         diags.addAll(read.diagnostics());
 
         List<ResourceChange> changes = new ArrayList<>();
@@ -151,6 +158,12 @@ public final class Planner {
         Plan plan = new Plan(options.mode(), changes, drift, prior.lineage(), prior.serial(), configDigest,
                 config.directory().toString(), new ArrayList<>(read.unknownHosts()), config.attach(diags.build()).sorted());
         return new Planned(plan, state, desired, read.roundTrips());
+    }
+
+    private static Map<String, ResourceInstance> withManaged(Map<String, ResourceInstance> toRead, Map<String, ResourceInstance> managed) {
+        Map<String, ResourceInstance> out = new LinkedHashMap<>(toRead);
+        out.putAll(managed);
+        return out;
     }
 
     /**
@@ -281,7 +294,8 @@ public final class Planner {
             Action action = schema.createBeforeDestroy() ? Action.CREATE_THEN_DELETE : Action.DELETE_THEN_CREATE;
             computed.forEach(after::remove);
             c = new ResourceChange(address, null, type, host, provider, action, before, after, computed, sensitive, replacePaths,
-                    forceReplace ? "replace_by_request" : "replace_because_cannot_update", identity, d.dependencies());
+                    forceReplace ? "replace_by_request" : s != null && schema.forgets(s.attributes()) ? "replace_forgets_old"
+                            : "replace_because_cannot_update", identity, d.dependencies());
         } else {
             c = new ResourceChange(address, null, type, host, provider, Action.UPDATE, before, after, Set.of(), sensitive,
                     Set.of(), null, identity, d.dependencies());

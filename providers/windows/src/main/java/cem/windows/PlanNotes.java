@@ -28,6 +28,8 @@ final class PlanNotes {
     static final String CANNOT_CREATE = "PRV4008";
     /** A change that takes something away from objects cem does not manage. */
     static final String ENDANGERS_UNMANAGED = "PRV4009";
+    /** A cem_policy whose policyName changed: cem does not move CEM from one policy item to another. */
+    static final String SWITCHES_POLICY = "PRV4011";
 
     private final HostTarget host;
     private final WindowsProvider.Known known;
@@ -55,6 +57,7 @@ final class PlanNotes {
             case "internet_gateway" -> gateway(p, values, effects);
             case "windows_service" -> service(p);
             case "resource_target" -> target(p, effects);
+            case "cem_policy" -> policy(p);
             case "offline_package" -> {
                 if (p.creates()) {
                     effects.add("generates the offline package on " + host.name() + " and writes it to " + r.attributes().path("output").asText()
@@ -151,6 +154,28 @@ final class PlanNotes {
                             + " first, or make the resource depend (dependsOn) on the internet_gateway whose installer creates it.",
                     null, r.address()));
         }
+    }
+
+    /**
+     * A replaced cem_policy would be destroyed, which turns CEM off in its policy item (the item stays), and
+     * created in the item the new policyName names: agents that reach the NS only through CEM could be cut
+     * off before they receive the other policy. A rename never does that on the side: it is refused.
+     */
+    private void policy(PlanRequest.Proposed p) {
+        ResourceInstance r = p.resource();
+        String from = p.before() == null ? null : p.before().path("policyName").asText(null);
+        String to = Itms.policyName(r);
+        if (!(p.creates() && p.deletes()) || from == null || from.equalsIgnoreCase(to)) {
+            return;
+        }
+        diags.add(new Diagnostic(Severity.ERROR, SWITCHES_POLICY, r.address() + " cannot move from policy \"" + from + "\" to \"" + to + "\"",
+                "A changed policyName names another policy item on the NS. Replacing the resource would destroy it, which turns CEM off"
+                        + " in \"" + from + "\" (its gateways and targets are cleared; the item stays), and agents that reach the NS only"
+                        + " through CEM could lose it before they receive \"" + to + "\".",
+                "Keep policyName \"" + from + "\". To manage \"" + to + "\" and leave \"" + from + "\" as it is, forget the old one"
+                        + " first (`cem state rm " + r.address() + "`): the next plan adopts \"" + to + "\". To turn CEM off in \"" + from
+                        + "\" as well, apply without " + r.address() + " first (that destroys it), then declare it again with the new name.",
+                null, r.address()));
     }
 
     /** A target cem replaces is deleted and created again (DeleteItem, CreateResourceTarget): its GUID changes. */
