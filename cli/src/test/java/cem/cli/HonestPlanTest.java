@@ -49,6 +49,29 @@ class HonestPlanTest {
         throw new AssertionError("no " + address);
     }
 
+    /**
+     * A target's base group is not in its exported item: the read echoed the configuration, so a changed
+     * baseGroup showed as drift and "No changes". And a replaced target left the policy naming the
+     * deleted GUID until the next apply: the CEM policy no longer reached the target's computers.
+     */
+    @Test
+    @Timeout(300)
+    void aReplacedTargetIsReplacedAndThePolicyPointsAtTheNewOne() throws Exception {
+        Path site = CliRun.copyExample(tmp, "quickstart");
+        assertEquals(0, cem("apply", "--auto-approve", "quickstart").exitCode());
+        edit(site, "    name: cloud-laptops\n    host: ns1\n", "    name: cloud-laptops\n    host: ns1\n    baseGroup: All Computers\n");
+        CliRun plan = cem("plan", "--no-color", "quickstart");
+        String out = plan.out();
+        assertFalse(out.contains("has changed"), "what the configuration changes is no drift: " + out);
+        assertTrue(has(out, "~ baseGroup = \"All Discovered Resources\" -> \"All Computers\" # forces replacement"), out);
+        assertTrue(has(out, "# cem_policy.default will be updated in-place\n  # apply also points targets at the new resource_target.cloud-laptops"), out);
+        assertTrue(has(out, "Plan: 1 to add, 1 to change, 1 to destroy."), out);
+        CliRun apply = cem("apply", "--auto-approve", "quickstart");
+        assertEquals(0, apply.exitCode(), apply.out() + apply.err());
+        CliRun after = cem("plan", "--detailed-exitcode", "quickstart");
+        assertEquals(0, after.exitCode(), "the policy holds the new target: " + after.out() + after.err());
+    }
+
     @Test
     @Timeout(300)
     void thePlanSaysWhatApplyWillDo() throws Exception {

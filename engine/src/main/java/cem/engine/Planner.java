@@ -152,6 +152,7 @@ public final class Planner {
                     s.attributes(), s.attributes(), Set.of(), sensitiveOf(s.type()), Set.of(), "removed_from_configuration",
                     s.identity(), s.dependencies()));
         }
+        changes = resendReferences(changes);
         changes = new PlanRefinement(registry, new Hosts(config, secrets)).refine(changes, toRead, diags);
         changes = target(changes, desired, state, options);
         Identities.renameHints(changes, config, registry, diags);
@@ -263,7 +264,7 @@ public final class Planner {
             }
             boolean same = schema.isSensitive(attr)
                     ? secretUnchanged(d, attr, s, diags)
-                    : Values.equal(schema, attr, d.attributes().get(attr), live.attributes().get(attr));
+                    : Values.equal(schema, attr, d.attributes().get(attr), before.get(attr));
             if (!same) {
                 changed.add(attr);
             }
@@ -356,8 +357,8 @@ public final class Planner {
             String attr = it.next();
             // A position is read relative to the configuration's order, not the state's: moves show in the plan, not as drift.
             boolean position = schema.orderGroup() != null && attr.equals(ResourceSchema.POSITION);
-            if (!position && !schema.isSensitive(attr) && !schema.isComputed(attr) && live.attributes().has(attr)
-                    && !Values.equal(schema, attr, recorded.get(attr), live.attributes().get(attr))) {
+            if (!position && !schema.isSensitive(attr) && !schema.isComputed(attr) && now.has(attr)
+                    && !Values.equal(schema, attr, recorded.get(attr), now.get(attr))) {
                 differs = true;
             }
         }
@@ -369,10 +370,49 @@ public final class Planner {
                 live.identity(), s.dependencies()));
     }
 
-    /** Live attributes, with sensitive ones (which a host cannot return) taken from the state's digests. */
+    /**
+     * A resource that names a replaced one by a reference resolved at apply (a policy's targets, sent
+     * as GUIDs) is updated after it, sending the reference again: otherwise it would keep naming the
+     * deleted object. The plan says so as an effect of the update.
+     */
+    private List<ResourceChange> resendReferences(List<ResourceChange> changes) {
+        Set<String> replaced = new TreeSet<>();
+        changes.stream().filter(c -> c.action().isReplace()).forEach(c -> replaced.add(c.address()));
+        if (replaced.isEmpty()) {
+            return changes;
+        }
+        List<ResourceChange> out = new ArrayList<>();
+        for (ResourceChange c : changes) {
+            Set<String> resent = new TreeSet<>();
+            List<String> effects = new ArrayList<>(c.effects());
+            if (c.before() != null && c.after() != null && (c.action() == Action.NO_OP || c.action() == Action.UPDATE)) {
+                config.resource(c.type(), c.name()).ifPresent(r -> cem.config.Reference.of(r).stream()
+                        .filter(ref -> ref.resolvedAtApply() && replaced.contains(ref.targetAddress())).forEach(ref -> {
+                            resent.add(ref.attribute());
+                            effects.add("points " + ref.attribute() + " at the new " + ref.targetAddress() + " (it is replaced in this plan)");
+                        }));
+            }
+            if (resent.isEmpty()) {
+                out.add(c);
+                continue;
+            }
+            // The attribute's value stays as written (the provider resolves it anew at apply); the effect says why it is sent.
+            out.add(new ResourceChange(c.address(), c.previousAddress(), c.type(), c.host(), c.provider(), Action.UPDATE, c.before(), c.after(),
+                    c.afterUnknown(), c.sensitive(), c.replacePaths(), c.reason(), c.identity(), c.dependencies(), c.adopting(), effects));
+        }
+        return out;
+    }
+
+    /**
+     * Live attributes, with sensitive ones (which a host cannot return) taken from the state's digests,
+     * and unreadable ones from what the state recorded cem set.
+     */
     private static JsonNode mask(JsonNode live, ResourceState s, ResourceSchema schema) {
         ObjectNode out = ((ObjectNode) live).deepCopy();
         schema.attributes().values().forEach(a -> {
+            if (a.unreadable() && s != null && s.attributes().has(a.name())) {
+                out.set(a.name(), s.attributes().get(a.name()));
+            }
             if (a.sensitive()) {
                 JsonNode recorded = s == null ? null : s.attributes().get(a.name());
                 if (recorded != null) {

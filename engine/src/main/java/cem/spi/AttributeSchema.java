@@ -8,8 +8,10 @@ package cem.spi;
  * @param computed set by the provider, not by the configuration (e.g. a thumbprint)
  * @param sensitive never printed, stored only as a salted digest
  * @param requiresReplace a change to it replaces the resource rather than updating it
+ * @param unreadable the host does not report it: what cem last set (the state) stands for the live value,
+ *     so that a change in the configuration is a change, not drift (the provider's read echoes the configuration)
  */
-public record AttributeSchema(String name, Kind kind, boolean computed, boolean sensitive, boolean requiresReplace) {
+public record AttributeSchema(String name, Kind kind, boolean computed, boolean sensitive, boolean requiresReplace, boolean unreadable) {
 
     /** How two values of an attribute are compared, so that equal values never show as changes. */
     public enum Kind {
@@ -31,18 +33,22 @@ public record AttributeSchema(String name, Kind kind, boolean computed, boolean 
     }
 
     public static AttributeSchema of(String name, Kind kind) {
-        return new AttributeSchema(name, kind, false, false, false);
+        return new AttributeSchema(name, kind, false, false, false, false);
     }
 
     public AttributeSchema asComputed() {
-        return new AttributeSchema(name, kind, true, sensitive, requiresReplace);
+        return new AttributeSchema(name, kind, true, sensitive, requiresReplace, unreadable);
     }
 
     public AttributeSchema asSensitive() {
-        return new AttributeSchema(name, kind, computed, true, requiresReplace);
+        return new AttributeSchema(name, kind, computed, true, requiresReplace, unreadable);
     }
 
     public AttributeSchema forcingReplacement() {
-        return new AttributeSchema(name, kind, computed, sensitive, true);
+        return new AttributeSchema(name, kind, computed, sensitive, true, unreadable);
+    }
+
+    public AttributeSchema asUnreadable() {
+        return new AttributeSchema(name, kind, computed, sensitive, requiresReplace, true);
     }
 }

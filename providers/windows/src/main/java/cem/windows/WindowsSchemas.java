@@ -31,8 +31,9 @@ final class WindowsSchemas {
                         AttributeSchema.of("targetName", Kind.STRING).forcingReplacement(),
                         AttributeSchema.of("asdkUrl", Kind.STRING),
                         AttributeSchema.of("guid", Kind.CASE_INSENSITIVE).forcingReplacement(),
-                        AttributeSchema.of("mode", Kind.CASE_INSENSITIVE).forcingReplacement(),
-                        AttributeSchema.of("baseGroup", Kind.STRING).forcingReplacement(),
+                        // [?] not in the exported item (AsdkReads.readTarget): what cem set stands
+                        AttributeSchema.of("mode", Kind.CASE_INSENSITIVE).forcingReplacement().asUnreadable(),
+                        AttributeSchema.of("baseGroup", Kind.STRING).forcingReplacement().asUnreadable(),
                         AttributeSchema.of("filters", Kind.OBJECT).forcingReplacement(),
                         AttributeSchema.of("memberCount", Kind.NUMBER).asComputed())));
         all.put("cem_policy", ResourceSchema.of("cem_policy", false,
