@@ -161,6 +161,8 @@ class IdentityTest {
         assertTrue(plan.out().matches("(?s).*ruleName\\s+= .*\"gw-agents-443\".*# forces replacement.*"), plan.out());
         assertTrue(plan.out().matches("(?s).*targetName\\s+= \"cloud-laptops\" -> \"laptops-cem\".*# forces replacement.*"), plan.out());
         assertFalse(plan.out().contains("will be created"), "nothing new beside the old objects: " + plan.out());
+        assertFalse(plan.out().contains("changed outside of cem"), "the policy still names the target by its old name: " + plan.out());
+        assertTrue(plan.out().contains("# apply also points targets at the new resource_target.cloud-laptops"), plan.out());
 
         CliRun apply = cem("apply", "--auto-approve", "quickstart");
         assertEquals(0, apply.exitCode(), apply.err() + apply.out());

@@ -107,7 +107,7 @@ public final class Planner {
         Resolved resolved = new Resolved(desired, secrets, registry);
         for (DesiredResource d : desired.values()) {
             ResourceState s = state.resource(d.address()).orElse(null);
-            ResourceInstance wanted = resolved.instance(d, s == null ? null : s.identity());
+            ResourceInstance wanted = withRecordedNames(resolved.instance(d, s == null ? null : s.identity()), desired, state);
             toRead.put(d.address(), wanted);
             hostOf.put(d.address(), d.host());
             if (s != null && Identities.renamed(d, s, registry)) {
@@ -368,6 +368,26 @@ public final class Planner {
         return java.util.Optional.of(new ResourceChange(s.address(), null, s.type(), s.host(), registry.providerName(s.type()),
                 Action.UPDATE, s.attributes(), now, Set.of(), sensitiveOf(s.type()), Set.of(), "changed_outside_cem",
                 live.identity(), s.dependencies()));
+    }
+
+    /**
+     * What a resource refers to, as the host knows it now: a related resource whose name the
+     * configuration changes (a target's targetName) is still known on the host by the name the state
+     * records, so a read that finds it by name (a policy mapping its targets' GUIDs) finds it, and
+     * reports no drift. Apply sends the new names.
+     */
+    private ResourceInstance withRecordedNames(ResourceInstance wanted, Map<String, DesiredResource> desired, State state) {
+        Map<String, JsonNode> related = new java.util.LinkedHashMap<>(wanted.related());
+        boolean changed = false;
+        for (String dep : related.keySet()) {
+            DesiredResource d = desired.get(dep);
+            ResourceState s = state.resource(dep).orElse(null);
+            if (d != null && s != null && Identities.renamed(d, s, registry)) {
+                related.put(dep, Identities.named(s, registry));
+                changed = true;
+            }
+        }
+        return changed ? new ResourceInstance(wanted.address(), wanted.type(), wanted.identity(), wanted.attributes(), related) : wanted;
     }
 
     /**
