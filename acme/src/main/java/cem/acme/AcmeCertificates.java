@@ -265,6 +265,8 @@ public final class AcmeCertificates {
             } catch (StateException e) {
                 out.add(Diagnostic.error(UNREADABLE, "Cannot keep the certificate \"" + s.cert().name() + "\"", e.getMessage(), e.hint(),
                         null).withAddress(s.cert().address()));
+            } catch (DiagnosticsException e) {
+                out.addAll(e.diagnostics()); // a secret of this certificate cannot be read: the others are still asked for
             }
         }
         refresh();

@@ -84,13 +84,13 @@ final class ApplyCommand implements Callable<Integer> {
                     session.err().println("Apply cancelled.");
                     return ExitCodes.ERROR;
                 }
-                if (mode == PlanMode.NORMAL && ws.acme().anyPending()) {
+                PlanRun.Issuance issuance = PlanRun.issueThenPlan(ws, state, planOptions.options(mode));
+                if (issuance != null) {
                     // The CA is asked only now, after the confirmation: the plan above shows what will be requested.
-                    cem.diag.Diagnostics issued = ws.acme().issuePending();
-                    PlanRun.diagnostics(ws, issued, color);
-                    planned = PlanRun.plan(ws, state, planOptions.options(mode));
+                    PlanRun.diagnostics(ws, issuance.issued(), color);
+                    planned = issuance.planned();
                     plan = planned.plan();
-                    if (issued.hasErrors()) {
+                    if (issuance.issued().hasErrors()) {
                         // What does not need the refused certificate goes on; its import fails, so what is bound stays bound.
                         finish(ws, plan, ApplyRun.run(ws, plan, planned.workingState(), planned.desired(), planOptions.parallelism), color);
                         return ExitCodes.ERROR;
@@ -242,7 +242,7 @@ final class ApplyCommand implements Callable<Integer> {
                 }
                 runs.forEach(r -> r.printed = r.diagnostics.list().size()); // said above; only what the apply adds is said again
                 fleet.writeRendered();
-                SitesRun.apply(fleet, runs, planOptions.parallelism);
+                SitesRun.apply(fleet, runs, planOptions.options(mode));
             } finally {
                 runs.forEach(SitesRun.Site::close);
             }

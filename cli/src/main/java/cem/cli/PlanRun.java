@@ -38,6 +38,22 @@ final class PlanRun {
     }
 
     /**
+     * After the confirmation, for a normal plan whose ACME certificates are due: asks the CA (the plan
+     * showed what), and plans again from {@code state} with what it issued. Null when nothing is due.
+     *
+     * @param issued what the CA refused, or what stopped a certificate from being asked for
+     */
+    record Issuance(Planner.Planned planned, Diagnostics issued) {}
+
+    static Issuance issueThenPlan(Workspace ws, State state, PlanOptions options) {
+        if (options.mode() != cem.plan.PlanMode.NORMAL || !ws.acme().anyPending()) {
+            return null;
+        }
+        Diagnostics issued = ws.acme().issuePending();
+        return new Issuance(plan(ws, state, options), issued);
+    }
+
+    /**
      * The lines every plan of this workspace starts with when trust is weakened: hosts reached
      * over plain HTTP (insecureHttp: true), whose identity nothing verifies. Empty otherwise.
      */

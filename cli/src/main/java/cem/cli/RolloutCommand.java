@@ -275,7 +275,7 @@ final class RolloutCommand implements Callable<Integer> {
             PlanOptions options = planOptions.options(PlanMode.NORMAL);
             List<SitesRun.Site> runs = SitesRun.plan(fleet, options, "rollout", planOptions.lockTimeout(session), true);
             try {
-                SitesRun.apply(fleet, runs, planOptions.parallelism);
+                SitesRun.apply(fleet, runs, options);
             } finally {
                 runs.forEach(SitesRun.Site::close);
             }

@@ -7,6 +7,7 @@ import cem.engine.PlanOptions;
 import cem.engine.Planner;
 import cem.plan.Plan;
 import cem.plan.PlanJson;
+import cem.state.State;
 import cem.state.StateStore;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -34,8 +35,8 @@ final class SitesRun {
         final Fleet.Member member;
         StateStore.Lock lock;
         Planner.Planned planned;
-        /** How {@link #planned} was made (to plan again once ACME certificates are issued). */
-        PlanOptions options;
+        /** The state {@link #planned} was made from, read under the site's lock (to plan again once ACME certificates are issued). */
+        State state;
         /** A saved plan being applied (instead of a fresh one). */
         Plan saved;
         Applier.Outcome outcome;
@@ -109,8 +110,8 @@ final class SitesRun {
             Workspace ws = site.member.ws;
             try {
                 site.lock = ws.lock(operation, lockTimeout);
-                site.options = options;
-                site.planned = PlanRun.plan(ws, ws.readState(), options);
+                site.state = ws.readState();
+                site.planned = PlanRun.plan(ws, site.state, options);
                 site.addDiagnostics(site.planned.plan().diagnostics());
             } catch (DiagnosticsException e) {
                 site.addDiagnostics(e.diagnostics());
@@ -124,21 +125,26 @@ final class SitesRun {
     }
 
     /** Applies the plans of these sites (those that have changes), several sites at once. */
-    static void apply(Fleet fleet, List<Site> sites, int parallelism) {
+    static void apply(Fleet fleet, List<Site> sites, PlanOptions options) {
+        int parallelism = options.parallelism();
         each(fleet, sites, parallelism, site -> {
             if (site.planFailed() || !site.plan().hasChanges()) {
                 return;
             }
-            Workspace ws = site.member.ws;
-            if (site.plan().mode() == cem.plan.PlanMode.NORMAL && ws.acme().anyPending()) {
-                // As `cem apply` of one configuration: the CA is asked after the confirmation, and the site planned again
-                // with what it issued; a refused certificate's import fails, so what is bound stays bound.
-                site.addDiagnostics(ws.acme().issuePending());
-                site.planned = PlanRun.plan(ws, ws.readState(), site.options);
-                if (!site.planned.plan().applyable()) {
-                    site.addDiagnostics(site.planned.plan().diagnostics());
-                    return;
+            try {
+                // As `cem apply` of one configuration: a refused certificate's import fails, so what is bound stays bound.
+                PlanRun.Issuance issuance = PlanRun.issueThenPlan(site.member.ws, site.state, options);
+                if (issuance != null) {
+                    site.addDiagnostics(issuance.issued());
+                    site.planned = issuance.planned();
+                    if (!site.planned.plan().applyable()) {
+                        site.addDiagnostics(site.planned.plan().diagnostics());
+                        return;
+                    }
                 }
+            } catch (DiagnosticsException e) {
+                site.addDiagnostics(e.diagnostics()); // this site stops here; the others go on
+                return;
             }
             site.outcome = ApplyRun.run(site.member.ws, site.plan(), site.planned.workingState(), site.planned.desired(), parallelism);
             if (!site.outcome.diagnostics().isEmpty()) {

@@ -1,6 +1,7 @@
 package cem.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cem.testkit.AcmeCa;
@@ -62,6 +63,35 @@ class FleetAcmeTest {
             assertTrue((strict.out() + strict.err()).matches("(?s).*s00 +unhealthy gate: certificate.daysLeft certificate.gateway-cert: (89|90) days left.*"),
                     "Pebble's certificates last 90 days, fewer than the gate asks: " + strict.out() + strict.err());
         }
+    }
+
+    /**
+     * A site whose ACME secret cannot be read stops with its diagnostic; the other sites' applies go on
+     * (the exception escaped the site's worker and ended the whole fleet's apply).
+     */
+    @Test
+    @Timeout(300)
+    void aSiteWhoseAcmeSecretCannotBeReadDoesNotStopTheOthers() throws IOException {
+        Path fleet = RolloutTest.fleet(tmp, 2);
+        Files.writeString(fleet.resolve("state.key"), "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=");
+        Path template = fleet.resolve("templates/site/site.yaml.ftl");
+        String text = replaced(Files.readString(template), "version: 1\n",
+                "version: 1\n\nbackend:\n  type: local\n  encryption:\n    key: ${file:../../state.key}\n");
+        text = replaced(text, "    pfx: [=gatewayPfx]\n    password: [=pfxPassword]\n", """
+                    acme:
+                      directory: https://127.0.0.1:9/directory
+                      accountKey: ${env:CEM_ACME_KEY_[=site.name]}
+                      dns01:
+                        rfc2136: {server: "127.0.0.1:9", tsigKeyName: k, tsigSecret: "${env:CEM_ACME_KEY_[=site.name]}"}
+                """);
+        Files.writeString(template, text);
+        // s00's key is set (its CA does not answer); s01's is not: its secret cannot be read.
+        CliRun apply = CliRun.run(Map.of("CEM_ACME_KEY_s00", "not a key"), fleet, "apply", "--auto-approve");
+        assertEquals(1, apply.exitCode(), apply.out() + apply.err());
+        assertTrue(apply.out().contains("Apply incomplete! Sites: "), "the fleet's apply ran to its end: " + apply.out() + apply.err());
+        assertTrue(apply.err().contains("CEM_ACME_KEY_s01"), apply.err());
+        assertTrue(apply.err().contains("[ACM5101]"), "s00 asked its CA all the same: " + apply.err());
+        assertFalse(apply.err().contains("internal error"), apply.err());
     }
 
     private static String replaced(String text, String from, String to) {
