@@ -58,6 +58,12 @@ public final class AcmeIssuer {
             contact = List.copyOf(contact);
             names = List.copyOf(names);
         }
+
+        /** Without the account key. */
+        @Override
+        public String toString() {
+            return "Request[directory=" + directory + ", names=" + names + ", keySize=" + keySize + "]";
+        }
     }
 
     /**

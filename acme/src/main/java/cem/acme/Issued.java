@@ -33,6 +33,12 @@ public record Issued(String pem, List<String> names, Instant notAfter, Instant i
         names = List.copyOf(names);
     }
 
+    /** Without the PEM: it holds the private key. */
+    @Override
+    public String toString() {
+        return "Issued[names=" + names + ", notAfter=" + notAfter + ", issuedAt=" + issuedAt + ", directory=" + directory + ", account=" + account + "]";
+    }
+
     /** Whole days of validity left at {@code clock}'s now (negative once expired). */
     public long daysLeft(Clock clock) {
         return Duration.between(clock.instant(), notAfter).toDays();
