@@ -1,5 +1,6 @@
 package cem.cli;
 
+import cem.diag.TerminalText;
 import cem.plan.PlanJson;
 import cem.state.ResourceState;
 import cem.state.State;
@@ -44,7 +45,9 @@ final class ShowCommand implements Callable<Integer> {
             StateCommand.Dir dir = new StateCommand.Dir();
             dir.dir = target;
             State state = dir.read(session);
-            session.out().print(json ? StateCodec.write(state) : stateText(state.all()));
+            // a state's values come from hosts: the JSON writer escapes what a terminal would obey
+            session.out().print(json ? JsonOutput.write(new com.fasterxml.jackson.databind.ObjectMapper().readTree(StateCodec.write(state))) + "\n"
+                    : stateText(state.all()));
         }
         session.out().flush();
         return 0;
@@ -54,9 +57,10 @@ final class ShowCommand implements Callable<Integer> {
         StringBuilder b = new StringBuilder();
         for (ResourceState r : resources) {
             b.append("# ").append(r.address()).append(" (host ").append(r.host())
-                    .append(r.identity() == null ? "" : ", identity " + r.identity()).append(")\n");
-            r.attributes().fields().forEachRemaining(e -> b.append("    ").append(e.getKey()).append(" = ")
-                    .append(e.getValue().isTextual() && e.getValue().asText().startsWith("sha256:") ? "(sensitive value)" : e.getValue().toString())
+                    .append(r.identity() == null ? "" : ", identity " + TerminalText.safe(r.identity())).append(")\n");
+            r.attributes().fields().forEachRemaining(e -> b.append("    ").append(TerminalText.safe(e.getKey())).append(" = ")
+                    .append(e.getValue().isTextual() && cem.state.SecretDigest.isDigest(e.getValue().asText()) ? "(sensitive value)"
+                            : TerminalText.safe(e.getValue().toString()))
                     .append('\n'));
             b.append('\n');
         }

@@ -51,6 +51,11 @@ public final class SecretDigest {
         return pbkdf2(secret, salt, ITERATIONS);
     }
 
+    /** Whether a state value is a secret's digest (as this class writes it, or a plain SHA-256 as older states hold). */
+    public static boolean isDigest(String value) {
+        return value.startsWith(HMAC) || value.startsWith(PBKDF2) || value.startsWith("sha256:");
+    }
+
     /** Whether {@code digest} (from the state) is a digest of {@code secret}. */
     public boolean matches(String digest, String secret) {
         if (digest == null) {
