@@ -175,14 +175,14 @@ public final class AcmeCertificates {
             if (s.kept() == null) {
                 continue;
             }
-            // rounded: a CA's "90 days" may end a second early (Pebble's does)
+            // rounded: a CA's "90 days" may end short of 90 whole days (observed with Pebble 2.4.0 in QuickstartAcmeTest)
             long validity = Math.round(java.time.Duration.between(s.kept().leaf().getNotBefore().toInstant(), s.kept().notAfter()).toSeconds() / 86400.0);
             if (s.renewBefore() >= validity) {
                 String where = s.cert().attr("acme/renewBefore").isIntegralNumber() ? "/acme/renewBefore" : "/acme";
                 out.add(Diagnostic.warning(RENEWS_ALWAYS, "Certificate \"" + s.cert().name() + "\" is renewed at every apply",
                         "It is renewed when fewer than " + s.renewBefore() + " days are left, and " + URI.create(s.kept().directory()).getHost()
                                 + " issues it for " + validity + " days: every apply orders a new one, and each order counts against the CA's limits.",
-                        "Set acme.renewBefore below " + validity + " (renewing with about a third of the validity left is common practice).",
+                        "Set acme.renewBefore below " + validity + ".",
                         s.cert().doc().keyRange(s.cert().pointer() + where)).withAddress(s.cert().address()));
             }
         }
@@ -294,7 +294,7 @@ public final class AcmeCertificates {
         if (e.notPropagated()) {
             return Diagnostic.error(NOT_PROPAGATED, "The DNS-01 records for certificate \"" + s.cert().name() + "\" did not reach every nameserver",
                     "Put the records for " + s.names() + " through RFC 2136, but " + e.getMessage() + ". The CA was not asked to check them.",
-                    "Check that the primary notifies its secondaries (BIND: notify, also-notify) and that they transfer the zone; name"
+                    "Check that the primary notifies its secondaries (BIND 9 reference manual: notify, also-notify) and that they transfer the zone; name"
                             + " under dns01.propagation.nameservers only servers that cem can reach, or allow a longer timeout.",
                     s.cert().doc().keyRange(s.cert().pointer() + "/acme")).withAddress(s.cert().address());
         }

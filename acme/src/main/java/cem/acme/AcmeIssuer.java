@@ -149,7 +149,7 @@ public final class AcmeIssuer {
         }
     }
 
-    /** The MAC key as acme4j reads it: base64url without padding (some CAs hand out plain base64). */
+    /** The MAC key as acme4j reads it: base64url without padding (some CAs hand out plain base64 [?]: a third-party report, no CA's page). */
     private static String macKey(String key) throws AcmeFailure {
         String url = key.strip().replace('+', '-').replace('/', '_').replaceAll("=+$", "");
         try {

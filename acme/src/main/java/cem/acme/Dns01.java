@@ -23,10 +23,12 @@ import org.xbill.DNS.Type;
 /**
  * Where the TXT record of a DNS-01 challenge goes and when the CA may look for it. The record goes
  * where a CNAME at {@code _acme-challenge.NAME} points, if there is one: the CA follows it as any
- * DNS lookup does, so a zone that cannot take TSIG-signed updates (Active Directory's, which takes
- * only secure updates) delegates the challenge to one that can. Before the CA is asked to check,
- * the nameservers must answer every record: a secondary that has not caught up with the primary
- * would fail the CA's check, and a failed validation counts against the CA's limits.
+ * DNS lookup does (RFC 8555 §8.4; Let's Encrypt, "Challenge Types"), so a zone that cannot take
+ * TSIG-signed updates delegates the challenge to one that can — an Active Directory-integrated zone
+ * set to secure only updates takes GSS-TSIG (Microsoft, "Allow Only Secure Dynamic Updates"; that it
+ * refuses HMAC-TSIG is [?]). Before the CA is asked to check, the nameservers must answer every
+ * record: a secondary that has not caught up with the primary would fail the CA's check, and failed
+ * validations count against the CA's limits (Let's Encrypt, "Rate Limits": failed validations).
  *
  * @param updates the RFC 2136 server that takes the records
  * @param resolver {@code host[:port]} of the resolver asked for CNAMEs, or null for the system's

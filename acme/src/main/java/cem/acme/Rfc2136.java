@@ -61,7 +61,7 @@ public record Rfc2136(String server, int port, String zone, String keyName, Stri
         send(update, "add the TXT record " + owner);
     }
 
-    /** The server's answer for the TXT records at {@code owner}, asked with the TSIG key (a server with views answers from the view that took the update). */
+    /** The server's answer for the TXT records at {@code owner}, asked with the TSIG key (a server with views answers from the view that took the update: certbot-dns-rfc2136's documentation describes BIND views). */
     Message queryTxt(Name owner) throws IOException {
         return resolver().send(Message.newQuery(Record.newRecord(owner, Type.TXT, DClass.IN)));
     }

@@ -159,7 +159,8 @@ final class PlanNotes {
     /**
      * A replaced cem_policy would be destroyed, which turns CEM off in its policy item (the item stays), and
      * created in the item the new policyName names: agents that reach the NS only through CEM could be cut
-     * off before they receive the other policy. A rename never does that on the side: it is refused.
+     * off before they receive the other policy ([?]: inferred from the settings policy's role, domain reference
+     * §5; no document describes the transition). A rename never does that on the side: it is refused.
      */
     private void policy(PlanRequest.Proposed p) {
         ResourceInstance r = p.resource();
