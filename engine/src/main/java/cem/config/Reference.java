@@ -25,21 +25,6 @@ public record Reference(ResourceConfig from, String targetAddress, String field,
             "nft_rule", Map.of("gateway", "internet_gateway"),
             "bigip_gateway_vip", Map.of("gateway", "internet_gateway"));
 
-    /**
-     * Reference fields the provider resolves, at apply, to the named object's identity on its host: a
-     * policy's targets are sent as the targets' GUIDs (AsdkOps), and a replaced target has a new one.
-     */
-    private static final Map<String, String> RESOLVED_AT_APPLY = Map.of("cem_policy", "targets/*");
-
-    /**
-     * Whether this reference is resolved to the named object's host identity at apply, so that it must
-     * be sent again when that object is replaced (else it keeps naming the deleted one).
-     */
-    public boolean resolvedAtApply() {
-        String pattern = RESOLVED_AT_APPLY.get(from.type());
-        return pattern != null && field.matches(pattern.replace("*", "[0-9]+"));
-    }
-
     /** The attribute a reference field belongs to ({@code targets/0} → {@code targets}). */
     public String attribute() {
         return field.split("/", 2)[0];

@@ -403,16 +403,18 @@ public final class Planner {
         }
         List<ResourceChange> out = new ArrayList<>();
         for (ResourceChange c : changes) {
-            Set<String> resent = new TreeSet<>();
             List<String> effects = new ArrayList<>(c.effects());
+            boolean resent = false;
             if (c.before() != null && c.after() != null && (c.action() == Action.NO_OP || c.action() == Action.UPDATE)) {
-                config.resource(c.type(), c.name()).ifPresent(r -> cem.config.Reference.of(r).stream()
-                        .filter(ref -> ref.resolvedAtApply() && replaced.contains(ref.targetAddress())).forEach(ref -> {
-                            resent.add(ref.attribute());
-                            effects.add("points " + ref.attribute() + " at the new " + ref.targetAddress() + " (it is replaced in this plan)");
-                        }));
+                var refs = config.resource(c.type(), c.name()).map(cem.config.Reference::of).orElse(List.of());
+                for (cem.config.Reference ref : refs) {
+                    if (resolvedAtApply(ref) && replaced.contains(ref.targetAddress())) {
+                        resent = true;
+                        effects.add("points " + ref.attribute() + " at the new " + ref.targetAddress() + " (it is replaced in this plan)");
+                    }
+                }
             }
-            if (resent.isEmpty()) {
+            if (!resent) {
                 out.add(c);
                 continue;
             }
@@ -421,6 +423,12 @@ public final class Planner {
                     c.afterUnknown(), c.sensitive(), c.replacePaths(), c.reason(), c.identity(), c.dependencies(), c.adopting(), effects));
         }
         return out;
+    }
+
+    /** Whether the referring type's schema says the reference's attribute is resolved to host identities at apply. */
+    private boolean resolvedAtApply(cem.config.Reference ref) {
+        return registry.schema(ref.from().type()).map(schema -> schema.attributes().get(ref.attribute()))
+                .filter(cem.spi.AttributeSchema::resolvedAtApply).isPresent();
     }
 
     /**

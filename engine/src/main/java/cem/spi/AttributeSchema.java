@@ -10,8 +10,12 @@ package cem.spi;
  * @param requiresReplace a change to it replaces the resource rather than updating it
  * @param unreadable the host does not report it: what cem last set (the state) stands for the live value,
  *     so that a change in the configuration is a change, not drift (the provider's read echoes the configuration)
+ * @param resolvedAtApply the references it holds are sent to the host as the named objects' host identities (e.g.
+ *     GUIDs), resolved at apply: when a named object is replaced its identity changes, so the resource is updated
+ *     after it to send them again (else it keeps naming the deleted object)
  */
-public record AttributeSchema(String name, Kind kind, boolean computed, boolean sensitive, boolean requiresReplace, boolean unreadable) {
+public record AttributeSchema(String name, Kind kind, boolean computed, boolean sensitive, boolean requiresReplace, boolean unreadable,
+        boolean resolvedAtApply) {
 
     /** How two values of an attribute are compared, so that equal values never show as changes. */
     public enum Kind {
@@ -33,22 +37,26 @@ public record AttributeSchema(String name, Kind kind, boolean computed, boolean 
     }
 
     public static AttributeSchema of(String name, Kind kind) {
-        return new AttributeSchema(name, kind, false, false, false, false);
+        return new AttributeSchema(name, kind, false, false, false, false, false);
     }
 
     public AttributeSchema asComputed() {
-        return new AttributeSchema(name, kind, true, sensitive, requiresReplace, unreadable);
+        return new AttributeSchema(name, kind, true, sensitive, requiresReplace, unreadable, resolvedAtApply);
     }
 
     public AttributeSchema asSensitive() {
-        return new AttributeSchema(name, kind, computed, true, requiresReplace, unreadable);
+        return new AttributeSchema(name, kind, computed, true, requiresReplace, unreadable, resolvedAtApply);
     }
 
     public AttributeSchema forcingReplacement() {
-        return new AttributeSchema(name, kind, computed, sensitive, true, unreadable);
+        return new AttributeSchema(name, kind, computed, sensitive, true, unreadable, resolvedAtApply);
     }
 
     public AttributeSchema asUnreadable() {
-        return new AttributeSchema(name, kind, computed, sensitive, requiresReplace, true);
+        return new AttributeSchema(name, kind, computed, sensitive, requiresReplace, true, resolvedAtApply);
+    }
+
+    public AttributeSchema asResolvedAtApply() {
+        return new AttributeSchema(name, kind, computed, sensitive, requiresReplace, unreadable, true);
     }
 }

@@ -45,7 +45,8 @@ final class WindowsSchemas {
                         AttributeSchema.of("gateways", Kind.OBJECT),
                         AttributeSchema.of("preferCem", Kind.BOOLEAN),
                         AttributeSchema.of("preferCemOnVpn", Kind.BOOLEAN),
-                        AttributeSchema.of("targets", Kind.SET),
+                        // AsdkOps.policy sends the targets' GUIDs (AssignResourceTargetsToPolicy, S20): a replaced target has a new one
+                        AttributeSchema.of("targets", Kind.SET).asResolvedAtApply(),
                         AttributeSchema.of("targetGuids", Kind.SET),
                         AttributeSchema.of("nsVersion", Kind.STRING).asComputed(),
                         AttributeSchema.of("gatewaysOnline", Kind.SET).asComputed())));
