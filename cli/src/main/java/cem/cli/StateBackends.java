@@ -37,18 +37,31 @@ final class StateBackends {
      */
     static StateStore open(Session session, Configuration config, SecretResolver secrets, String digest, StateEncryption encryption,
             Integrity integrity) {
-        StateStore store = backend(session, config, secrets, digest, encryption, integrity);
-        JsonNode directory = config.backend() == null ? null : config.backend().path("documents").get("directory");
-        if (directory == null) {
+        String key = key(config);
+        StateStore store = backend(session, config, secrets, key, digest, encryption, integrity);
+        // Confined here too, not only at validation: `cem init` and `cem state migrate` open the store unvalidated.
+        java.util.Optional<Result<Path>> documents = secrets.scope().documentsDirectory(config.backendDocument());
+        if (documents.isEmpty()) {
             return store;
         }
-        // Confined, neither a link nor a file (ScopeRule, when validated); DocumentDirectory itself follows no link.
-        Path documents = config.backendDocument().directory().resolve(directory.asText()).toAbsolutePath().normalize();
-        return new SeparateDocuments(store, new DocumentDirectory(documents));
+        if (documents.get().value() == null) {
+            throw new DiagnosticsException(documents.get().diagnostics());
+        }
+        try {
+            return new SeparateDocuments(store, DocumentDirectory.shared(documents.get().value(), key));
+        } catch (StateException e) {
+            throw Workspace.stateError(e);
+        }
     }
 
-    private static StateStore backend(Session session, Configuration config, SecretResolver secrets, String digest, StateEncryption encryption,
-            Integrity integrity) {
+    /** The state's key, which a backend keys its state by and a shared documents directory its documents: backend.key, else the configuration directory's name. */
+    private static String key(Configuration config) {
+        String name = config.directory().toAbsolutePath().normalize().getFileName().toString();
+        return config.backend() == null ? name : config.backend().path("key").asText(name);
+    }
+
+    private static StateStore backend(Session session, Configuration config, SecretResolver secrets, String key, String digest,
+            StateEncryption encryption, Integrity integrity) {
         JsonNode backend = config.backend();
         if (backend == null || backend.path("type").asText("local").equals("local")) {
             return new LocalStateStore(config.directory().resolve(".cem"), Workspace.jobUrl(session), encryption, integrity);
@@ -59,7 +72,6 @@ final class StateBackends {
         if (backend.hasNonNull("password")) {
             resolved.put("password", secret(secrets, config, "/backend/password"));
         }
-        String key = backend.path("key").asText(config.directory().toAbsolutePath().normalize().getFileName().toString());
         BackendSpec spec = new BackendSpec(backend, resolved, key, base, Workspace.jobUrl(session), digest, VersionCommand.version(), encryption,
                 integrity);
         for (StateBackendFactory f : ServiceLoader.load(StateBackendFactory.class)) {

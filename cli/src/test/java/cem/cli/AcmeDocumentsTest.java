@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -120,7 +121,7 @@ class AcmeDocumentsTest {
             Map<String, String> env = allowing(ca);
             CliRun apply = CliRun.run(env, tmp, "apply", "--auto-approve", "quickstart-acme");
             assertEquals(0, apply.exitCode(), apply.err() + apply.out() + ca.logs());
-            Path kept = tmp.resolve("shared/cem-documents/acme-gateway-cert.json");
+            Path kept = tmp.resolve("shared/cem-documents/quickstart-acme/acme-gateway-cert.json"); // under the state's key
             assertTrue(Files.readString(kept).contains("\"encrypted\"") && !Files.readString(kept).contains("PRIVATE KEY"), "kept sealed");
             assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(kept)));
             assertTrue(Files.exists(site.resolve(".cem/state.json")) && Files.notExists(site.resolve(".cem/documents")), "not beside the state");
@@ -157,6 +158,34 @@ class AcmeDocumentsTest {
 
         Files.writeString(yaml, text.replace("DOCS", elsewhere.toString()));
         assertEquals(0, CliRun.run(Map.of(), tmp, "validate", "quickstart-acme").exitCode(), "a directory of the repository's tree");
+    }
+
+    @Test
+    void commandsThatDoNotValidateRefuseANamedDirectoryOutsideTheRepository() throws Exception {
+        Path outside = Files.createTempDirectory("cem-outside");
+        try {
+            Path site = site(withDocumentsIn(outside.toString()));
+            Path cem = site.resolve(".cem");
+            Files.createDirectories(cem.resolve("documents"));
+            Files.writeString(cem.resolve("documents/acme-gateway-cert.json"), "sealed");
+            for (String[] args : List.of(new String[] {"state", "migrate", "--from-local", "-d", "quickstart-acme"},
+                    new String[] {"init", "-d", "quickstart-acme"})) {
+                CliRun run = CliRun.run(Map.of(), tmp, args);
+                assertEquals(1, run.exitCode(), String.join(" ", args) + ": " + run.out());
+                assertTrue(run.err().contains("estate.yaml:") && run.err().contains("[SEC2105]") && run.err().contains("--allow-path " + outside),
+                        run.err());
+            }
+            try (var files = Files.list(outside)) {
+                assertEquals(List.of(), files.toList(), "nothing written outside");
+            }
+            try (var files = Files.list(cem)) {
+                assertEquals(List.of(cem.resolve("documents")), files.toList(), "no state written either");
+            }
+        } finally {
+            try (var files = Files.walk(outside)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
     }
 
     private static void edit(Path file, String from, String to) throws IOException {

@@ -38,6 +38,8 @@ public record ReadScope(List<Path> allowedRoots, Set<String> allowedEnv) {
     public static final String ENV_VARIABLE = "CEM_ALLOW_ENV";
     /** Always readable: cem's own variables, as Terraform reads only TF_VAR_* into a configuration. */
     public static final String DEFAULT_ENV_PREFIX = "CEM_";
+    /** Where kept documents go instead of the state backend: a directory cem writes in, confined as the files it reads. */
+    public static final String DOCUMENTS_DIRECTORY = "/backend/documents/directory";
     /** The fleet inventory ({@code cem.sites.Inventory.FILE}): its directory is the root of the fleet's sites. */
     private static final String FLEET_FILE = "sites.yaml";
     /** Kernel file systems whose "regular" files are views of processes and devices ({@code /proc/self/environ}). */
@@ -129,6 +131,18 @@ public record ReadScope(List<Path> allowedRoots, Set<String> allowedEnv) {
         } catch (IOException e) {
             return Result.of(dir); // unreadable on the way: writing in it fails with the store's message
         }
+    }
+
+    /**
+     * The directory the backend block names for kept documents ({@value #DOCUMENTS_DIRECTORY}), confined by
+     * {@link #directory}; empty when it names none. Validation and the store that writes there both ask this.
+     */
+    public java.util.Optional<Result<Path>> documentsDirectory(YamlDocument backend) {
+        if (backend == null || !backend.root().at(DOCUMENTS_DIRECTORY).isTextual()) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(directory(backend.root().at(DOCUMENTS_DIRECTORY).asText(), backend.directory(),
+                backend.valueRange(DOCUMENTS_DIRECTORY)));
     }
 
     /** The diagnostic for {@code real} (the real path of {@code path}) outside the root of {@code base} and the allowed directories, or null. */

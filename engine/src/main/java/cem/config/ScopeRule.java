@@ -20,9 +20,6 @@ final class ScopeRule {
     /** Keys whose value is a secret reference cem resolves (schema {@code $defs/secretRef}); elsewhere "${env:X}" is plain text. */
     static final Set<String> SECRET_KEYS = Set.of("password", "passphrase", "key", "fallbackKeys", "accountKey", "tsigSecret", "hmacKey");
 
-    /** Where kept documents go instead of the state backend: a directory cem writes in, confined as the files it reads. */
-    static final String DOCUMENTS_DIRECTORY = "/backend/documents/directory";
-
     private final ReadScope scope;
 
     ScopeRule(ReadScope scope) {
@@ -36,11 +33,7 @@ final class ScopeRule {
                 walk(doc, doc.root(), "", null, out);
             }
         }
-        YamlDocument backend = config.backendDocument();
-        if (backend != null && backend.root().at(DOCUMENTS_DIRECTORY).isTextual()) {
-            out.addAll(scope.directory(backend.root().at(DOCUMENTS_DIRECTORY).asText(), backend.directory(),
-                    backend.valueRange(DOCUMENTS_DIRECTORY)).diagnostics());
-        }
+        scope.documentsDirectory(config.backendDocument()).ifPresent(d -> out.addAll(d.diagnostics()));
         return out.build();
     }
 

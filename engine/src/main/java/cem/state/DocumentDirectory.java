@@ -21,6 +21,22 @@ public final class DocumentDirectory {
         this.dir = dir;
     }
 
+    /**
+     * The documents of the state {@code key} in a directory that several states share (the configuration's
+     * {@code backend.documents.directory}): {@code <shared>/<key>/}, so that two sites whose certificates
+     * share a name keep one document each, as the PostgreSQL backend keys its rows by the state key. A key's
+     * {@code /} nests a directory; each part is a document name, so none leads out of {@code shared}.
+     */
+    public static DocumentDirectory shared(Path shared, String key) throws StateException {
+        for (String part : key.split("/", -1)) {
+            if (!part.matches(StateStore.DOCUMENT_NAME)) {
+                throw new StateException("The state key \"" + key + "\" cannot name a directory for its documents in " + shared,
+                        "Set backend.key to letters, digits and .-_, parts separated by /, each starting with a letter or digit.");
+            }
+        }
+        return new DocumentDirectory(shared.resolve(key));
+    }
+
     /** The document {@code name}, or empty when none was written. */
     public Optional<String> read(String name) throws StateException {
         Path file = file(name);

@@ -31,6 +31,25 @@ class DocumentDirectoryTest {
     }
 
     @Test
+    void statesSharingADirectoryKeepTheirOwnDocumentsUnderTheirKey() throws Exception {
+        Path shared = tmp.resolve("shared");
+        StateStore siteA = new SeparateDocuments(new LocalStateStore(tmp.resolve("site-a/.cem"), null), DocumentDirectory.shared(shared, "site-a"));
+        StateStore siteB = new SeparateDocuments(new LocalStateStore(tmp.resolve("site-b/.cem"), null), DocumentDirectory.shared(shared, "prod/site-b"));
+        siteA.writeDocument("acme-gw", "sealed-a");
+        siteB.writeDocument("acme-gw", "sealed-b");
+        assertEquals("sealed-a", siteA.readDocument("acme-gw").orElseThrow());
+        assertEquals("sealed-b", siteB.readDocument("acme-gw").orElseThrow());
+        assertEquals("sealed-a", Files.readString(shared.resolve("site-a/acme-gw.json")));
+        assertEquals("sealed-b", Files.readString(shared.resolve("prod/site-b/acme-gw.json")));
+        assertEquals(List.of("acme-gw"), siteA.documentNames());
+        assertEquals(List.of("acme-gw"), siteB.documentNames());
+        for (String bad : List.of("a/../..", "a/.", "a//b", "a/", "site a")) {
+            StateException e = assertThrows(StateException.class, () -> DocumentDirectory.shared(shared, bad), bad);
+            assertTrue(e.getMessage().contains("\"" + bad + "\"") && e.hint().contains("backend.key"), e.getMessage());
+        }
+    }
+
+    @Test
     void theLocalStateKeepsThemInItsDocumentsDirectory() throws Exception {
         LocalStateStore local = new LocalStateStore(tmp.resolve(".cem"), null);
         local.writeDocument("acme-gw", "sealed");
