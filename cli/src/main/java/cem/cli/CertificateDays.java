@@ -13,9 +13,10 @@ import java.util.Map;
 
 /**
  * A rollout gate's {@code certificateDaysLeft}: each certificate of a site must have at least so
- * many days of validity left after its apply. An ACME certificate's days are those of what the
- * state backend keeps (what cem issued and bound); any other's are those of the certificate the
- * host holds, as its provider read it ({@code notAfter}).
+ * many days of validity left after its apply: those of the certificate the host holds, as its
+ * provider read it ({@code notAfter}) — an ACME certificate whose import failed does not pass on
+ * the strength of what was issued. Only when the host holds none does an ACME certificate count
+ * what the state backend keeps.
  */
 final class CertificateDays {
 
@@ -30,14 +31,15 @@ final class CertificateDays {
         List<Finding> out = new ArrayList<>();
         for (ResourceConfig c : ws.config.ofType("certificate")) {
             AcmeCertificates.Status s = acme.get(c.address());
-            Instant notAfter = s == null ? notAfter(live.get(c.address())) : s.kept() == null ? null : s.kept().notAfter();
+            Instant held = notAfter(live.get(c.address()));
+            Instant notAfter = held != null || s == null || s.kept() == null ? held : s.kept().notAfter();
             if (notAfter == null) {
                 out.add(Finding.fail(Symptom.CERTIFICATE, CHECK, c.address(), s != null ? "not issued by its ACME CA" : "not on host " + c.host(),
                         "the site has no certificate to count the days of", "Run `cem apply` on the site, then `cem rollout --resume`."));
                 continue;
             }
             long days = Duration.between(now, notAfter).toDays();
-            String whose = s != null ? " (kept from its ACME CA)" : " (as host " + c.host() + " holds it)";
+            String whose = held == null ? " (kept from its ACME CA)" : " (as host " + c.host() + " holds it)";
             out.add(days >= min ? Finding.ok(Symptom.CERTIFICATE, CHECK, c.address(), days + " days left" + whose)
                     : Finding.fail(Symptom.CERTIFICATE, CHECK, c.address(), days + " days left" + whose + ", the rollout's gate asks for at least " + min,
                             "it expires too soon for the gate's certificateDaysLeft", s != null
