@@ -87,9 +87,11 @@ final class ProbeCommand implements Callable<Integer> {
                             checks.addAll(e.getValue().get());
                         } catch (java.util.concurrent.ExecutionException x) {
                             Throwable cause = unreadable(e.getKey().host(), x);
-                            checks.add(new Check("host", e.getKey().host(), "the host answers the probe", Status.UNKNOWN,
-                                    "cannot ask host " + e.getKey().host() + ": " + cause.getMessage(), "Check the host's address and credentials: `cem trust "
-                                            + e.getKey().host() + "`, then run the probe again."));
+                            String host = e.getKey().host();
+                            checks.add(new Check("host", host, "the host answers the probe", Status.UNKNOWN, "cannot ask host " + host + ": "
+                                    + cause.getMessage(), cause instanceof cem.spi.HostAnswerException
+                                            ? cem.engine.EngineCodes.unreadableAnswer(host, (cem.spi.HostAnswerException) cause).hint()
+                                            : "Check the host's address and credentials: `cem trust " + host + "`, then run the probe again."));
                         }
                     }
                 } finally {

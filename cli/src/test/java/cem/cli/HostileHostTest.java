@@ -88,6 +88,10 @@ class HostileHostTest {
         assertTrue(restore.err().contains("Check what runs on host ig1"), "the hint: " + restore.err());
         assertFalse(restore.err().contains("internal error") || restore.err().contains("\tat "), restore.err());
         assertNoControlCharacters(restore.err());
+        // The probe says the same: the host answered, so its address and credentials are not what to check.
+        CliRun probe = CliRun.run(java.util.Map.of(), tmp, "probe", "--no-color", "quickstart", "ig1");
+        assertTrue(probe.out().contains("Check what runs on host ig1") && !probe.out().contains("cem trust ig1"), probe.out() + probe.err());
+        assertNoControlCharacters(probe.out());
         assertEquals(0, CliRun.run(java.util.Map.of(), tmp, "lab", "fault", "quickstart", "--host", "ig1", "--clear").exitCode());
         assertFalse(CliRun.run(java.util.Map.of(), tmp, "ig", "restore", "quickstart", "--host", "ig1").err().contains("PRV4006"),
                 "cleared, the agent answers again");
