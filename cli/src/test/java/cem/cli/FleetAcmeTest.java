@@ -86,7 +86,7 @@ class FleetAcmeTest {
                 """);
         Files.writeString(template, text);
         // s00's key is set (its CA does not answer); s01's is not: its secret cannot be read.
-        CliRun apply = CliRun.run(Map.of("CEM_ACME_KEY_s00", "not a key"), fleet, "apply", "--auto-approve");
+        CliRun apply = CliRun.run(Map.of("CEM_ACME_KEY_s00", "s00-account-key-that-is-no-pem"), fleet, "apply", "--auto-approve");
         assertEquals(1, apply.exitCode(), apply.out() + apply.err());
         assertTrue(apply.out().contains("Apply incomplete! Sites: "), "the fleet's apply ran to its end: " + apply.out() + apply.err());
         assertTrue(apply.err().contains("CEM_ACME_KEY_s01"), apply.err());
